@@ -1,0 +1,26 @@
+"""Builds the FastAPI app that owns the JSON API. NiceGUI is mounted under it (see main.py), so `/api`
+requests never pass through the page middleware."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from api import health, media, podcasts
+from api.errors import BodyLimitMiddleware, install_error_handlers
+from pipeline.services import Services
+from settings import VERSION
+
+DESCRIPTION = "Turn notes into two-host podcast episodes. Generation is asynchronous: enqueue, then poll the job."
+
+
+def create_api(services: Services) -> FastAPI:
+    """The API app with its routers, error handlers and body limit; `services` is shared with the UI."""
+    app = FastAPI(title="Notecast", version=VERSION, description=DESCRIPTION)
+    app.state.services = services
+    install_error_handlers(app)
+    app.add_middleware(BodyLimitMiddleware, limit=services.settings.max_body_bytes)
+    app.include_router(podcasts.router)
+    app.include_router(health.router)
+    app.include_router(media.router)
+    app.include_router(health.fallback)
+    return app

@@ -1,0 +1,120 @@
+"""The one place errors become HTTP responses: `{"success": false, "error": "..."}` with the right status."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from errors import (
+    AuthError,
+    InputError,
+    MalformedRequest,
+    NotecastError,
+    NotFound,
+    PayloadTooLarge,
+    ProviderError,
+)
+from pipeline.submission import describe_errors, summarize
+
+log = logging.getLogger(__name__)
+
+_STATUS = {PayloadTooLarge: 413, InputError: 422, MalformedRequest: 400, AuthError: 401, NotFound: 404}
+_HTTP_MESSAGES = {404: "Not found", 405: "Method not allowed", 400: "The request body could not be read"}
+
+
+def error_response(status: int, message: str, **extra: Any) -> JSONResponse:
+    """Our error shape."""
+    body = {"success": False, "error": message, **{k: v for k, v in extra.items() if v is not None}}
+    headers = {"WWW-Authenticate": "ApiKey"} if status == 401 else None
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def status_for(exc: NotecastError) -> int:
+    """HTTP status for one of our errors."""
+    for cls in type(exc).__mro__:
+        if cls in _STATUS:
+            return _STATUS[cls]
+    return 500 if isinstance(exc, ProviderError) else 400
+
+
+async def _notecast_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, NotecastError)
+    return error_response(status_for(exc), exc.message, fields=exc.fields or None)
+
+
+async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = list(exc.errors())
+    if any(error.get("type") == "json_invalid" for error in errors):
+        return error_response(400, "Malformed JSON: the request body is not valid JSON")
+    fields = describe_errors(errors)
+    return error_response(422, summarize(fields), fields=fields)
+
+
+async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HTTPException)
+    detail = exc.detail if isinstance(exc.detail, str) and exc.status_code != 400 else None
+    return error_response(exc.status_code, _HTTP_MESSAGES.get(exc.status_code) or detail or "Request failed")
+
+
+async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error", exc_info=exc)
+    return error_response(500, "Internal server error")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register every handler on the API app."""
+    app.add_exception_handler(NotecastError, _notecast_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected)
+
+
+class BodyLimitMiddleware:
+    """Refuses request bodies over `limit` bytes with 413, before any route reads them."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
+            await self._too_large(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
+            if size > self.limit:
+                await self._too_large(scope, receive, send)
+                return
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
+
+    async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = error_response(413, f"Request body is too large (limit {self.limit:,} bytes)")
+        await response(scope, receive, send)

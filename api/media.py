@@ -1,0 +1,27 @@
+"""`/media/<key>`: episodes from the local media store, with Range support so players can seek."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse
+
+from api.auth import services
+from errors import NotFound
+from store.media import LocalMediaStore
+
+router = APIRouter(tags=["media"])
+
+_TYPES = {".mp3": "audio/mpeg", ".json": "application/json", ".vtt": "text/vtt", ".srt": "application/x-subrip"}
+
+
+@router.api_route("/media/{key:path}", methods=["GET", "HEAD"], include_in_schema=False)
+def media(request: Request, key: str) -> FileResponse:
+    """Serve one stored file; unknown, malformed or escaping keys are 404."""
+    store = services(request).providers.media
+    if not isinstance(store, LocalMediaStore):
+        raise NotFound("Media not found")
+    path = store.path_for(key)
+    if not path.is_file():
+        raise NotFound("Media not found")
+    return FileResponse(path, media_type=_TYPES.get(path.suffix, "application/octet-stream"),
+                        headers={"Cache-Control": "public, max-age=86400"})

@@ -1,0 +1,122 @@
+"""`/api/podcast/...`: enqueue, poll, list, fetch. Routes are thin: validate, call the store or executor, shape JSON."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+
+from api.auth import require_api_key, require_key_for_reads, services
+from api.errors import error_response
+from api.schemas import (
+    EnqueueResponse,
+    ErrorResponse,
+    JobListResponse,
+    JobResponse,
+    PodcastResponse,
+    SyncGenerateResponse,
+    job_json,
+    podcast_json,
+)
+from errors import InputError, NotFound
+from pipeline.submission import ID_PATTERN, ID_RULE, NoteSubmission
+from store import jobs
+
+router = APIRouter(prefix="/api/podcast", tags=["podcast"])
+
+ENQUEUED_MESSAGE = "Podcast generation started. Use the jobId to check status."
+_ERRORS = {code: {"model": ErrorResponse} for code in (400, 401, 404, 413, 422)}
+_SYNC_POLL_SECONDS = 0.5
+
+
+def _enqueue(request: Request, submission: NoteSubmission) -> jobs.JobRecord:
+    return services(request).executor.submit(submission.to_new_job())
+
+
+@router.post("/generate/async", status_code=202, response_model=EnqueueResponse, responses=_ERRORS,
+             dependencies=[Depends(require_api_key)])
+def generate_async(request: Request, submission: NoteSubmission) -> JSONResponse:
+    """Queue a note for generation; answers at once with the job id to poll."""
+    record = _enqueue(request, submission)
+    body = {"success": True, "jobId": record.job_id, "status": record.status, "message": ENQUEUED_MESSAGE}
+    return JSONResponse(body, status_code=202)
+
+
+@router.post("/generate", response_model=SyncGenerateResponse, responses={**_ERRORS, 202: {"model": EnqueueResponse}},
+             dependencies=[Depends(require_api_key)])
+async def generate(request: Request, submission: NoteSubmission) -> JSONResponse:
+    """The original synchronous call: waits up to SYNC_WAIT_SECONDS, else answers 202 with the job id to poll."""
+    shared = services(request)
+    record = await run_in_threadpool(_enqueue, request, submission)
+    deadline = time.monotonic() + shared.settings.sync_wait_seconds
+    while time.monotonic() < deadline:
+        await asyncio.sleep(_SYNC_POLL_SECONDS)
+        current = await run_in_threadpool(jobs.get, shared.db, record.job_id)
+        if current is None:
+            raise NotFound("Job not found")
+        if current.status == "completed":
+            view = job_json(current, shared.providers.media)
+            return JSONResponse({"success": True, "jobId": current.job_id, "status": current.status,
+                                 "podcastId": view["podcastId"], "audioUrl": view["audioUrl"],
+                                 "audioDuration": view["audioDuration"], "transcript": view["transcript"],
+                                 "job": view})
+        if current.status == "failed":
+            return error_response(500, current.error or "Generation failed", jobId=current.job_id)
+    body = {"success": True, "jobId": record.job_id, "status": "queued",
+            "message": "Still generating. Use the jobId to check status."}
+    return JSONResponse(body, status_code=202)
+
+
+@router.get("/jobs/user/{userId}", response_model=JobListResponse, responses=_ERRORS,
+            dependencies=[Depends(require_api_key)])
+def list_user_jobs(
+    request: Request, userId: str,  # noqa: N803  (the path segment's public name)
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    cursor: Annotated[str | None, Query(description="nextCursor from the previous page")] = None,
+) -> JSONResponse:
+    """A user's jobs, newest first."""
+    if not ID_PATTERN.fullmatch(userId):
+        raise InputError(f"Invalid request: userId {ID_RULE}", fields={"userId": ID_RULE})
+    before = _parse_cursor(cursor)
+    shared = services(request)
+    page = jobs.list_for_user(shared.db, userId, limit + 1, before)
+    more = len(page) > limit
+    page = page[:limit]
+    body = {"success": True, "jobs": [job_json(job, shared.providers.media) for job in page],
+            "nextCursor": str(page[-1].seq) if more else None}
+    return JSONResponse(body)
+
+
+@router.get("/jobs/{jobId}", response_model=JobResponse, responses=_ERRORS,
+            dependencies=[Depends(require_key_for_reads)])
+def get_job(request: Request, jobId: str) -> JSONResponse:  # noqa: N803
+    """One job's status, progress and, when completed, its audio and transcript."""
+    shared = services(request)
+    record = jobs.get(shared.db, jobId) if len(jobId) <= 80 else None
+    if record is None:
+        raise NotFound("Job not found")
+    return JSONResponse({"success": True, "job": job_json(record, shared.providers.media)})
+
+
+@router.get("/{podcastId}", response_model=PodcastResponse, responses=_ERRORS,
+            dependencies=[Depends(require_key_for_reads)])
+def get_podcast(request: Request, podcastId: str) -> JSONResponse:  # noqa: N803
+    """A stored podcast."""
+    shared = services(request)
+    podcast = jobs.get_podcast(shared.db, podcastId) if len(podcastId) <= 64 else None
+    if podcast is None:
+        raise NotFound("Podcast not found")
+    return JSONResponse({"success": True, "podcast": podcast_json(podcast, shared.providers.media)})
+
+
+def _parse_cursor(cursor: str | None) -> int | None:
+    if cursor is None or cursor == "":
+        return None
+    if not cursor.isdigit() or len(cursor) > 18:
+        raise InputError("Invalid request: cursor is not a value returned as nextCursor",
+                         fields={"cursor": "is not a value returned as nextCursor"})
+    return int(cursor)

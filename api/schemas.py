@@ -1,0 +1,159 @@
+"""The JSON contract (camelCase, as the seed's Next.js client expects), and record → JSON conversion."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from store.jobs import JobRecord
+from store.media import MediaStore
+
+
+def iso(value: datetime | None) -> str | None:
+    """ISO-8601 UTC with milliseconds and `Z`, as in the seed."""
+    if value is None:
+        return None
+    return value.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class TranscriptLine(BaseModel):
+    """One turn with its real times in the audio, in seconds."""
+
+    speaker: str
+    text: str
+    start: float
+    end: float
+    section: str | None = None
+
+
+class JobView(BaseModel):
+    """A job's state; the podcast fields appear once it is completed."""
+
+    jobId: str
+    status: Literal["queued", "processing", "completed", "failed"]
+    progress: int = Field(ge=0, le=100)
+    currentStep: str
+    noteId: str
+    userId: str
+    duration: str
+    title: str | None = None
+    createdAt: str
+    startedAt: str | None = None
+    completedAt: str | None = None
+    error: str | None = None
+    targetWords: int | None = None
+    scriptWords: int | None = None
+    podcastId: str | None = None
+    audioUrl: str | None = None
+    audioDuration: float | None = None
+    transcript: list[TranscriptLine] | None = None
+
+
+class EnqueueResponse(BaseModel):
+    """Answer to an accepted generation request."""
+
+    success: Literal[True] = True
+    jobId: str
+    status: str
+    message: str
+
+
+class JobResponse(BaseModel):
+    """`GET /api/podcast/jobs/{jobId}`."""
+
+    success: Literal[True] = True
+    job: JobView
+
+
+class JobListResponse(BaseModel):
+    """A page of a user's jobs, newest first; pass `nextCursor` as `cursor` for the next page."""
+
+    success: Literal[True] = True
+    jobs: list[JobView]
+    nextCursor: str | None
+
+
+class PodcastView(BaseModel):
+    """A stored episode."""
+
+    podcastId: str
+    jobId: str
+    userId: str
+    noteId: str
+    title: str
+    duration: str
+    audioUrl: str
+    audioDuration: float
+    transcript: list[TranscriptLine]
+    createdAt: str
+
+
+class PodcastResponse(BaseModel):
+    """`GET /api/podcast/{podcastId}`."""
+
+    success: Literal[True] = True
+    podcast: PodcastView
+
+
+class SyncGenerateResponse(BaseModel):
+    """`POST /api/podcast/generate` when the episode finished within the wait limit."""
+
+    success: Literal[True] = True
+    jobId: str
+    status: str
+    podcastId: str
+    audioUrl: str
+    audioDuration: float
+    transcript: list[TranscriptLine]
+    job: JobView
+
+
+class ErrorResponse(BaseModel):
+    """Every error: a readable sentence, plus the failing fields for validation errors."""
+
+    success: Literal[False] = False
+    error: str
+    fields: dict[str, str] | None = None
+    jobId: str | None = None
+
+
+class QueueCounts(BaseModel):
+    """Jobs waiting and running."""
+
+    queued: int
+    processing: int
+
+
+class HealthResponse(BaseModel):
+    """`GET /healthz`."""
+
+    status: Literal["ok"] = "ok"
+    version: str
+    queue: QueueCounts
+
+
+def job_json(record: JobRecord, media: MediaStore) -> dict[str, Any]:
+    """A job as the API shows it, without keys that do not apply."""
+    view: dict[str, Any] = {
+        "jobId": record.job_id, "status": record.status, "progress": record.progress,
+        "currentStep": record.current_step, "noteId": record.note_id, "userId": record.user_id,
+        "duration": record.duration, "title": record.title, "createdAt": iso(record.created_at),
+        "startedAt": iso(record.started_at), "completedAt": iso(record.completed_at), "error": record.error,
+        "targetWords": record.target_words, "scriptWords": record.script_words,
+    }
+    if record.status == "completed" and record.audio_key:
+        view |= {"podcastId": record.podcast_id, "audioUrl": media.url_for(record.audio_key),
+                 "audioDuration": record.audio_duration, "transcript": record.transcript}
+    return {key: value for key, value in view.items() if value is not None}
+
+
+def podcast_json(podcast: dict[str, Any], media: MediaStore) -> dict[str, Any]:
+    """A stored podcast as the API shows it."""
+    return {
+        "podcastId": podcast["podcast_id"], "jobId": podcast["job_id"], "userId": podcast["user_id"],
+        "noteId": podcast["note_id"], "title": podcast["title"], "duration": podcast["duration"],
+        "audioUrl": media.url_for(podcast["audio_key"]), "audioDuration": podcast["audio_duration"],
+        "transcript": podcast["transcript"], "createdAt": iso(podcast["created_at"]),
+    }

@@ -1,0 +1,46 @@
+"""Notecast: wiring only. settings → services (engine, providers, executor) → API → pages → scheduler → server."""
+
+from __future__ import annotations
+
+import logging
+
+import uvicorn
+from fastapi import FastAPI
+from nicegui import app as nicegui_app
+from nicegui import run, ui
+
+from api.app import create_api
+from pipeline.services import build_services
+from settings import VERSION, Settings
+from ui import pages
+from ui.theme import favicon_path
+
+
+def build_app(settings: Settings) -> FastAPI:
+    """The whole service: the JSON API app with the NiceGUI pages mounted beneath it."""
+    services = build_services(settings)
+    app = create_api(services)
+    pages.create(services)
+    nicegui_app.on_startup(services.executor.start)
+
+    async def stop_executor() -> None:
+        await run.io_bound(services.executor.shutdown)
+
+    nicegui_app.on_shutdown(stop_executor)
+    ui.run_with(app, title="Notecast", favicon=favicon_path(), storage_secret=settings.effective_storage_secret,
+                show_welcome_message=False, dark=None)
+    return app
+
+
+def main() -> None:
+    """Run the service on HOST:PORT."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    settings = Settings()
+    logging.getLogger("notecast").info("Notecast %s on %s:%s, data in %s", VERSION, settings.host, settings.port,
+                                       settings.data_dir)
+    uvicorn.run(build_app(settings), host=settings.host, port=settings.port, log_level="info")
+
+
+if __name__ in {"__main__", "__mp_main__"}:
+    main()

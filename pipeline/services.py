@@ -1,0 +1,55 @@
+"""Builds the running parts of Notecast from settings; the API and the UI share one `Services`."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from pipeline.builtin_writer import BuiltinScriptWriter
+from pipeline.episode import MixSettings, Providers
+from pipeline.executor import JobExecutor
+from pipeline.voices import PiperVoice
+from settings import Settings
+from store.db import Database
+from store.media import LocalMediaStore
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Services:
+    """Everything a request handler or page needs."""
+
+    settings: Settings
+    db: Database
+    providers: Providers
+    executor: JobExecutor
+
+
+def build_providers(settings: Settings) -> Providers:
+    """The script writer, voice and media store named by the settings."""
+    writers = {"builtin": lambda: BuiltinScriptWriter(settings.hosts)}
+    voices = {"piper": lambda: PiperVoice(settings.piper_threads, settings.second_host_pitch)}
+    stores = {"local": lambda: LocalMediaStore(settings.media_dir, settings.public_base_url)}
+    return Providers(
+        writer=writers[settings.script_provider](),
+        voice=voices[settings.voice_provider](),
+        media=stores[settings.media_store](),
+    )
+
+
+def build_services(settings: Settings, providers: Providers | None = None) -> Services:
+    """Create the data dir and tables and the executor (not yet started)."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    db = Database(settings.effective_database_url)
+    db.create_all()
+    providers = providers or build_providers(settings)
+    executor = JobExecutor(
+        db, providers, MixSettings(settings.pause_ms, settings.section_pause_ms), settings.work_dir,
+        job_ttl=timedelta(hours=settings.job_ttl_hours),
+        prune_every=timedelta(minutes=settings.prune_interval_minutes),
+    )
+    if not settings.api_key_list:
+        log.warning("API_KEYS is not set: the JSON API is open to anyone who can reach it")
+    return Services(settings=settings, db=db, providers=providers, executor=executor)

@@ -1,0 +1,96 @@
+"""What a note submission must look like. The API and the UI both validate with this, so they say the same words."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from store.jobs import NewJob
+
+MAX_NOTE_CHARS = 100_000
+MAX_TITLE_CHARS = 200
+ID_PATTERN = re.compile(r"^[A-Za-z0-9_.:@-]{1,128}$")
+ID_RULE = "must be 1-128 characters of letters, digits and _ . : @ -"
+
+Duration = Literal["short", "medium", "long"]
+
+
+def _check_id(value: str) -> str:
+    if not ID_PATTERN.fullmatch(value):
+        raise ValueError(ID_RULE)
+    return value
+
+
+class NoteSubmission(BaseModel):
+    """A request to turn a note into an episode."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=False)
+
+    note_id: str = Field(alias="noteId", description="The caller's id for the note", examples=["note-123"])
+    note_content: str = Field(alias="noteContent", description="The note, Markdown allowed (1-100,000 characters)")
+    user_id: str = Field(alias="userId", description="Whose history the job belongs to", examples=["user-456"])
+    duration: Duration = Field(default="short", description="short ≈ 5 min, medium ≈ 10, long ≈ 20")
+    title: str | None = Field(default=None, description="Optional episode title (≤ 200 characters)")
+
+    _ids = field_validator("note_id", "user_id")(_check_id)
+
+    @field_validator("note_content")
+    @classmethod
+    def _note_is_speakable(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be empty or only whitespace")
+        if len(value) > MAX_NOTE_CHARS:
+            raise ValueError(f"must be at most {MAX_NOTE_CHARS:,} characters (got {len(value):,})")
+        return value
+
+    @field_validator("title")
+    @classmethod
+    def _title_fits(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if len(value) > MAX_TITLE_CHARS:
+            raise ValueError(f"must be at most {MAX_TITLE_CHARS} characters")
+        return value.strip()
+
+    def to_new_job(self) -> NewJob:
+        """The store's view of this submission."""
+        return NewJob(user_id=self.user_id, note_id=self.note_id, note_content=self.note_content,
+                      duration=self.duration, title=self.title)
+
+
+_FIELD_NAMES = {"note_id": "noteId", "note_content": "noteContent", "user_id": "userId"}
+
+
+def describe_errors(errors: list[Any]) -> dict[str, str]:
+    """Pydantic errors as `{camelCaseField: readable message}`."""
+    described: dict[str, str] = {}
+    for error in errors:
+        location = [str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path", "header")]
+        field = ".".join(_FIELD_NAMES.get(part, part) for part in location) or "body"
+        described.setdefault(field, _readable(error))
+    return described
+
+
+def _readable(error: Any) -> str:
+    kind, message = error.get("type", ""), str(error.get("msg", "is invalid"))
+    if kind == "missing":
+        return "is required"
+    if kind == "literal_error":
+        return "must be one of: short, medium, long"
+    if kind in ("model_attributes_type", "dict_type", "model_type"):
+        return "must be a JSON object with noteId, noteContent and userId"
+    if kind in ("string_type", "str_type"):
+        return "must be a string"
+    return message.removeprefix("Value error, ")
+
+
+def summarize(fields: dict[str, str]) -> str:
+    """One sentence naming every failing field."""
+    return "Invalid request: " + "; ".join(f"{name} {message}" for name, message in fields.items())
+
+
+def validation_fields(exc: ValidationError) -> dict[str, str]:
+    """Shorthand for `describe_errors(exc.errors())`."""
+    return describe_errors(exc.errors())

@@ -1,0 +1,100 @@
+"""Notecast's one settings object, read from the environment and `.env`."""
+
+from __future__ import annotations
+
+import secrets
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+VERSION = "0.1.0"
+
+
+class Settings(BaseSettings):
+    """Every tunable of the service; build one per process (tests build their own)."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
+
+    notecast_data_dir: Path = Path("./data")
+    database_url: str = ""
+    host: str = "0.0.0.0"
+    port: int = Field(default=3005, ge=1, le=65535)
+    public_base_url: str = "http://localhost:3005"
+
+    # Comma-separated; kept as a string because pydantic-settings would otherwise expect JSON.
+    api_keys: str = Field(default="", repr=False)
+    require_key_for_job_reads: bool = False
+
+    job_ttl_hours: float = Field(default=24, gt=0)
+    prune_interval_minutes: float = Field(default=60, gt=0)
+    sync_wait_seconds: float = Field(default=600, ge=0)
+    max_body_bytes: int = Field(default=1_000_000, gt=0)
+
+    host_names: str = "Alex,Sam"
+    script_provider: Literal["builtin"] = "builtin"
+    voice_provider: Literal["piper"] = "piper"
+    media_store: Literal["local"] = "local"
+
+    # Pitch factor for the second host's voice, so two hosts do not sound like one person.
+    second_host_pitch: float = Field(default=1.18, gt=0.5, lt=2.0)
+    piper_threads: int = Field(default=1, ge=1, le=64)
+    pause_ms: int = Field(default=350, ge=0, le=5000)
+    section_pause_ms: int = Field(default=700, ge=0, le=10000)
+
+    storage_secret: str = Field(default="", repr=False)
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _strip_trailing_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _two_hosts(self) -> Settings:
+        if len(self.hosts) != 2 or self.hosts[0] == self.hosts[1]:
+            raise ValueError("HOST_NAMES must name two different hosts, e.g. 'Alex,Sam'")
+        return self
+
+    @property
+    def hosts(self) -> tuple[str, ...]:
+        """The two host names, first the explainer, then the questioner."""
+        return tuple(name.strip() for name in self.host_names.split(",") if name.strip())
+
+    @property
+    def api_key_list(self) -> list[str]:
+        """Configured API keys; empty means the API is open."""
+        return [key.strip() for key in self.api_keys.split(",") if key.strip()]
+
+    @property
+    def data_dir(self) -> Path:
+        """Absolute data directory; every piece of local state lives below it."""
+        return self.notecast_data_dir.expanduser().resolve()
+
+    @property
+    def media_dir(self) -> Path:
+        """Where the local media store keeps finished episodes."""
+        return self.data_dir / "media"
+
+    @property
+    def work_dir(self) -> Path:
+        """Per-job scratch space; pruned with the job."""
+        return self.data_dir / "work"
+
+    @property
+    def effective_database_url(self) -> str:
+        """DATABASE_URL, or a SQLite file in the data dir."""
+        return self.database_url or f"sqlite:///{self.data_dir / 'notecast.db'}"
+
+    @cached_property
+    def effective_storage_secret(self) -> str:
+        """The browser-storage secret: given, or generated once and kept in the data dir."""
+        if self.storage_secret:
+            return self.storage_secret
+        path = self.data_dir / "storage_secret"
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(32))
+            path.chmod(0o600)
+        return path.read_text().strip()

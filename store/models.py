@@ -1,0 +1,69 @@
+"""Tables: a job is one request to make an episode; a podcast is the episode it made."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Column, DateTime, Text
+from sqlmodel import Field, SQLModel
+
+
+class JobStatus(StrEnum):
+    """Where a job is in its life; only `store.jobs` moves a job between these."""
+
+    QUEUED = "queued"
+    PROCESSING = "processing"
+    COMPLETED = "completed"
+    FAILED = "failed"
+
+
+FINISHED_STATUSES = (JobStatus.COMPLETED.value, JobStatus.FAILED.value)
+
+
+class Job(SQLModel, table=True):
+    """One generation request; the database is the queue."""
+
+    __tablename__ = "jobs"
+
+    # Integer order of arrival: claiming and pagination sort by it, never by clock time.
+    seq: int | None = Field(default=None, primary_key=True)
+    job_id: str = Field(max_length=80, unique=True, index=True)
+    user_id: str = Field(max_length=128, index=True)
+    note_id: str = Field(max_length=128)
+    note_content: str = Field(sa_column=Column(Text, nullable=False))
+    title: str | None = Field(default=None, max_length=200)
+    duration: str = Field(max_length=16)
+    status: str = Field(default=JobStatus.QUEUED.value, max_length=16, index=True)
+    progress: int = 0
+    current_step: str = Field(default="Queued", max_length=200)
+    error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    podcast_id: str | None = Field(default=None, max_length=64)
+    target_words: int | None = None
+    script_words: int | None = None
+    created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    started_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+    completed_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+
+
+class Podcast(SQLModel, table=True):
+    """A finished, verified episode. Podcasts outlive their jobs."""
+
+    __tablename__ = "podcasts"
+
+    podcast_id: str = Field(primary_key=True, max_length=64)
+    job_id: str = Field(max_length=80, index=True)
+    user_id: str = Field(max_length=128, index=True)
+    note_id: str = Field(max_length=128)
+    title: str = Field(max_length=200)
+    duration: str = Field(max_length=16)
+    audio_key: str = Field(max_length=255)
+    audio_bytes: int
+    audio_duration: float
+    transcript: list[dict[str, Any]] = Field(sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+jobs_table = Job.__table__  # type: ignore[attr-defined]
+podcasts_table = Podcast.__table__  # type: ignore[attr-defined]

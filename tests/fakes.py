@@ -1,0 +1,50 @@
+"""Test doubles for the provider seams. They live here, never in the shipped code path."""
+
+from __future__ import annotations
+
+import math
+import struct
+import threading
+
+from pipeline.notes import word_count
+from pipeline.script import Script, Section, Turn
+
+
+class ToneVoice:
+    """A fast stand-in voice: a tone whose length grows with the text, pitch differing per host."""
+
+    name = "tone"
+    sample_rate = 22_050
+
+    def __init__(self, seconds_per_word: float = 0.02) -> None:
+        self.seconds_per_word = seconds_per_word
+        self.calls: list[tuple[str, int]] = []
+        self.lock = threading.Lock()
+
+    def synthesize(self, text: str, host_index: int) -> bytes:
+        with self.lock:
+            self.calls.append((text, host_index))
+        frames = max(1, int(self.sample_rate * self.seconds_per_word * max(1, word_count(text))))
+        frequency = 180.0 if host_index == 0 else 240.0
+        return b"".join(
+            struct.pack("<h", int(8000 * math.sin(2 * math.pi * frequency * i / self.sample_rate)))
+            for i in range(frames)
+        )
+
+
+class RecordingWriter:
+    """Writes a tiny fixed-shape script and records which notes it was asked for, in order."""
+
+    name = "recording"
+
+    def __init__(self) -> None:
+        self.notes: list[str] = []
+        self.lock = threading.Lock()
+
+    def write(self, note: str, title: str | None, target_words: int) -> Script:
+        with self.lock:
+            self.notes.append(note)
+        return Script(title=title or "Test", sections=(
+            Section("Intro", (Turn("Alex", "Hello there."), Turn("Sam", "Hi."))),
+            Section("Body", (Turn("Alex", note[:200]),)),
+        ))
