@@ -1,0 +1,53 @@
+"""Settings: defaults, validation, and the storage secret kept in the data dir."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from pipeline.services import Services
+from settings import Settings
+
+
+def test_defaults_match_the_seed(settings: Settings) -> None:
+    fresh = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert fresh.port == 3005 and fresh.public_base_url == "http://localhost:3005"
+    assert fresh.hosts == ("Alex", "Sam") and fresh.api_key_list == []
+    assert fresh.effective_database_url.startswith("sqlite:///") and fresh.job_ttl_hours == 24
+
+
+def test_environment_is_read(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("NOTECAST_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("API_KEYS", "a, b ,")
+    monkeypatch.setenv("HOST_NAMES", "Ada,Lin")
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://pods.example/")
+    loaded = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert loaded.data_dir == tmp_path and loaded.api_key_list == ["a", "b"]
+    assert loaded.hosts == ("Ada", "Lin") and loaded.public_base_url == "https://pods.example"
+
+
+def test_host_names_must_name_two_hosts() -> None:
+    with pytest.raises(ValidationError, match="HOST_NAMES"):
+        Settings(_env_file=None, host_names="Solo")  # type: ignore[call-arg]
+
+
+def test_api_keys_never_show_in_repr(settings: Settings) -> None:
+    keyed = settings.model_copy(update={"api_keys": "super-secret-key"})
+    assert "super-secret-key" not in repr(keyed)
+
+
+def test_storage_secret_is_generated_once_and_kept(settings: Settings) -> None:
+    first = settings.effective_storage_secret
+    again = Settings(_env_file=None, notecast_data_dir=settings.data_dir).effective_storage_secret  # type: ignore
+    assert first == again and len(first) >= 32
+    assert (settings.data_dir / "storage_secret").stat().st_mode & 0o077 == 0
+
+
+def test_open_api_is_warned_about(make_services: Callable[..., Services], caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING):
+        make_services(start=False)
+    assert "API_KEYS is not set" in caplog.text
