@@ -45,6 +45,8 @@ class Settings(BaseSettings):
     section_pause_ms: int = Field(default=700, ge=0, le=10000)
 
     storage_secret: str = Field(default="", repr=False)
+    # When set, every page asks for this password first (the JSON API keeps its own API_KEYS rule).
+    ui_password: str = Field(default="", repr=False)
 
     @field_validator("public_base_url")
     @classmethod

@@ -139,7 +139,7 @@ def job_json(record: JobRecord, media: MediaStore) -> dict[str, Any]:
     view: dict[str, Any] = {
         "jobId": record.job_id, "status": record.status, "progress": record.progress,
         "currentStep": record.current_step, "noteId": record.note_id, "userId": record.user_id,
-        "duration": record.duration, "title": record.title, "createdAt": iso(record.created_at),
+        "duration": record.duration, "title": record.display_title, "createdAt": iso(record.created_at),
         "startedAt": iso(record.started_at), "completedAt": iso(record.completed_at), "error": record.error,
         "targetWords": record.target_words, "scriptWords": record.script_words,
     }

@@ -77,6 +77,12 @@ class JobRecord:
     audio_key: str | None = None
     audio_duration: float | None = None
     transcript: list[dict[str, Any]] | None = None
+    podcast_title: str | None = None
+
+    @property
+    def display_title(self) -> str | None:
+        """The given title, else the one the script writer chose."""
+        return self.title or self.podcast_title
 
     @classmethod
     def from_row(cls, row: Any) -> JobRecord:
@@ -112,7 +118,8 @@ class FinishedEpisode:
 
 
 _JOB_COLUMNS = [c for c in jobs_table.c if c.name != "note_content"]
-_PODCAST_COLUMNS = [podcasts_table.c.audio_key, podcasts_table.c.audio_duration, podcasts_table.c.transcript]
+_PODCAST_COLUMNS = [podcasts_table.c.audio_key, podcasts_table.c.audio_duration, podcasts_table.c.transcript,
+                    podcasts_table.c.title.label("podcast_title")]
 _JOB_VIEW = select(*_JOB_COLUMNS, *_PODCAST_COLUMNS).select_from(
     jobs_table.outerjoin(podcasts_table, podcasts_table.c.podcast_id == jobs_table.c.podcast_id)
 )
@@ -299,3 +306,21 @@ def requeue(db: Database, job_id: str) -> bool:
     )
     with db.write() as conn:
         return bool(conn.execute(statement).rowcount)
+
+
+def get_submission(db: Database, job_id: str) -> NewJob | None:
+    """What was submitted for a job, so it can be submitted again."""
+    columns = (jobs_table.c.user_id, jobs_table.c.note_id, jobs_table.c.note_content, jobs_table.c.duration,
+               jobs_table.c.title)
+    with db.read() as conn:
+        row = conn.execute(select(*columns).where(jobs_table.c.job_id == job_id)).mappings().first()
+    return NewJob(**row) if row else None
+
+
+def list_podcasts_for_user(db: Database, user_id: str, limit: int) -> list[dict[str, Any]]:
+    """A user's podcasts, newest first (they outlive their jobs)."""
+    query = (select(podcasts_table).where(podcasts_table.c.user_id == user_id)
+             .order_by(podcasts_table.c.created_at.desc()).limit(limit))
+    with db.read() as conn:
+        rows = conn.execute(query).mappings().all()
+    return [dict(row) | {"created_at": as_utc(row["created_at"])} for row in rows]

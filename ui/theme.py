@@ -1,4 +1,4 @@
-"""The shared frame of every page: header with navigation, footer with the version."""
+"""The shared frame of every page: header with navigation and dark mode, footer with the version."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ from contextlib import contextmanager
 from importlib.resources import files
 from pathlib import Path
 
-from nicegui import ui
+from nicegui import app, ui
 
 from settings import VERSION
+
+SPEAKER_COLOURS = ("text-indigo-600 dark:text-indigo-300", "text-emerald-700 dark:text-emerald-300")
 
 
 def favicon_path() -> Path:
@@ -18,12 +20,36 @@ def favicon_path() -> Path:
 
 
 @contextmanager
-def frame(title: str) -> Iterator[None]:
+def frame(title: str, user_id: str | None = None) -> Iterator[None]:
     """Header, content column and footer around a page's content."""
     ui.page_title(f"{title} · Notecast")
-    with ui.header().classes("items-center justify-between"):
-        ui.link("Notecast", "/").classes("text-xl font-bold text-white no-underline")
-    with ui.column().classes("w-full max-w-3xl mx-auto p-4 gap-4"):
+    ui.colors(primary="#4338ca", secondary="#0f766e", accent="#7c3aed")
+    dark = ui.dark_mode(app.storage.user.get("dark"))
+    with ui.header().classes("items-center justify-between px-4 py-2 bg-indigo-700"):
+        with ui.row().classes("items-center gap-2"):
+            ui.icon("podcasts", size="md").props('aria-hidden="true"')
+            ui.link("Notecast", "/").classes("text-xl font-bold text-white no-underline")
+        with ui.row().classes("items-center gap-1"):
+            ui.link("Create", "/").classes("text-white px-2").props('aria-label="Create an episode"')
+            ui.link("Episodes", "/episodes").classes("text-white px-2").props('aria-label="Your episodes"')
+
+            def toggle_dark() -> None:
+                dark.value = not dark.value
+                app.storage.user["dark"] = dark.value
+
+            ui.button(icon="dark_mode", on_click=toggle_dark).props(
+                'flat round color=white aria-label="Toggle dark mode"')
+    with ui.column().classes("w-full max-w-3xl mx-auto p-2 sm:p-4 gap-4"):
         yield
-    with ui.footer().classes("justify-center text-xs"):
+    with ui.footer().classes("justify-between items-center text-xs px-4 py-1 bg-indigo-900"):
         ui.label(f"Notecast {VERSION}")
+        if user_id:
+            ui.label(f"Your user id: {user_id}").classes("font-mono").props('aria-label="Your user id"')
+
+
+def clock(seconds: float) -> str:
+    """`m:ss` (or `h:mm:ss`) for a duration in seconds."""
+    whole = max(0, int(seconds))
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"

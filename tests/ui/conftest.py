@@ -1,0 +1,56 @@
+"""Simulated browsers (NiceGUI's `User`) over the real pages, store and executor."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Callable
+from contextlib import AsyncExitStack
+
+import httpx
+import pytest
+from nicegui import core, ui
+from nicegui.testing.general import nicegui_reset_globals, prepare_simulation
+from nicegui.testing.user import User
+
+from pipeline.episode import Providers
+from pipeline.services import Services
+from settings import Settings
+from ui import pages
+
+
+@pytest.fixture
+async def ui_app(
+    make_services: Callable[..., Services], settings: Settings, request: pytest.FixtureRequest
+) -> AsyncIterator[tuple[Callable[[], AsyncIterator[User]], Services]]:
+    """The pages wired to fresh services; yields a factory of independent browsers (each with its own cookies).
+
+    Parametrize indirectly with `{"providers": ..., "ui_password": ...}` to change the defaults.
+    """
+    options = getattr(request, "param", {})
+    custom = settings.model_copy(update={"ui_password": options.get("ui_password", "")})
+    providers: Providers | None = options.get("providers")
+    with nicegui_reset_globals():
+        os.environ["NICEGUI_USER_SIMULATION"] = "true"
+        try:
+            prepare_simulation()
+            services = make_services(providers, custom)
+            pages.create(services)
+            ui.run(storage_secret="simulated secret")
+            async with AsyncExitStack() as stack:
+                await stack.enter_async_context(core.app.router.lifespan_context(core.app))
+
+                async def new_browser() -> User:
+                    transport = httpx.ASGITransport(core.app)
+                    client = await stack.enter_async_context(
+                        httpx.AsyncClient(transport=transport, base_url="http://test"))
+                    return User(client)
+
+                yield new_browser, services  # type: ignore[misc]
+        finally:
+            os.environ.pop("NICEGUI_USER_SIMULATION", None)
+
+
+@pytest.fixture
+async def browser(ui_app: tuple[Callable[[], AsyncIterator[User]], Services]) -> User:
+    """One simulated browser."""
+    return await ui_app[0]()  # type: ignore[misc]

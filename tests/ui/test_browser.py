@@ -1,0 +1,54 @@
+"""A real headless Chromium (Debian's, driven by Playwright) against the running service."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, SHORT_NOTE
+from tests.server import running_server
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
+                 "--disable-background-networking", "--disable-component-update"]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium)"),
+]
+
+
+def test_paste_generate_and_play_in_a_real_browser(tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with running_server(tmp_path / "data") as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1100, "height": 900})
+            page.goto(base + "/")
+            page.get_by_label("Your note").fill(SHORT_NOTE)
+            page.get_by_role("button", name="Generate podcast").click()
+            seen: set[float] = set()
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline:
+                for value in page.locator('[role="progressbar"]').evaluate_all(
+                        "bars => bars.map(b => parseFloat(b.getAttribute('aria-valuenow') || '-1'))"):
+                    seen.add(value)
+                if page.locator("audio[src]").count():
+                    break
+                time.sleep(0.1)
+            audio = page.locator("audio[src]")
+            assert audio.count() == 1, "the player never appeared"
+            assert any(0 < value < 100 for value in seen), f"progress values seen: {sorted(seen)}"
+            audio.evaluate("a => new Promise((ok, bad) => { if (a.readyState >= 1) ok(); "
+                           "a.onloadedmetadata = ok; a.onerror = bad; a.load(); })")
+            assert audio.evaluate("a => a.duration") > 5
+            page.get_by_text("Sea stars cling to rocks").first.wait_for()
+            page.screenshot(path=str(ARTIFACTS / "finished-episode.png"), full_page=True)
+        finally:
+            browser.close()

@@ -1,0 +1,145 @@
+"""The browser UI through NiceGUI's simulated user: create, live progress, episode, history, access."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+import pytest
+from nicegui import ui
+from nicegui.testing import User
+
+from pipeline.services import Services
+from store import jobs
+from tests.conftest import SHORT_NOTE
+
+
+async def _wait_until(condition: Callable[[], bool], timeout: float = 120) -> None:
+    for _ in range(int(timeout / 0.1)):
+        if condition():
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError("condition not met in time")
+
+
+def _user_id(user: User) -> str:
+    footer = [label.text for label in user.find(kind=ui.label).elements if label.text.startswith("Your user id: ")]
+    return footer[0].removeprefix("Your user id: ")
+
+
+async def test_paste_generate_watch_progress_then_play(browser: User, ui_app: tuple[object, Services]) -> None:
+    services = ui_app[1]
+    await browser.open("/")
+    browser.find(marker=None, kind=ui.textarea).type(SHORT_NOTE)
+    browser.find("Generate podcast").click()
+    await browser.should_see("Generation started")
+    bars = browser.find(kind=ui.linear_progress)
+    await browser.should_see(kind=ui.linear_progress)
+    seen: set[float] = set()
+
+    def finished() -> bool:
+        for bar in bars.elements:
+            seen.add(round(float(bar.value), 2))
+        return bool(browser.find(kind=ui.audio).elements) if _has(browser, ui.audio) else False
+
+    await _wait_until(finished)
+    assert any(0 < value < 1 for value in seen), f"no intermediate progress seen: {sorted(seen)}"
+    await browser.should_see("Download MP3")
+    await browser.should_see("Copy link")
+    await browser.should_see("Sea stars cling to rocks with hundreds of tiny tube feet.")
+    user_id = _user_id(browser)
+    [job] = jobs.list_for_user(services.db, user_id, 5)
+    assert job.status == "completed"
+    audio = browser.find(kind=ui.audio).elements.pop()
+    assert audio.props["src"].startswith("/media/podcasts/")
+
+
+def _has(user: User, kind: type) -> bool:
+    try:
+        return bool(user.find(kind=kind).elements)
+    except AssertionError:
+        return False
+
+
+async def test_empty_note_shows_the_api_s_validation_message(browser: User) -> None:
+    await browser.open("/")
+    browser.find(kind=ui.textarea).type("   ")
+    browser.find("Generate podcast").click()
+    await browser.should_see("Invalid request: noteContent must not be empty or only whitespace")
+
+
+async def test_character_count_is_live(browser: User) -> None:
+    await browser.open("/")
+    await browser.should_see("0 / 100,000 characters")
+    browser.find(kind=ui.textarea).type("hello")
+    await browser.should_see("5 / 100,000 characters")
+
+
+async def test_history_lists_the_job_and_jobs_from_the_api_for_the_same_user(
+    browser: User, ui_app: tuple[object, Services]
+) -> None:
+    services = ui_app[1]
+    await browser.open("/episodes")
+    await browser.should_see("No episodes yet — paste a note to make your first one.")
+    user_id = _user_id(browser)
+    record = services.executor.submit(jobs.NewJob(user_id=user_id, note_id="api-note", note_content=SHORT_NOTE,
+                                                  duration="short", title="From the API"))
+    await asyncio.to_thread(_wait_done, services, record.job_id)
+    await browser.open("/episodes")
+    await browser.should_see("From the API")
+    browser.find(marker="episode-link").click()
+    await browser.should_see("Transcript")
+    await browser.should_see("Download MP3")
+
+
+def _wait_done(services: Services, job_id: str) -> None:
+    from tests.conftest import wait_for_job
+
+    wait_for_job(services, job_id)
+
+
+async def test_one_browser_cannot_see_another_s_episode(ui_app: tuple[Callable, Services]) -> None:
+    new_browser, services = ui_app
+    owner, stranger = await new_browser(), await new_browser()
+    await owner.open("/")
+    owner_id = _user_id(owner)
+    record = services.executor.submit(jobs.NewJob(user_id=owner_id, note_id="n", note_content=SHORT_NOTE,
+                                                  duration="short", title="Private episode"))
+    finished = await asyncio.to_thread(_finished, services, record.job_id)
+    await owner.open(f"/episodes/{finished.podcast_id}")
+    await owner.should_see("Private episode")
+    await stranger.open(f"/episodes/{finished.podcast_id}")
+    await stranger.should_see("Episode not found")
+    await stranger.should_not_see("Private episode")
+    await stranger.open("/episodes")
+    await stranger.should_not_see("Private episode")
+    assert _user_id(stranger) != owner_id
+
+
+def _finished(services: Services, job_id: str) -> jobs.JobRecord:
+    from tests.conftest import wait_for_job
+
+    return wait_for_job(services, job_id)
+
+
+async def test_a_script_tag_in_a_note_renders_as_text(browser: User, ui_app: tuple[object, Services]) -> None:
+    services = ui_app[1]
+    await browser.open("/")
+    note = "# Safety\n\nThis note says <script>alert('x')</script> out loud. It is only text."
+    browser.find(kind=ui.textarea).type(note)
+    browser.find("Generate podcast").click()
+    await _wait_until(lambda: _has(browser, ui.audio))
+    await browser.should_see("This note says <script>alert('x')</script> out loud.")
+    assert jobs.list_for_user(services.db, _user_id(browser), 1)[0].status == "completed"
+
+
+@pytest.mark.parametrize("ui_app", [{"ui_password": "open sesame"}], indirect=True)
+async def test_pages_need_the_password_when_it_is_set(browser: User) -> None:
+    await browser.open("/episodes")
+    await browser.should_see("Sign in to Notecast")
+    browser.find("Password").type("wrong")
+    browser.find(kind=ui.button, content="Sign in").click()
+    await browser.should_see("Wrong password")
+    browser.find("Password").clear().type("open sesame")
+    browser.find(kind=ui.button, content="Sign in").click()
+    await browser.should_see("Your episodes")

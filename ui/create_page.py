@@ -1,0 +1,76 @@
+"""`/`: paste a note, pick a length, generate; jobs in progress show live below."""
+
+from __future__ import annotations
+
+from nicegui import run, ui
+from pydantic import ValidationError
+
+from pipeline.services import Services
+from pipeline.submission import MAX_NOTE_CHARS, MAX_TITLE_CHARS, NoteSubmission, summarize, validation_fields
+from store import jobs
+from ui.job_card import JobCard
+
+DURATIONS = {"short": "Short · about 5 min", "medium": "Medium · about 10 min", "long": "Long · about 20 min"}
+
+
+def create_page(services: Services, user_id: str) -> None:
+    """The form and this browser's unfinished jobs."""
+    ui.label("Turn a note into a podcast").classes("text-2xl font-bold")
+    ui.label("Paste a note (Markdown is fine). Two hosts will talk it through.").classes("text-gray-500")
+    note = ui.textarea("Your note", placeholder="# Topic\n\nWhat you want the hosts to discuss...").classes(
+        "w-full").props(f'outlined autogrow input-style="min-height: 14rem" maxlength={MAX_NOTE_CHARS} '
+                        'aria-label="Your note"')
+    counter = ui.label(f"0 / {MAX_NOTE_CHARS:,} characters").classes("text-xs text-gray-500 self-end -mt-3")
+    note.on_value_change(lambda e: counter.set_text(f"{len(e.value or ''):,} / {MAX_NOTE_CHARS:,} characters"))
+    with ui.row().classes("w-full items-start gap-4 flex-wrap"):
+        title = ui.input("Title (optional)").classes("grow").props(
+            f'outlined maxlength={MAX_TITLE_CHARS} aria-label="Episode title"')
+        duration = ui.select(DURATIONS, value="short", label="Length").classes("w-56").props(
+            'outlined aria-label="Episode length"')
+    error = ui.label("").classes("text-red-600 text-sm").props("role=alert")
+    error.set_visibility(False)
+    button = ui.button("Generate podcast", icon="graphic_eq").props('size=lg aria-label="Generate podcast"')
+    ui.separator()
+    ui.label("Your jobs").classes("text-lg font-semibold")
+    in_progress = ui.column().classes("w-full gap-3")
+
+    async def generate() -> None:
+        if not button.enabled:
+            return
+        button.disable()
+        button.props("loading")
+        try:
+            try:
+                submission = NoteSubmission.model_validate({
+                    "noteId": "web-note", "noteContent": note.value or "", "userId": user_id,
+                    "duration": duration.value, "title": title.value or None})
+            except ValidationError as exc:
+                error.set_text(summarize(validation_fields(exc)))
+                error.set_visibility(True)
+                return
+            error.set_visibility(False)
+            record = await run.io_bound(services.executor.submit, submission.to_new_job())
+            empty.set_visibility(False)
+            with in_progress:
+                card = JobCard(services, record.job_id)
+                card.card.move(in_progress, target_index=0)
+            await card.refresh()
+            ui.notify("Generation started", type="positive")
+        finally:
+            button.props(remove="loading")
+            button.enable()
+
+    button.on_click(generate)
+    with in_progress:
+        empty = ui.label("Nothing in progress. Paste a note above to make an episode.").classes("text-gray-500")
+    _show_unfinished(services, user_id, in_progress, empty)
+
+
+def _show_unfinished(services: Services, user_id: str, column: ui.column, empty: ui.label) -> None:
+    unfinished = [job for job in jobs.list_for_user(services.db, user_id, 20)
+                  if job.status in ("queued", "processing")]
+    if unfinished:
+        empty.set_visibility(False)
+    with column:
+        for job in unfinished:
+            JobCard(services, job.job_id)

@@ -1,0 +1,55 @@
+"""The finished episode: player, download, copy link and a transcript whose lines seek the player."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nicegui import ui
+
+from ui.theme import SPEAKER_COLOURS, clock
+
+
+def browser_url(absolute_url: str, public_base_url: str) -> str:
+    """Media on this server is linked relatively, so the page works whatever host name the browser used."""
+    if absolute_url.startswith(public_base_url + "/media/"):
+        return absolute_url.removeprefix(public_base_url)
+    return absolute_url
+
+
+def episode_view(title: str | None, audio_url: str, duration: float, transcript: list[dict[str, Any]],
+                 podcast_id: str | None = None) -> None:
+    """Everything a listener needs for one episode; `title=None` when the caller already shows it."""
+    with ui.row().classes("w-full items-baseline justify-between"):
+        if title:
+            ui.label(title).classes("text-lg font-semibold")
+        ui.label(f"Length {clock(duration)}").classes("text-sm text-gray-500")
+    player = ui.audio(audio_url).classes("w-full").props('aria-label="Episode audio player" preload=metadata')
+    with ui.row().classes("gap-2 flex-wrap"):
+        ui.button("Download MP3", icon="download").props(
+            f'href="{audio_url}" download type=a aria-label="Download MP3"')
+
+        async def copy_link() -> None:
+            absolute = await ui.run_javascript(f"new URL({audio_url!r}, window.location.href).href")
+            ui.clipboard.write(str(absolute))
+            ui.notify("Link copied")
+
+        ui.button("Copy link", icon="link", on_click=copy_link).props('outline aria-label="Copy link to the audio"')
+        if podcast_id:
+            ui.link("Episode page", f"/episodes/{podcast_id}").classes("self-center")
+    transcript_view(transcript, player)
+
+
+def transcript_view(transcript: list[dict[str, Any]], player: ui.audio) -> None:
+    """Speaker-coloured lines with timestamps; clicking a line seeks the player there."""
+    speakers: dict[str, str] = {}
+    with ui.expansion("Transcript", icon="subject", value=True).classes("w-full").props(
+            'aria-label="Transcript"'), ui.column().classes("w-full gap-1"):
+        for line in transcript:
+            colour = speakers.setdefault(line["speaker"], SPEAKER_COLOURS[len(speakers) % len(SPEAKER_COLOURS)])
+            start = float(line["start"])
+            with ui.row().classes("w-full no-wrap items-start gap-2 cursor-pointer hover:bg-gray-500/10 rounded p-1"
+                                  ).on("click", lambda _, at=start: player.seek(at)).props(
+                    f'role=button tabindex=0 aria-label="Play from {clock(start)}"'):
+                ui.label(clock(start)).classes("font-mono text-xs text-gray-500 pt-1 w-10 shrink-0")
+                ui.label(line["speaker"]).classes(f"font-semibold shrink-0 w-14 {colour}")
+                ui.label(line["text"]).classes("grow")  # a label: note text is never rendered as HTML

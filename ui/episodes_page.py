@@ -1,0 +1,58 @@
+"""`/episodes` (this browser's history) and `/episodes/{podcastId}` (one episode)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from nicegui import ui
+
+from pipeline.services import Services
+from store import jobs
+from ui.create_page import DURATIONS
+from ui.episode_view import browser_url, episode_view
+from ui.job_card import JobCard
+from ui.theme import clock
+
+_HISTORY_LIMIT = 100
+
+
+def history_page(services: Services, user_id: str) -> None:
+    """Finished podcasts and unfinished jobs, newest first; running ones keep their live bars."""
+    ui.label("Your episodes").classes("text-2xl font-bold")
+    podcasts = jobs.list_podcasts_for_user(services.db, user_id, _HISTORY_LIMIT)
+    open_jobs = [job for job in jobs.list_for_user(services.db, user_id, _HISTORY_LIMIT)
+                 if job.status != "completed"]
+    entries: list[tuple[datetime, str, object]] = [(p["created_at"], "podcast", p) for p in podcasts]
+    entries += [(job.created_at, "job", job) for job in open_jobs]
+    entries.sort(key=lambda entry: entry[0], reverse=True)
+    if not entries:
+        ui.label("No episodes yet — paste a note to make your first one.").classes("text-gray-500")
+        ui.link("Create an episode", "/")
+        return
+    for _, kind, item in entries:
+        if kind == "job":
+            assert isinstance(item, jobs.JobRecord)
+            JobCard(services, item.job_id)
+            continue
+        assert isinstance(item, dict)
+        with ui.card().classes("w-full"), ui.link(target=f"/episodes/{item['podcast_id']}").classes(
+                "w-full no-underline text-inherit").props(f'aria-label="Open {item["title"]}"').mark("episode-link"):
+            with ui.row().classes("w-full items-center justify-between"):
+                ui.label(item["title"]).classes("font-semibold")
+                ui.badge("completed", color="positive")
+            ui.label(f"{DURATIONS.get(item['duration'], item['duration'])} · {clock(item['audio_duration'])} · "
+                     f"{item['created_at']:%Y-%m-%d %H:%M} UTC").classes("text-xs text-gray-500")
+
+
+def episode_page(services: Services, user_id: str, podcast_id: str) -> None:
+    """One episode, visible only to the browser that made it."""
+    podcast = jobs.get_podcast(services.db, podcast_id) if len(podcast_id) <= 64 else None
+    if podcast is None or podcast["user_id"] != user_id:
+        ui.label("Episode not found").classes("text-xl font-semibold")
+        ui.label("It may belong to another browser, or it was deleted.").classes("text-gray-500")
+        ui.link("Back to your episodes", "/episodes")
+        return
+    url = browser_url(services.providers.media.url_for(podcast["audio_key"]), services.settings.public_base_url)
+    with ui.card().classes("w-full"):
+        episode_view(podcast["title"], url, podcast["audio_duration"], podcast["transcript"])
+    ui.label(f"Made {podcast['created_at']:%Y-%m-%d %H:%M} UTC").classes("text-xs text-gray-500")

@@ -1,0 +1,89 @@
+"""A card that follows one job from its row: live progress while it runs, the episode or the error after."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from nicegui import run, ui
+
+from pipeline.services import Services
+from store import jobs
+from ui.episode_view import browser_url, episode_view
+from ui.theme import clock
+
+_REFRESH_SECONDS = 0.5
+
+
+class JobCard:
+    """Reads the job row on a timer, so it keeps working after a reload and for jobs started through the API."""
+
+    def __init__(self, services: Services, job_id: str) -> None:
+        self.services, self.job_id = services, job_id
+        self.card = ui.card().classes("w-full").props('aria-live="polite"')
+        self.timer = ui.timer(_REFRESH_SECONDS, self.refresh)
+        self.shown_status: str | None = None
+        self.progress: ui.linear_progress | None = None
+        self.step: ui.label | None = None
+        self.detail: ui.label | None = None
+
+    async def refresh(self) -> None:
+        """Pull the row; update the bar in place, or redraw when the status changed."""
+        record = await run.io_bound(jobs.get, self.services.db, self.job_id)
+        if record is None:
+            self.timer.deactivate()
+            self.card.clear()
+            with self.card:
+                ui.label("This job is no longer available.")
+            return
+        position = await run.io_bound(jobs.queue_position, self.services.db, record)
+        if record.status != self.shown_status:
+            self.shown_status = record.status
+            self._draw(record)
+        if record.status in ("queued", "processing"):
+            self._update_live(record, position)
+        else:
+            self.timer.deactivate()
+
+    def _draw(self, record: jobs.JobRecord) -> None:
+        self.card.clear()
+        with self.card:
+            with ui.row().classes("w-full items-center justify-between"):
+                ui.label(record.display_title or "Untitled note").classes("font-semibold")
+                ui.badge(record.status, color=_STATUS_COLOURS.get(record.status, "grey")).props(
+                    'aria-label="Job status"')
+            if record.status in ("queued", "processing"):
+                self.progress = ui.linear_progress(value=0, show_value=False, size="12px").props(
+                    'aria-label="Generation progress" instant-feedback')
+                self.step = ui.label("").classes("text-sm")
+                self.detail = ui.label("").classes("text-xs text-gray-500")
+            elif record.status == "completed" and record.audio_key:
+                media = self.services.providers.media
+                url = browser_url(media.url_for(record.audio_key), self.services.settings.public_base_url)
+                episode_view(None, url, record.audio_duration or 0.0,
+                             record.transcript or [], record.podcast_id)
+            else:
+                ui.label(record.error or "Generation failed.").classes("text-red-600").props('role=alert')
+                ui.button("Try again", icon="replay", on_click=self.try_again).props('aria-label="Try again"')
+
+    def _update_live(self, record: jobs.JobRecord, position: int) -> None:
+        assert self.progress is not None and self.step is not None and self.detail is not None
+        self.progress.value = record.progress / 100  # linear_progress takes 0.0-1.0
+        self.step.text = f"{record.progress}% · {record.current_step}"
+        since = record.started_at or record.created_at
+        elapsed = clock((datetime.now(UTC) - since).total_seconds())
+        self.detail.text = (f"Position {position} in the queue · waiting {elapsed}" if record.status == "queued"
+                            else f"Elapsed {elapsed}")
+
+    async def try_again(self) -> None:
+        """Enqueue the same note again and follow the new job in this card."""
+        submission = await run.io_bound(jobs.get_submission, self.services.db, self.job_id)
+        if submission is None:
+            ui.notify("The original note is no longer stored; please paste it again.", type="warning")
+            return
+        record = await run.io_bound(self.services.executor.submit, submission)
+        self.job_id, self.shown_status = record.job_id, None
+        self.timer.activate()
+        await self.refresh()
+
+
+_STATUS_COLOURS = {"queued": "grey", "processing": "indigo", "completed": "positive", "failed": "negative"}
