@@ -6,8 +6,9 @@ import math
 import struct
 import threading
 
+from errors import ScriptError
 from pipeline.notes import word_count
-from pipeline.script import Script, Section, Turn
+from pipeline.script import Script, ScriptWriter, Section, Turn
 
 
 class ToneVoice:
@@ -48,3 +49,18 @@ class RecordingWriter:
             Section("Intro", (Turn("Alex", "Hello there."), Turn("Sam", "Hi."))),
             Section("Body", (Turn("Alex", note[:200]),)),
         ))
+
+
+class FailOnceWriter:
+    """Fails the first script it is asked for with a readable error, then delegates."""
+
+    name = "fail-once"
+
+    def __init__(self, inner: ScriptWriter) -> None:
+        self.inner, self.failed = inner, False
+
+    def write(self, note: str, title: str | None, target_words: int) -> Script:
+        if not self.failed:
+            self.failed = True
+            raise ScriptError("The script writer is unavailable right now")
+        return self.inner.write(note, title, target_words)

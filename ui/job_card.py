@@ -51,6 +51,8 @@ class JobCard:
                 ui.label(record.display_title or "Untitled note").classes("font-semibold")
                 ui.badge(record.status, color=_STATUS_COLOURS.get(record.status, "grey")).props(
                     'aria-label="Job status"')
+            ui.label(f"{record.duration.capitalize()} · started {record.created_at:%Y-%m-%d %H:%M} UTC").classes(
+                "text-xs text-gray-500 -mt-2")
             if record.status in ("queued", "processing"):
                 self.progress = ui.linear_progress(value=0, show_value=False, size="12px").props(
                     'aria-label="Generation progress" instant-feedback')

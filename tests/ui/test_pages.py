@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from dataclasses import replace
 
 import pytest
 from nicegui import ui
 from nicegui.testing import User
 
+from pipeline.builtin_writer import BuiltinScriptWriter
+from pipeline.episode import Providers
 from pipeline.services import Services
 from store import jobs
 from tests.conftest import SHORT_NOTE
+from tests.fakes import FailOnceWriter
 
 
 async def _wait_until(condition: Callable[[], bool], timeout: float = 120) -> None:
@@ -143,3 +147,20 @@ async def test_pages_need_the_password_when_it_is_set(browser: User) -> None:
     browser.find("Password").clear().type("open sesame")
     browser.find(kind=ui.button, content="Sign in").click()
     await browser.should_see("Your episodes")
+
+
+@pytest.fixture
+def ui_app_params(fake_providers: Providers) -> dict[str, Providers]:
+    """Options for `ui_app` when a test parametrizes it by name: a writer that fails its first script."""
+    return {"providers": replace(fake_providers, writer=FailOnceWriter(BuiltinScriptWriter(("Alex", "Sam"))))}
+
+
+@pytest.mark.parametrize("ui_app", ["flaky"], indirect=True)
+async def test_a_failed_job_shows_its_error_and_try_again_works(browser: User) -> None:
+    await browser.open("/")
+    browser.find(kind=ui.textarea).type(SHORT_NOTE)
+    browser.find("Generate podcast").click()
+    await browser.should_see("The script writer is unavailable right now", retries=100)
+    browser.find(kind=ui.button, content="Try again").click()
+    await _wait_until(lambda: _has(browser, ui.audio))
+    await browser.should_see("Sea stars cling to rocks with hundreds of tiny tube feet.")
