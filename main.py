@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 
 import uvicorn
 from fastapi import FastAPI
@@ -11,7 +12,7 @@ from nicegui import run, ui
 
 from api.app import create_api
 from pipeline.services import build_services
-from settings import VERSION, Settings
+from settings import VERSION, ConfigError, Settings, load_settings
 from ui import pages
 from ui.theme import favicon_path
 
@@ -36,7 +37,11 @@ def main() -> None:
     """Run the service on HOST:PORT."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    settings = Settings()
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        print(f"Notecast cannot start: {exc}", file=sys.stderr)
+        sys.exit(2)
     logging.getLogger("notecast").info("Notecast %s on %s:%s, data in %s", VERSION, settings.host, settings.port,
                                        settings.data_dir)
     uvicorn.run(build_app(settings), host=settings.host, port=settings.port, log_level="info")

@@ -7,7 +7,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 VERSION = "0.1.0"
@@ -34,9 +34,29 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=1_000_000, gt=0)
 
     host_names: str = "Alex,Sam"
-    script_provider: Literal["builtin"] = "builtin"
-    voice_provider: Literal["piper"] = "piper"
-    media_store: Literal["local"] = "local"
+    script_provider: Literal["builtin", "openai"] = "builtin"
+    voice_provider: Literal["piper", "openai"] = "piper"
+    media_store: Literal["local", "s3"] = "local"
+
+    # OpenAI or any OpenAI-compatible server (Ollama, vLLM, LM Studio) through OPENAI_BASE_URL.
+    openai_api_key: str = Field(default="", repr=False)
+    openai_base_url: str = ""
+    openai_model: str = "gpt-4o-mini"
+    openai_tts_model: str = "tts-1"
+    openai_voices: str = "alloy,echo"
+    openai_timeout_seconds: float = Field(default=120, gt=0)
+    openai_max_attempts: int = Field(default=5, ge=1, le=20)
+    # How much of a note one model call may see; longer notes are outlined and written chunk by chunk.
+    openai_chunk_chars: int = Field(default=12_000, ge=500)
+    tts_concurrency: int = Field(default=3, ge=1, le=16)
+
+    s3_bucket: str = ""
+    s3_prefix: str = "podcasts/"
+    s3_region: str = ""
+    s3_endpoint_url: str = ""
+    s3_public_base_url: str = ""
+    s3_presign_seconds: int = Field(default=3600, ge=60, le=604_800)
+    s3_max_attempts: int = Field(default=4, ge=1, le=20)
 
     # Pitch factor for the second host's voice, so two hosts do not sound like one person.
     second_host_pitch: float = Field(default=1.18, gt=0.5, lt=2.0)
@@ -54,10 +74,23 @@ class Settings(BaseSettings):
         return value.rstrip("/")
 
     @model_validator(mode="after")
-    def _two_hosts(self) -> Settings:
+    def _consistent(self) -> Settings:
         if len(self.hosts) != 2 or self.hosts[0] == self.hosts[1]:
             raise ValueError("HOST_NAMES must name two different hosts, e.g. 'Alex,Sam'")
+        for setting, value in (("SCRIPT_PROVIDER", self.script_provider), ("VOICE_PROVIDER", self.voice_provider)):
+            if value == "openai" and not self.openai_api_key:
+                raise ValueError(f"{setting} is openai but OPENAI_API_KEY is not set "
+                                 "(for a local server such as Ollama any placeholder works, e.g. 'ollama')")
+        if self.voice_provider == "openai" and len(self.openai_voice_list) != 2:
+            raise ValueError("OPENAI_VOICES must name two voices, one per host, e.g. 'alloy,echo'")
+        if self.media_store == "s3" and not self.s3_bucket:
+            raise ValueError("MEDIA_STORE is s3 but S3_BUCKET is not set")
         return self
+
+    @property
+    def openai_voice_list(self) -> list[str]:
+        """The TTS voice for each host."""
+        return [voice.strip() for voice in self.openai_voices.split(",") if voice.strip()]
 
     @property
     def hosts(self) -> tuple[str, ...]:
@@ -100,3 +133,18 @@ class Settings(BaseSettings):
             path.write_text(secrets.token_urlsafe(32))
             path.chmod(0o600)
         return path.read_text().strip()
+
+
+class ConfigError(Exception):
+    """The settings are unusable; the message is one line naming the setting."""
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings, turning validation errors into one readable line."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(part) for part in first.get("loc", ())).upper()
+        message = str(first.get("msg", "is invalid")).removeprefix("Value error, ")
+        raise ConfigError(f"{field}: {message}" if field else message) from None

@@ -111,3 +111,14 @@ def decoded_duration(path: Path) -> float:
     if process.wait() != 0 or total == 0:
         raise AudioError(f"The episode audio does not decode: {errors.splitlines()[-1] if errors else 'no audio'}")
     return total / SAMPLE_WIDTH / rate
+
+
+def decode_to_pcm(data: bytes, sample_rate: int) -> bytes:
+    """Decode compressed audio (e.g. MP3 from a TTS server) to mono 16-bit PCM; ValueError if it is not audio."""
+    try:
+        pcm = _run(["-i", "pipe:0", "-f", "s16le", "-ac", "1", "-ar", str(sample_rate), "pipe:1"], data)
+    except AudioError as exc:
+        raise ValueError(f"the audio could not be decoded ({exc.message})") from None
+    if not pcm:
+        raise ValueError("the audio was empty")
+    return pcm

@@ -6,6 +6,8 @@ Knows nothing of HTTP or NiceGUI: progress goes out through a `ProgressSink`.
 from __future__ import annotations
 
 import logging
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -68,7 +70,7 @@ def target_words(duration: str) -> int:
 
 def media_key(podcast_id: str) -> str:
     """Where a podcast's audio is stored."""
-    return f"podcasts/{podcast_id}.mp3"
+    return f"{podcast_id}.mp3"
 
 
 def produce_episode(
@@ -116,28 +118,38 @@ def produce_episode(
 def _voice_and_mix(
     script: Script, voice: Voice, mix: MixSettings, wav_path: Path, sink: ProgressSink
 ) -> tuple[list[dict[str, Any]], float]:
-    speakers = {turn.speaker for turn in script.turns}
+    """Voice turns a few at a time (the voice's concurrency, plus one so mixing overlaps voicing) and mix them in
+    order as they arrive; progress advances per finished segment, in order."""
     first_speaker = script.turns[0].speaker
-    total = len(script.turns)
+    planned = [(section, turn_index, turn) for section in script.sections
+               for turn_index, turn in enumerate(section.turns)]
+    total = len(planned)
+    window = max(1, getattr(voice, "concurrency", 1)) + 1
     transcript: list[dict[str, Any]] = []
     mixer = EpisodeMixer(wav_path, voice.sample_rate)
-    done = 0
-    try:
-        for section_index, section in enumerate(script.sections):
-            for turn_index, turn in enumerate(section.turns):
+    pending: deque[Future[bytes]] = deque()
+    with ThreadPoolExecutor(max_workers=window - 1 or 1, thread_name_prefix="voice") as pool:
+        try:
+            sink.report(30, f"Generating audio for each segment... (0/{total})")
+            for done in range(total):
+                while len(pending) < window and done + len(pending) < total:
+                    _, _, turn = planned[done + len(pending)]
+                    host = 0 if turn.speaker == first_speaker else 1
+                    pending.append(pool.submit(voice.synthesize, turn.text, host))
                 if sink.should_stop():
                     raise Interrupted
-                sink.report(30 + 30 * done // total, f"Generating audio for each segment... ({done + 1}/{total})")
-                host = 0 if turn.speaker == first_speaker or len(speakers) == 1 else 1
-                pcm = voice.synthesize(turn.text, host)
+                pcm = pending.popleft().result()
+                section, turn_index, turn = planned[done]
                 if done:
-                    mixer.add_pause(mix.section_pause_ms if turn_index == 0 and section_index else mix.pause_ms)
+                    mixer.add_pause(mix.section_pause_ms if turn_index == 0 else mix.pause_ms)
                 start, end = mixer.add_speech(pcm)
                 transcript.append({"speaker": turn.speaker, "text": turn.text, "section": section.title,
                                    "start": round(start, 3), "end": round(end, 3)})
-                done += 1
-        mixer.add_pause(mix.pause_ms)  # a short tail so the last word is not clipped by players
-    finally:
-        mixer.close()
-    sink.report(60, f"Generated audio for all {total} segments")
+                sink.report(30 + 30 * (done + 1) // total,
+                            f"Generating audio for each segment... ({done + 1}/{total})")
+            mixer.add_pause(mix.pause_ms)  # a short tail so players do not clip the last word
+        finally:
+            for future in pending:
+                future.cancel()
+            mixer.close()
     return transcript, mixer.seconds

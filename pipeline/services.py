@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
 from pipeline.builtin_writer import BuiltinScriptWriter
 from pipeline.episode import MixSettings, Providers
 from pipeline.executor import JobExecutor
-from pipeline.voices import PiperVoice
+from pipeline.script import ScriptWriter
+from pipeline.voices import PiperVoice, Voice
 from settings import Settings
 from store.db import Database
-from store.media import LocalMediaStore
+from store.media import LocalMediaStore, MediaStore
 
 log = logging.getLogger(__name__)
 
@@ -27,11 +29,36 @@ class Services:
     executor: JobExecutor
 
 
+def _openai_writer(settings: Settings) -> ScriptWriter:
+    from pipeline.openai_writer import OpenAIScriptWriter
+
+    return OpenAIScriptWriter(settings)
+
+
+def _openai_voice(settings: Settings) -> Voice:
+    from pipeline.openai_voice import OpenAIVoice
+
+    return OpenAIVoice(settings)
+
+
+def _s3_store(settings: Settings) -> MediaStore:
+    from store.s3_media import S3MediaStore
+
+    return S3MediaStore(settings.s3_bucket, settings.s3_prefix, settings.s3_public_base_url,
+                        settings.public_base_url, region=settings.s3_region, endpoint_url=settings.s3_endpoint_url,
+                        presign_seconds=settings.s3_presign_seconds, max_attempts=settings.s3_max_attempts)
+
+
 def build_providers(settings: Settings) -> Providers:
-    """The script writer, voice and media store named by the settings."""
-    writers = {"builtin": lambda: BuiltinScriptWriter(settings.hosts)}
-    voices = {"piper": lambda: PiperVoice(settings.piper_threads, settings.second_host_pitch)}
-    stores = {"local": lambda: LocalMediaStore(settings.media_dir, settings.public_base_url)}
+    """The script writer, voice and media store named by the settings (each owns its own client)."""
+    writers: dict[str, Callable[[], ScriptWriter]] = {
+        "builtin": lambda: BuiltinScriptWriter(settings.hosts), "openai": lambda: _openai_writer(settings)}
+    voices: dict[str, Callable[[], Voice]] = {
+        "piper": lambda: PiperVoice(settings.piper_threads, settings.second_host_pitch),
+        "openai": lambda: _openai_voice(settings)}
+    stores: dict[str, Callable[[], MediaStore]] = {
+        "local": lambda: LocalMediaStore(settings.media_dir, settings.public_base_url),
+        "s3": lambda: _s3_store(settings)}
     return Providers(
         writer=writers[settings.script_provider](),
         voice=voices[settings.voice_provider](),

@@ -19,6 +19,7 @@ class Voice(Protocol):
 
     name: str
     sample_rate: int
+    concurrency: int  # how many turns may be voiced at once
 
     def synthesize(self, text: str, host_index: int) -> bytes:
         """PCM for `text` spoken by host 0 or host 1."""
@@ -29,6 +30,7 @@ class PiperVoice:
     """Piper with the bundled en_US joe voice; host 1 is the same voice pitch-shifted to sound like someone else."""
 
     name = "piper"
+    concurrency = 1  # one onnxruntime session, bounded threads: parallel calls would only contend
     sample_rate = 22_050  # en_US-joe-medium's rate; checked against the model config when it loads
 
     def __init__(self, threads: int, second_host_pitch: float) -> None:

@@ -16,6 +16,7 @@ class ToneVoice:
 
     name = "tone"
     sample_rate = 22_050
+    concurrency = 1
 
     def __init__(self, seconds_per_word: float = 0.02) -> None:
         self.seconds_per_word = seconds_per_word

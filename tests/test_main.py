@@ -24,7 +24,7 @@ def test_seed_curl_flow_against_the_running_service(tmp_path: Path) -> None:
                 break
             time.sleep(0.3)
         assert job["status"] == "completed", job
-        assert job["audioUrl"].startswith(f"{base}/media/podcasts/")
+        assert job["audioUrl"].startswith(f"{base}/media/")
         audio = httpx.get(job["audioUrl"], headers={"Range": "bytes=0-1023"})
         assert audio.status_code == 206 and audio.headers["content-type"] == "audio/mpeg"
 

@@ -53,7 +53,7 @@ def test_seed_flow_enqueue_poll_and_list(client: TestClient) -> None:
     assert "error" not in job
     for key in ("createdAt", "startedAt", "completedAt"):
         assert ISO_MS_Z.match(job[key]), job[key]
-    assert job["audioUrl"].startswith("http://testserver/media/podcasts/")
+    assert job["audioUrl"].startswith("http://testserver/media/")
     assert isinstance(job["audioDuration"], float) and job["audioDuration"] > 0
     assert all({"speaker", "text", "start", "end"} <= set(line) for line in job["transcript"])
 
@@ -183,5 +183,5 @@ def test_openapi_documents_the_models(client: TestClient) -> None:
 
 def test_media_refuses_traversal_and_unknown_keys(client: TestClient) -> None:
     assert client.get("/media/../notecast.db").status_code == 404
-    assert client.get("/media/podcasts/%2e%2e%2fnotecast.db").status_code == 404
-    assert client.get("/media/podcasts/missing.mp3").status_code == 404
+    assert client.get("/media/%2e%2e%2fnotecast.db").status_code == 404
+    assert client.get("/media/missing.mp3").status_code == 404

@@ -55,7 +55,7 @@ async def test_paste_generate_watch_progress_then_play(browser: User, ui_app: tu
     [job] = jobs.list_for_user(services.db, user_id, 5)
     assert job.status == "completed"
     audio = browser.find(kind=ui.audio).elements.pop()
-    assert audio.props["src"].startswith("/media/podcasts/")
+    assert audio.props["src"].startswith("/media/")
 
 
 def _has(user: User, kind: type) -> bool:
