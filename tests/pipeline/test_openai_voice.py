@@ -83,7 +83,7 @@ def test_a_failed_job_never_shows_the_key(
     make_client: Callable[..., tuple[TestClient, Services]], openai_settings: Settings, server: FakeOpenAI,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    client, services = make_client(build_providers(openai_settings), openai_settings)
+    client, _ = make_client(build_providers(openai_settings), openai_settings)
     server.faults = ["401"]
     with caplog.at_level(logging.DEBUG):
         job_id = client.post("/api/podcast/generate/async", json={

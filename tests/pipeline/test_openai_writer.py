@@ -34,7 +34,7 @@ def openai_settings(settings: Settings, server: FakeOpenAI) -> Settings:
 
 def test_writes_a_structured_dialogue_from_the_note(openai_settings: Settings, server: FakeOpenAI) -> None:
     script = OpenAIScriptWriter(openai_settings).write(SHORT_NOTE, None, 300)
-    assert [s.title for s in script.sections][0] == "Intro" and script.sections[-1].title == "Outro"
+    assert script.sections[0].title == "Intro" and script.sections[-1].title == "Outro"
     assert {turn.speaker for turn in script.turns} == {"Alex", "Sam"}
     assert any("Sea stars cling to rocks" in turn.text for turn in script.turns)
     write = server.tasks("WRITE")[0]["body"]

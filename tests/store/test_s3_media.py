@@ -72,7 +72,7 @@ def test_large_files_go_up_in_parts(s3_settings: Settings, tmp_path: Path) -> No
 def test_a_job_on_s3_uploads_a_decodable_episode_behind_a_stable_redirect(
     make_client: Callable[..., tuple[TestClient, Services]], s3_settings: Settings, tmp_path: Path
 ) -> None:
-    client, services = make_client(build_providers(s3_settings), s3_settings)
+    client, _ = make_client(build_providers(s3_settings), s3_settings)
     job_id = client.post("/api/podcast/generate/async", json={
         "noteId": "n", "noteContent": SHORT_NOTE, "userId": "u"}).json()["jobId"]
     job = _finished(client, job_id)
