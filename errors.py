@@ -6,6 +6,8 @@
     ├── MalformedRequest      the body is not JSON (400)
     ├── AuthError             missing or wrong API key (401)
     ├── NotFound              no such job, podcast or file (404)
+    ├── ConflictError         the job is not in a state that allows this, or an idempotency key was reused (409)
+    ├── QueueFullError        too many jobs waiting; retry later (429, with Retry-After)
     └── ProviderError         a step of generation failed; the job fails with this message
         ├── ScriptError
         ├── VoiceError
@@ -46,6 +48,18 @@ class AuthError(NotecastError):
 
 class NotFound(NotecastError):
     """The thing asked for does not exist (or is not visible to the caller)."""
+
+
+class ConflictError(NotecastError):
+    """The request conflicts with the current state."""
+
+
+class QueueFullError(NotecastError):
+    """Back-pressure: nothing was accepted; the caller should retry after `retry_after` seconds."""
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class ProviderError(NotecastError):

@@ -29,6 +29,14 @@ class Settings(BaseSettings):
     require_key_for_job_reads: bool = False
 
     job_ttl_hours: float = Field(default=24, gt=0)
+    max_attempts: int = Field(default=3, ge=1, le=20)
+    max_queued_per_user: int = Field(default=5, ge=1)
+    max_queue: int = Field(default=500, ge=1)
+    # A running job's row is refreshed every few seconds; past this age its worker is presumed dead.
+    heartbeat_stale_seconds: float = Field(default=30, ge=5)
+    # /healthz says "degraded" when the executor has shown no sign of life for this long.
+    executor_stale_seconds: float = Field(default=300, ge=5)
+    segment_cache_bytes: int = Field(default=2_000_000_000, ge=0)
     prune_interval_minutes: float = Field(default=60, gt=0)
     sync_wait_seconds: float = Field(default=600, ge=0)
     max_body_bytes: int = Field(default=1_000_000, gt=0)

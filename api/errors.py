@@ -13,25 +13,29 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from errors import (
     AuthError,
+    ConflictError,
     InputError,
     MalformedRequest,
     NotecastError,
     NotFound,
     PayloadTooLarge,
     ProviderError,
+    QueueFullError,
 )
 from pipeline.submission import describe_errors, summarize
 
 log = logging.getLogger(__name__)
 
-_STATUS = {PayloadTooLarge: 413, InputError: 422, MalformedRequest: 400, AuthError: 401, NotFound: 404}
+_STATUS = {PayloadTooLarge: 413, InputError: 422, MalformedRequest: 400, AuthError: 401, NotFound: 404,
+           ConflictError: 409, QueueFullError: 429}
 _HTTP_MESSAGES = {404: "Not found", 405: "Method not allowed", 400: "The request body could not be read"}
 
 
-def error_response(status: int, message: str, **extra: Any) -> JSONResponse:
+def error_response(status: int, message: str, headers: dict[str, str] | None = None, **extra: Any) -> JSONResponse:
     """Our error shape."""
     body = {"success": False, "error": message, **{k: v for k, v in extra.items() if v is not None}}
-    headers = {"WWW-Authenticate": "ApiKey"} if status == 401 else None
+    if status == 401:
+        headers = {**(headers or {}), "WWW-Authenticate": "ApiKey"}
     return JSONResponse(body, status_code=status, headers=headers)
 
 
@@ -45,7 +49,8 @@ def status_for(exc: NotecastError) -> int:
 
 async def _notecast_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, NotecastError)
-    return error_response(status_for(exc), exc.message, fields=exc.fields or None)
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, QueueFullError) else None
+    return error_response(status_for(exc), exc.message, headers, fields=exc.fields or None)
 
 
 async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:

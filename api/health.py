@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import time
+
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
@@ -9,15 +12,31 @@ from api.auth import services
 from api.schemas import HealthResponse
 from errors import NotFound
 from settings import VERSION
-from store import jobs
+from store import jobs, queries
 
 router = APIRouter(tags=["health"])
+log = logging.getLogger(__name__)
 
 
-@router.get("/healthz", response_model=HealthResponse)
+@router.get("/healthz", response_model=HealthResponse, responses={503: {"model": HealthResponse}})
 def healthz(request: Request) -> JSONResponse:
-    """Service status and queue depth."""
-    return JSONResponse({"status": "ok", "version": VERSION, "queue": jobs.counts(services(request).db)})
+    """Service status and queue depth; 503 `degraded` when the executor stalls or the database refuses writes."""
+    shared = services(request)
+    problems = []
+    idle_for = time.monotonic() - shared.executor.last_beat
+    if idle_for > shared.settings.executor_stale_seconds:
+        problems.append(f"the executor has shown no progress for {int(idle_for)} s")
+    try:
+        jobs.probe_writable(shared.db)
+        queue = queries.counts(shared.db)
+    except Exception as exc:  # the point is to report it, whatever the driver raised
+        log.warning("health check: database write failed: %s", type(exc).__name__)
+        problems.append("the database does not accept writes")
+        queue = {"queued": 0, "processing": 0}
+    body = {"status": "degraded" if problems else "ok", "version": VERSION, "queue": queue}
+    if problems:
+        body["problems"] = problems
+    return JSONResponse(body, status_code=503 if problems else 200)
 
 
 fallback = APIRouter(include_in_schema=False)

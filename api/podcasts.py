@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import json
 import time
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
@@ -24,38 +26,53 @@ from api.schemas import (
 )
 from errors import InputError, NotFound
 from pipeline.submission import ID_PATTERN, ID_RULE, NoteSubmission
-from store import jobs
+from store import queries, records
 
 router = APIRouter(prefix="/api/podcast", tags=["podcast"])
 
 ENQUEUED_MESSAGE = "Podcast generation started. Use the jobId to check status."
-_ERRORS = {code: {"model": ErrorResponse} for code in (400, 401, 404, 413, 422)}
+_ERRORS = {code: {"model": ErrorResponse} for code in (400, 401, 404, 409, 413, 422, 429)}
 _SYNC_POLL_SECONDS = 0.5
+_MAX_KEY_CHARS = 255
 
 
-def _enqueue(request: Request, submission: NoteSubmission) -> jobs.JobRecord:
-    return services(request).executor.submit(submission.to_new_job())
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", description=(
+    "Optional, ≤ 255 characters. Repeating a request with the same key and body returns the original answer "
+    "and creates no new job; the same key with a different body is a 409."))]
+
+
+def _enqueue(request: Request, submission: NoteSubmission, key: str | None) -> records.JobRecord:
+    if key is not None and not (0 < len(key) <= _MAX_KEY_CHARS and key.isprintable()):
+        raise InputError("Invalid request: Idempotency-Key must be 1-255 printable characters",
+                         fields={"Idempotency-Key": "must be 1-255 printable characters"})
+    canonical = json.dumps(submission.model_dump(by_alias=True), sort_keys=True, ensure_ascii=False)
+    created = services(request).executor.submit(
+        submission.to_new_job(), idempotency_key=key,
+        request_hash=hashlib.sha256(canonical.encode()).hexdigest() if key else None)
+    return created.record
 
 
 @router.post("/generate/async", status_code=202, response_model=EnqueueResponse, responses=_ERRORS,
              dependencies=[Depends(require_api_key)])
-def generate_async(request: Request, submission: NoteSubmission) -> JSONResponse:
+def generate_async(request: Request, submission: NoteSubmission, idempotency_key: IdempotencyKey = None
+                   ) -> JSONResponse:
     """Queue a note for generation; answers at once with the job id to poll."""
-    record = _enqueue(request, submission)
-    body = {"success": True, "jobId": record.job_id, "status": record.status, "message": ENQUEUED_MESSAGE}
+    record = _enqueue(request, submission, idempotency_key)
+    body = {"success": True, "jobId": record.job_id, "status": "queued", "message": ENQUEUED_MESSAGE}
     return JSONResponse(body, status_code=202)
 
 
 @router.post("/generate", response_model=SyncGenerateResponse, responses={**_ERRORS, 202: {"model": EnqueueResponse}},
              dependencies=[Depends(require_api_key)])
-async def generate(request: Request, submission: NoteSubmission) -> JSONResponse:
+async def generate(request: Request, submission: NoteSubmission, idempotency_key: IdempotencyKey = None
+                   ) -> JSONResponse:
     """The original synchronous call: waits up to SYNC_WAIT_SECONDS, else answers 202 with the job id to poll."""
     shared = services(request)
-    record = await run_in_threadpool(_enqueue, request, submission)
+    record = await run_in_threadpool(_enqueue, request, submission, idempotency_key)
     deadline = time.monotonic() + shared.settings.sync_wait_seconds
     while time.monotonic() < deadline:
         await asyncio.sleep(_SYNC_POLL_SECONDS)
-        current = await run_in_threadpool(jobs.get, shared.db, record.job_id)
+        current = await run_in_threadpool(queries.get, shared.db, record.job_id)
         if current is None:
             raise NotFound("Job not found")
         if current.status == "completed":
@@ -64,8 +81,8 @@ async def generate(request: Request, submission: NoteSubmission) -> JSONResponse
                                  "podcastId": view["podcastId"], "audioUrl": view["audioUrl"],
                                  "audioDuration": view["audioDuration"], "transcript": view["transcript"],
                                  "job": view})
-        if current.status == "failed":
-            return error_response(500, current.error or "Generation failed", jobId=current.job_id)
+        if current.status in ("failed", "cancelled"):
+            return error_response(500, current.error or f"Generation {current.status}", jobId=current.job_id)
     body = {"success": True, "jobId": record.job_id, "status": "queued",
             "message": "Still generating. Use the jobId to check status."}
     return JSONResponse(body, status_code=202)
@@ -83,7 +100,7 @@ def list_user_jobs(
         raise InputError(f"Invalid request: userId {ID_RULE}", fields={"userId": ID_RULE})
     before = _parse_cursor(cursor)
     shared = services(request)
-    page = jobs.list_for_user(shared.db, userId, limit + 1, before)
+    page = queries.list_for_user(shared.db, userId, limit + 1, before)
     more = len(page) > limit
     page = page[:limit]
     body = {"success": True, "jobs": [job_json(job, shared.providers.media) for job in page],
@@ -96,7 +113,7 @@ def list_user_jobs(
 def get_job(request: Request, jobId: str) -> JSONResponse:  # noqa: N803
     """One job's status, progress and, when completed, its audio and transcript."""
     shared = services(request)
-    record = jobs.get(shared.db, jobId) if len(jobId) <= 80 else None
+    record = queries.get(shared.db, jobId) if len(jobId) <= 80 else None
     if record is None:
         raise NotFound("Job not found")
     return JSONResponse({"success": True, "job": job_json(record, shared.providers.media)})
@@ -107,10 +124,42 @@ def get_job(request: Request, jobId: str) -> JSONResponse:  # noqa: N803
 def get_podcast(request: Request, podcastId: str) -> JSONResponse:  # noqa: N803
     """A stored podcast."""
     shared = services(request)
-    podcast = jobs.get_podcast(shared.db, podcastId) if len(podcastId) <= 64 else None
+    podcast = queries.get_podcast(shared.db, podcastId) if len(podcastId) <= 64 else None
     if podcast is None:
         raise NotFound("Podcast not found")
     return JSONResponse({"success": True, "podcast": podcast_json(podcast, shared.providers.media)})
+
+
+@router.post("/jobs/{jobId}/cancel", response_model=JobResponse, responses={**_ERRORS, 409: {"model": ErrorResponse}},
+             dependencies=[Depends(require_api_key)])
+def cancel_job(request: Request, jobId: str) -> JSONResponse:  # noqa: N803
+    """Cancel a queued job at once, or a processing one at its next segment; a finished job is a 409."""
+    shared = services(request)
+    record = shared.executor.cancel(_known_job_id(jobId))
+    return JSONResponse({"success": True, "job": job_json(record, shared.providers.media)})
+
+
+@router.delete("/jobs/{jobId}", response_model=JobResponse, responses={**_ERRORS, 409: {"model": ErrorResponse}},
+               dependencies=[Depends(require_api_key)])
+def delete_job(request: Request, jobId: str) -> JSONResponse:  # noqa: N803
+    """Same as cancel."""
+    return cancel_job(request, jobId)
+
+
+@router.post("/jobs/{jobId}/retry", status_code=202, response_model=EnqueueResponse,
+             responses={**_ERRORS, 409: {"model": ErrorResponse}}, dependencies=[Depends(require_api_key)])
+def retry_job(request: Request, jobId: str) -> JSONResponse:  # noqa: N803
+    """Queue a failed or cancelled job again, reusing its checkpoints; other states are a 409."""
+    record = services(request).executor.retry(_known_job_id(jobId))
+    body = {"success": True, "jobId": record.job_id, "status": record.status,
+            "message": "Podcast generation queued again. Use the jobId to check status."}
+    return JSONResponse(body, status_code=202)
+
+
+def _known_job_id(job_id: str) -> str:
+    if len(job_id) > 80:
+        raise NotFound("Job not found")
+    return job_id
 
 
 def _parse_cursor(cursor: str | None) -> int | None:

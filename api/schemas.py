@@ -28,11 +28,18 @@ class TranscriptLine(BaseModel):
     section: str | None = None
 
 
+class SegmentCounts(BaseModel):
+    """Voiced turns in the episode, and how many came from the segment cache."""
+
+    total: int
+    cached: int
+
+
 class JobView(BaseModel):
     """A job's state; the podcast fields appear once it is completed."""
 
     jobId: str
-    status: Literal["queued", "processing", "completed", "failed"]
+    status: Literal["queued", "processing", "completed", "failed", "cancelled"]
     progress: int = Field(ge=0, le=100)
     currentStep: str
     noteId: str
@@ -42,7 +49,10 @@ class JobView(BaseModel):
     createdAt: str
     startedAt: str | None = None
     completedAt: str | None = None
+    cancelledAt: str | None = None
     error: str | None = None
+    attempts: int | None = None
+    segments: SegmentCounts | None = None
     targetWords: int | None = None
     scriptWords: int | None = None
     podcastId: str | None = None
@@ -127,11 +137,12 @@ class QueueCounts(BaseModel):
 
 
 class HealthResponse(BaseModel):
-    """`GET /healthz`."""
+    """`GET /healthz`: `degraded` (with the reasons) when the executor stalls or the database refuses writes."""
 
-    status: Literal["ok"] = "ok"
+    status: Literal["ok", "degraded"] = "ok"
     version: str
     queue: QueueCounts
+    problems: list[str] | None = None
 
 
 def job_json(record: JobRecord, media: MediaStore) -> dict[str, Any]:
@@ -140,9 +151,12 @@ def job_json(record: JobRecord, media: MediaStore) -> dict[str, Any]:
         "jobId": record.job_id, "status": record.status, "progress": record.progress,
         "currentStep": record.current_step, "noteId": record.note_id, "userId": record.user_id,
         "duration": record.duration, "title": record.display_title, "createdAt": iso(record.created_at),
-        "startedAt": iso(record.started_at), "completedAt": iso(record.completed_at), "error": record.error,
+        "startedAt": iso(record.started_at), "completedAt": iso(record.completed_at),
+        "cancelledAt": iso(record.cancelled_at), "error": record.error, "attempts": record.attempts or None,
         "targetWords": record.target_words, "scriptWords": record.script_words,
     }
+    if record.segments_total is not None:
+        view["segments"] = {"total": record.segments_total, "cached": record.segments_cached or 0}
     if record.status == "completed" and record.audio_key:
         view |= {"podcastId": record.podcast_id, "audioUrl": media.url_for(record.audio_key),
                  "audioDuration": record.audio_duration, "transcript": record.transcript}

@@ -3,6 +3,9 @@
 Enqueueing wakes a dispatcher that claims the oldest queued job, runs it, then claims the next, until the
 queue is empty. Every APScheduler job here has `misfire_grace_time=None`: with the default of 1 s, one-off
 jobs that wait behind a running generation would be silently dropped.
+
+A running job heartbeats; jobs whose heartbeat goes stale (their process died) are re-queued and resume from
+their checkpoints, until MAX_ATTEMPTS is used up.
 """
 
 from __future__ import annotations
@@ -10,7 +13,9 @@ from __future__ import annotations
 import logging
 import shutil
 import threading
+import time
 import uuid
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
@@ -18,8 +23,8 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from errors import NotecastError
-from pipeline.episode import Interrupted, MixSettings, Providers, produce_episode
-from store import jobs
+from pipeline.episode import Interrupted, MixSettings, Providers, media_key, produce_episode
+from store import jobs, queries, records
 from store.db import Database
 
 log = logging.getLogger(__name__)
@@ -31,89 +36,130 @@ _UNEXPECTED_ERROR = "Something went wrong while generating this podcast. Please 
 _SAFETY_NET_SECONDS = 15
 
 
-class _JobSink:
-    """Persists a running job's progress to its row."""
+@dataclass(frozen=True)
+class ExecutorSettings:
+    """Timing and limits of the executor."""
 
-    def __init__(self, db: Database, job_id: str, stopping: threading.Event) -> None:
-        self.db, self.job_id, self.stopping = db, job_id, stopping
+    job_ttl: timedelta = timedelta(hours=24)
+    prune_every: timedelta = timedelta(hours=1)
+    heartbeat_every: float = 5.0
+    stale_after: float = 30.0
+    max_attempts: int = 3
+    limits: jobs.QueueLimits = field(default_factory=jobs.QueueLimits)
+
+
+class _JobSink:
+    """Persists a running job's progress to its row; stops it on shutdown or cancellation."""
+
+    def __init__(self, executor: JobExecutor, job_id: str) -> None:
+        self.executor, self.db, self.job_id = executor, executor.db, job_id
 
     def report(self, percent: int, step: str) -> None:
+        self.executor.beat()
         jobs.report_progress(self.db, self.job_id, percent, step)
 
     def script_written(self, target_words: int, script_words: int) -> None:
         jobs.record_lengths(self.db, self.job_id, target_words, script_words)
 
+    def segments_voiced(self, total: int, cached: int) -> None:
+        jobs.record_segments(self.db, self.job_id, total, cached)
+
     def should_stop(self) -> bool:
-        return self.stopping.is_set()
+        return self.executor.stopping.is_set() or queries.status_of(self.db, self.job_id) != "processing"
 
 
 class JobExecutor:
-    """Owns the scheduler: dispatching, running and pruning jobs."""
+    """Owns the scheduler: dispatching, running, recovering and pruning jobs."""
 
-    def __init__(
-        self, db: Database, providers: Providers, mix: MixSettings, work_root: Path,
-        job_ttl: timedelta, prune_every: timedelta,
-    ) -> None:
+    def __init__(self, db: Database, providers: Providers, mix: MixSettings, work_root: Path,
+                 config: ExecutorSettings | None = None) -> None:
         self.db, self.providers, self.mix, self.work_root = db, providers, mix, work_root
-        self.job_ttl, self.prune_every = job_ttl, prune_every
-        self._stopping = threading.Event()
+        self.config = config or ExecutorSettings()
+        self.stopping = threading.Event()
+        self.last_beat = time.monotonic()
         self._wake_lock = threading.Lock()
         self._drain_pending = False
+        self._running: str | None = None
         self._scheduler = BackgroundScheduler(
             executors={_GENERATION: ThreadPoolExecutor(1), _MAINTENANCE: ThreadPoolExecutor(1)},
-            job_defaults={"misfire_grace_time": None, "coalesce": True},
-            timezone="UTC",
-        )
+            job_defaults={"misfire_grace_time": None, "coalesce": True}, timezone="UTC")
 
     def start(self) -> None:
-        """Fail jobs orphaned by a dead process, start the scheduler and run whatever is queued."""
-        for job_id in jobs.fail_orphans(self.db):
-            log.warning("job %s was processing when Notecast last stopped; marked failed", job_id)
-        self._scheduler.add_job(self.prune, "interval", seconds=self.prune_every.total_seconds(),
+        """Recover jobs orphaned by a dead process, start the scheduler and run whatever is queued."""
+        # SQLite has one process per file, so anything still processing now was orphaned; a shared database
+        # (PostgreSQL) may have live workers elsewhere, so there only stale heartbeats count.
+        self._recover(everything=self.db.is_sqlite)
+        self._scheduler.add_job(self.prune, "interval", seconds=self.config.prune_every.total_seconds(),
                                 id="prune", executor=_MAINTENANCE, max_instances=1)
+        self._scheduler.add_job(self._maintain, "interval", seconds=self.config.heartbeat_every,
+                                id="heartbeat", executor=_MAINTENANCE, max_instances=1)
         self._scheduler.add_job(self._drain, "interval", seconds=_SAFETY_NET_SECONDS, id="dispatch-safety-net",
                                 executor=_GENERATION, max_instances=1)
         self._scheduler.start()
         self.wake()
 
     def shutdown(self) -> None:
-        """Stop claiming; a running job stops at its next segment and goes back to the queue."""
-        self._stopping.set()
+        """Stop claiming; a running job stops after its current segment and goes back to the queue."""
+        self.stopping.set()
         if self._scheduler.running:
             self._scheduler.shutdown(wait=True)
 
-    def submit(self, new: jobs.NewJob) -> jobs.JobRecord:
-        """Queue a job (committed before this returns) and wake the dispatcher."""
-        record = jobs.create(self.db, new)
+    def submit(self, new: records.NewJob, *, idempotency_key: str | None = None,
+               request_hash: str | None = None) -> jobs.Created:
+        """Queue a job (committed before this returns, within the queue limits) and wake the dispatcher."""
+        created = jobs.create(self.db, new, limits=self.config.limits, idempotency_key=idempotency_key,
+                              request_hash=request_hash)
         self.wake()
+        return created
+
+    def retry(self, job_id: str) -> records.JobRecord:
+        """Queue a failed or cancelled job again; it resumes from whatever checkpoints remain."""
+        record = jobs.retry(self.db, job_id)
+        self.wake()
+        return record
+
+    def cancel(self, job_id: str) -> records.JobRecord:
+        """Cancel a job; a queued one has nothing to clean, a running one cleans up at its next segment."""
+        record = jobs.cancel(self.db, job_id)
+        if self._running != job_id:
+            shutil.rmtree(self.work_root / job_id, ignore_errors=True)
         return record
 
     def wake(self) -> None:
         """Make sure a dispatcher will look at the queue soon; at most one waits at a time."""
         with self._wake_lock:
-            if self._drain_pending or self._stopping.is_set() or not self._scheduler.running:
+            if self._drain_pending or self.stopping.is_set() or not self._scheduler.running:
                 return
             self._drain_pending = True
         self._scheduler.add_job(self._drain, id=f"dispatch-{uuid.uuid4().hex}", executor=_GENERATION)
 
+    def beat(self) -> None:
+        """The executor is alive and making progress (read by /healthz)."""
+        self.last_beat = time.monotonic()
+
     def _drain(self) -> None:
         with self._wake_lock:
             self._drain_pending = False
-        while not self._stopping.is_set():
+        while not self.stopping.is_set():
+            self.beat()
             claimed = jobs.claim_next(self.db)
             if claimed is None:
                 return
             self._run(claimed)
 
-    def _run(self, job: jobs.ClaimedJob) -> None:
+    def _run(self, job: records.ClaimedJob) -> None:
         workdir = self.work_root / job.job_id
-        sink = _JobSink(self.db, job.job_id, self._stopping)
-        log.info("job %s started", job.job_id)
+        log.info("job %s started (attempt %d)", job.job_id, job.attempts)
+        self._running = job.job_id
+        keep_checkpoints = True
         try:
-            episode = produce_episode(job, self.providers, self.mix, workdir, sink)
+            episode = produce_episode(job, self.providers, self.mix, workdir, _JobSink(self, job.job_id))
         except Interrupted:
-            jobs.requeue(self.db, job.job_id)
-            log.info("job %s interrupted by shutdown; queued again", job.job_id)
+            if queries.status_of(self.db, job.job_id) == "cancelled":
+                keep_checkpoints = False
+                log.info("job %s cancelled", job.job_id)
+            elif jobs.requeue(self.db, job.job_id):
+                log.info("job %s interrupted by shutdown; queued to resume", job.job_id)
         except NotecastError as exc:
             log.warning("job %s failed: %s", job.job_id, exc.message)
             jobs.fail(self.db, job.job_id, exc.message)
@@ -121,16 +167,37 @@ class JobExecutor:
             log.exception("job %s failed unexpectedly", job.job_id)
             jobs.fail(self.db, job.job_id, _UNEXPECTED_ERROR)
         else:
+            keep_checkpoints = False
             if jobs.complete(self.db, job, episode):
                 log.info("job %s completed: %.1f s of audio", job.job_id, episode.audio_duration)
-            else:
+            else:  # cancelled while storing: the episode must not outlive the cancel
                 self.providers.media.delete(episode.audio_key)
         finally:
-            shutil.rmtree(workdir, ignore_errors=True)
+            self._running = None
+            if not keep_checkpoints:
+                shutil.rmtree(workdir, ignore_errors=True)
+                if queries.status_of(self.db, job.job_id) == "cancelled":
+                    self.providers.media.delete(media_key(job.podcast_id))
+
+    def _maintain(self) -> None:
+        if self._running:
+            jobs.heartbeat(self.db, [self._running])
+        self._recover(everything=False)
+
+    def _recover(self, everything: bool) -> None:
+        cutoff = None if everything else records.utcnow() - timedelta(seconds=self.config.stale_after)
+        running = (self._running,) if self._running else ()
+        requeued, failed = jobs.recover_stale(self.db, cutoff, self.config.max_attempts, exclude=running)
+        for job_id in requeued:
+            log.warning("job %s was interrupted (its worker stopped); queued to resume", job_id)
+        for job_id in failed:
+            log.warning("job %s failed: interrupted %d times", job_id, self.config.max_attempts)
+        if requeued:
+            self.wake()
 
     def prune(self) -> list[str]:
         """Delete finished jobs past their TTL, and their scratch files."""
-        removed = jobs.prune(self.db, self.job_ttl)
+        removed = jobs.prune(self.db, self.config.job_ttl)
         for job_id in removed:
             shutil.rmtree(self.work_root / job_id, ignore_errors=True)
         if removed:

@@ -44,6 +44,7 @@ class OpenAIVoice:
 
     def __init__(self, settings: Settings, client: openai.OpenAI | None = None) -> None:
         self.model = settings.openai_tts_model
+        self.base_url = settings.openai_base_url or "https://api.openai.com/v1"
         self.voices = settings.openai_voice_list
         self.concurrency = settings.tts_concurrency
         self.client = client or make_client(settings)
@@ -54,6 +55,10 @@ class OpenAIVoice:
         """PCM for `text` in the host's voice."""
         voice = self.voices[host_index]
         return b"".join(self._speak(piece, voice) for piece in split_for_tts(text))
+
+    def cache_identity(self, host_index: int) -> str:
+        """Server, model and voice: the same text through another of these sounds different."""
+        return f"openai|{self.base_url}|{self.model}|{self.voices[host_index]}|mp3|rate={self.sample_rate}"
 
     def _speak(self, piece: str, voice: str) -> bytes:
         def action() -> bytes:

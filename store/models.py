@@ -17,9 +17,11 @@ class JobStatus(StrEnum):
     PROCESSING = "processing"
     COMPLETED = "completed"
     FAILED = "failed"
+    CANCELLED = "cancelled"
 
 
-FINISHED_STATUSES = (JobStatus.COMPLETED.value, JobStatus.FAILED.value)
+FINISHED_STATUSES = (JobStatus.COMPLETED.value, JobStatus.FAILED.value, JobStatus.CANCELLED.value)
+RETRYABLE_STATUSES = (JobStatus.FAILED.value, JobStatus.CANCELLED.value)
 
 
 class Job(SQLModel, table=True):
@@ -42,9 +44,19 @@ class Job(SQLModel, table=True):
     podcast_id: str | None = Field(default=None, max_length=64)
     target_words: int | None = None
     script_words: int | None = None
+    segments_total: int | None = None
+    segments_cached: int | None = None
+    # Claims so far; a job interrupted by crashes this many times fails instead of looping forever.
+    attempts: int = 0
+    # Written while a job runs; a stale one means the process running it died.
+    heartbeat_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+    # Stripe-style: the same key with the same body replays the original answer; it expires with the job.
+    idempotency_key: str | None = Field(default=None, max_length=255, unique=True)
+    request_hash: str | None = Field(default=None, max_length=64)
     created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
     started_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
     completed_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+    cancelled_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
 
 
 class Podcast(SQLModel, table=True):
@@ -65,5 +77,15 @@ class Podcast(SQLModel, table=True):
     created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
 
 
+class HealthProbe(SQLModel, table=True):
+    """One row, rewritten by health checks to prove the database still accepts writes."""
+
+    __tablename__ = "health_probe"
+
+    id: int = Field(default=1, primary_key=True)
+    checked_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
 jobs_table = Job.__table__  # type: ignore[attr-defined]
 podcasts_table = Podcast.__table__  # type: ignore[attr-defined]
+health_table = HealthProbe.__table__  # type: ignore[attr-defined]

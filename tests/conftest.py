@@ -18,7 +18,7 @@ from api.app import create_api  # noqa: E402
 from pipeline.episode import Providers  # noqa: E402
 from pipeline.services import Services, build_providers, build_services  # noqa: E402
 from settings import Settings  # noqa: E402
-from store import jobs  # noqa: E402
+from store import queries, records  # noqa: E402
 from store.media import LocalMediaStore  # noqa: E402
 from tests.fakes import RecordingWriter, ToneVoice  # noqa: E402
 
@@ -40,7 +40,8 @@ def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
     for name in Settings.model_fields:
         monkeypatch.delenv(name.upper(), raising=False)
     return Settings(_env_file=None, notecast_data_dir=tmp_path / "data",  # type: ignore[call-arg]
-                    public_base_url="http://testserver", pause_ms=200, section_pause_ms=400)
+                    public_base_url="http://testserver", pause_ms=200, section_pause_ms=400,
+                    max_queued_per_user=100)
 
 
 @pytest.fixture
@@ -85,11 +86,11 @@ def make_client(make_services: Callable[..., Services]) -> Iterator[Callable[...
         client.close()
 
 
-def wait_for_job(services: Services, job_id: str, timeout: float = 120.0) -> jobs.JobRecord:
+def wait_for_job(services: Services, job_id: str, timeout: float = 120.0) -> records.JobRecord:
     """Poll the store until the job finishes; fail the test on timeout."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        record = jobs.get(services.db, job_id)
+        record = queries.get(services.db, job_id)
         assert record is not None
         if record.status in ("completed", "failed"):
             return record

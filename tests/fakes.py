@@ -23,6 +23,9 @@ class ToneVoice:
         self.calls: list[tuple[str, int]] = []
         self.lock = threading.Lock()
 
+    def cache_identity(self, host_index: int) -> str:
+        return f"tone|{self.seconds_per_word}|{host_index}"
+
     def synthesize(self, text: str, host_index: int) -> bytes:
         with self.lock:
             self.calls.append((text, host_index))

@@ -7,7 +7,7 @@ from pydantic import ValidationError
 
 from pipeline.services import Services
 from pipeline.submission import MAX_NOTE_CHARS, MAX_TITLE_CHARS, NoteSubmission, summarize, validation_fields
-from store import jobs
+from store import queries
 from ui.job_card import JobCard
 
 DURATIONS = {"short": "Short · about 5 min", "medium": "Medium · about 10 min", "long": "Long · about 20 min"}
@@ -49,7 +49,8 @@ def create_page(services: Services, user_id: str) -> None:
                 error.set_visibility(True)
                 return
             error.set_visibility(False)
-            record = await run.io_bound(services.executor.submit, submission.to_new_job())
+            created = await run.io_bound(services.executor.submit, submission.to_new_job())
+            record = created.record
             empty.set_visibility(False)
             with in_progress:
                 card = JobCard(services, record.job_id)
@@ -67,7 +68,7 @@ def create_page(services: Services, user_id: str) -> None:
 
 
 def _show_unfinished(services: Services, user_id: str, column: ui.column, empty: ui.label) -> None:
-    unfinished = [job for job in jobs.list_for_user(services.db, user_id, 20)
+    unfinished = [job for job in queries.list_for_user(services.db, user_id, 20)
                   if job.status in ("queued", "processing")]
     if unfinished:
         empty.set_visibility(False)

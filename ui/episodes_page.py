@@ -7,7 +7,7 @@ from datetime import datetime
 from nicegui import ui
 
 from pipeline.services import Services
-from store import jobs
+from store import queries, records
 from ui.create_page import DURATIONS
 from ui.episode_view import browser_url, episode_view
 from ui.job_card import JobCard
@@ -19,8 +19,8 @@ _HISTORY_LIMIT = 100
 def history_page(services: Services, user_id: str) -> None:
     """Finished podcasts and unfinished jobs, newest first; running ones keep their live bars."""
     ui.label("Your episodes").classes("text-2xl font-bold")
-    podcasts = jobs.list_podcasts_for_user(services.db, user_id, _HISTORY_LIMIT)
-    open_jobs = [job for job in jobs.list_for_user(services.db, user_id, _HISTORY_LIMIT)
+    podcasts = queries.list_podcasts_for_user(services.db, user_id, _HISTORY_LIMIT)
+    open_jobs = [job for job in queries.list_for_user(services.db, user_id, _HISTORY_LIMIT)
                  if job.status != "completed"]
     entries: list[tuple[datetime, str, object]] = [(p["created_at"], "podcast", p) for p in podcasts]
     entries += [(job.created_at, "job", job) for job in open_jobs]
@@ -31,7 +31,7 @@ def history_page(services: Services, user_id: str) -> None:
         return
     for _, kind, item in entries:
         if kind == "job":
-            assert isinstance(item, jobs.JobRecord)
+            assert isinstance(item, records.JobRecord)
             JobCard(services, item.job_id)
             continue
         assert isinstance(item, dict)
@@ -46,7 +46,7 @@ def history_page(services: Services, user_id: str) -> None:
 
 def episode_page(services: Services, user_id: str, podcast_id: str) -> None:
     """One episode, visible only to the browser that made it."""
-    podcast = jobs.get_podcast(services.db, podcast_id) if len(podcast_id) <= 64 else None
+    podcast = queries.get_podcast(services.db, podcast_id) if len(podcast_id) <= 64 else None
     if podcast is None or podcast["user_id"] != user_id:
         ui.label("Episode not found").classes("text-xl font-semibold")
         ui.label("It may belong to another browser, or it was deleted.").classes("text-gray-500")

@@ -6,8 +6,9 @@ from datetime import UTC, datetime
 
 from nicegui import run, ui
 
+from errors import NotecastError
 from pipeline.services import Services
-from store import jobs
+from store import queries, records
 from ui.episode_view import browser_url, episode_view
 from ui.theme import clock
 
@@ -28,14 +29,14 @@ class JobCard:
 
     async def refresh(self) -> None:
         """Pull the row; update the bar in place, or redraw when the status changed."""
-        record = await run.io_bound(jobs.get, self.services.db, self.job_id)
+        record = await run.io_bound(queries.get, self.services.db, self.job_id)
         if record is None:
             self.timer.deactivate()
             self.card.clear()
             with self.card:
                 ui.label("This job is no longer available.")
             return
-        position = await run.io_bound(jobs.queue_position, self.services.db, record)
+        position = await run.io_bound(queries.queue_position, self.services.db, record)
         if record.status != self.shown_status:
             self.shown_status = record.status
             self._draw(record)
@@ -44,7 +45,7 @@ class JobCard:
         else:
             self.timer.deactivate()
 
-    def _draw(self, record: jobs.JobRecord) -> None:
+    def _draw(self, record: records.JobRecord) -> None:
         self.card.clear()
         with self.card:
             with ui.row().classes("w-full items-center justify-between"):
@@ -57,17 +58,21 @@ class JobCard:
                 self.progress = ui.linear_progress(value=0, show_value=False, size="12px").props(
                     'aria-label="Generation progress" instant-feedback')
                 self.step = ui.label("").classes("text-sm")
-                self.detail = ui.label("").classes("text-xs text-gray-500")
+                with ui.row().classes("w-full items-center justify-between"):
+                    self.detail = ui.label("").classes("text-xs text-gray-500")
+                    ui.button("Cancel", icon="close", on_click=self.cancel).props(
+                        'flat dense color=negative aria-label="Cancel this job"')
             elif record.status == "completed" and record.audio_key:
                 media = self.services.providers.media
                 url = browser_url(media.url_for(record.audio_key), self.services.settings.public_base_url)
                 episode_view(None, url, record.audio_duration or 0.0,
                              record.transcript or [], record.podcast_id)
             else:
-                ui.label(record.error or "Generation failed.").classes("text-red-600").props('role=alert')
+                message = "Cancelled." if record.status == "cancelled" else record.error or "Generation failed."
+                ui.label(message).classes("text-red-600").props('role=alert')
                 ui.button("Try again", icon="replay", on_click=self.try_again).props('aria-label="Try again"')
 
-    def _update_live(self, record: jobs.JobRecord, position: int) -> None:
+    def _update_live(self, record: records.JobRecord, position: int) -> None:
         assert self.progress is not None and self.step is not None and self.detail is not None
         self.progress.value = record.progress / 100  # linear_progress takes 0.0-1.0
         self.step.text = f"{record.progress}% · {record.current_step}"
@@ -77,15 +82,24 @@ class JobCard:
                             else f"Elapsed {elapsed}")
 
     async def try_again(self) -> None:
-        """Enqueue the same note again and follow the new job in this card."""
-        submission = await run.io_bound(jobs.get_submission, self.services.db, self.job_id)
-        if submission is None:
-            ui.notify("The original note is no longer stored; please paste it again.", type="warning")
+        """Queue the same job again (the API's retry), resuming from its checkpoints."""
+        try:
+            await run.io_bound(self.services.executor.retry, self.job_id)
+        except NotecastError as exc:
+            ui.notify(exc.message, type="warning")
             return
-        record = await run.io_bound(self.services.executor.submit, submission)
-        self.job_id, self.shown_status = record.job_id, None
+        self.shown_status = None
         self.timer.activate()
         await self.refresh()
 
+    async def cancel(self) -> None:
+        """Cancel through the same call as the API's cancel."""
+        try:
+            await run.io_bound(self.services.executor.cancel, self.job_id)
+        except NotecastError as exc:
+            ui.notify(exc.message, type="warning")
+        await self.refresh()
 
-_STATUS_COLOURS = {"queued": "grey", "processing": "indigo", "completed": "positive", "failed": "negative"}
+
+_STATUS_COLOURS = {"queued": "grey", "processing": "indigo", "completed": "positive", "failed": "negative",
+                   "cancelled": "orange"}

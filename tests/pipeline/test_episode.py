@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pipeline.episode import Providers
 from pipeline.services import Services
-from store import jobs
+from store import records
 from store.media import LocalMediaStore
 from tests.conftest import wait_for_job
 
@@ -30,7 +30,7 @@ def test_a_truncated_stored_file_fails_the_job_and_is_removed(
     assert isinstance(media, LocalMediaStore)
     services = make_services(replace(fake_providers, media=TruncatingStore(media.root, media.public_base_url)))
     note = " ".join(f"Sentence number {i} is here." for i in range(40))
-    job = services.executor.submit(jobs.NewJob(user_id="u", note_id="n", note_content=note, duration="short"))
+    job = services.executor.submit(records.NewJob(user_id="u", note_id="n", note_content=note, duration="short")).record
     finished = wait_for_job(services, job.job_id)
     assert finished.status == "failed"
     assert "stored audio lasts" in (finished.error or "") or "does not decode" in (finished.error or "")

@@ -13,21 +13,21 @@ from errors import ScriptError
 from pipeline.episode import Providers
 from pipeline.script import Script
 from pipeline.services import Services
-from store import jobs
+from store import jobs, queries, records
 from store.models import jobs_table
 from tests.conftest import wait_for_job
 from tests.fakes import RecordingWriter
 
 
-def _new(i: int) -> jobs.NewJob:
-    return jobs.NewJob(user_id="u", note_id=f"n{i}", note_content=f"Note number {i}.", duration="short")
+def _new(i: int) -> records.NewJob:
+    return records.NewJob(user_id="u", note_id=f"n{i}", note_content=f"Note number {i}.", duration="short")
 
 
 def test_twenty_back_to_back_jobs_all_complete_one_at_a_time_in_order(
     make_services: Callable[..., Services], fake_providers: Providers
 ) -> None:
     services = make_services(fake_providers)
-    submitted = [services.executor.submit(_new(i)).job_id for i in range(20)]
+    submitted = [services.executor.submit(_new(i)).record.job_id for i in range(20)]
     finished = [wait_for_job(services, job_id) for job_id in submitted]
     assert [job.status for job in finished] == ["completed"] * 20
     writer = fake_providers.writer
@@ -38,17 +38,17 @@ def test_twenty_back_to_back_jobs_all_complete_one_at_a_time_in_order(
         assert earlier.completed_at <= later.started_at, "two jobs overlapped"
 
 
-def test_jobs_left_queued_run_at_start_up_and_processing_ones_fail(
+def test_jobs_left_queued_or_processing_run_at_start_up(
     make_services: Callable[..., Services], fake_providers: Providers
 ) -> None:
     first = make_services(fake_providers, start=False)
-    stuck = first.executor.submit(_new(0)).job_id
+    stuck = first.executor.submit(_new(0)).record.job_id
     jobs.claim_next(first.db)  # a process died while running this one
-    waiting = first.executor.submit(_new(1)).job_id
+    waiting = first.executor.submit(_new(1)).record.job_id
     second = make_services(fake_providers)
     assert wait_for_job(second, waiting).status == "completed"
-    orphan = jobs.get(second.db, stuck)
-    assert orphan is not None and orphan.status == "failed" and orphan.error
+    resumed = wait_for_job(second, stuck)
+    assert resumed.status == "completed" and resumed.attempts == 2
 
 
 class _ExplodingWriter(RecordingWriter):
@@ -66,7 +66,8 @@ def test_failing_steps_fail_the_job_with_readable_errors_and_the_queue_moves_on(
     providers = replace(fake_providers, writer=_ExplodingWriter())
     services = make_services(providers)
     crashed, refused, fine = (
-        services.executor.submit(jobs.NewJob(user_id="u", note_id="n", note_content=text, duration="short")).job_id
+        services.executor.submit(records.NewJob(user_id="u", note_id="n", note_content=text,
+                                                duration="short")).record.job_id
         for text in ("please explode", "please refuse", "a fine note")
     )
     crash = wait_for_job(services, crashed)
@@ -79,9 +80,9 @@ def test_failing_steps_fail_the_job_with_readable_errors_and_the_queue_moves_on(
 
 def test_prune_job_deletes_old_finished_jobs(make_services: Callable[..., Services], fake_providers: Providers) -> None:
     services = make_services(fake_providers)
-    done = services.executor.submit(_new(0)).job_id
+    done = services.executor.submit(_new(0)).record.job_id
     wait_for_job(services, done)
     with services.db.write() as conn:
-        conn.execute(update(jobs_table).values(completed_at=jobs.utcnow() - timedelta(hours=25)))
+        conn.execute(update(jobs_table).values(completed_at=records.utcnow() - timedelta(hours=25)))
     assert services.executor.prune() == [done]
-    assert jobs.get(services.db, done) is None
+    assert queries.get(services.db, done) is None

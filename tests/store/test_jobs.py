@@ -5,32 +5,34 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import update
 
-from store import jobs
+from errors import ConflictError, NotFound, QueueFullError
+from store import jobs, queries, records
 from store.db import Database
 from store.models import jobs_table
 
 
-def _new(user: str = "user-1", note: str = "A note.") -> jobs.NewJob:
-    return jobs.NewJob(user_id=user, note_id="note-1", note_content=note, duration="short")
+def _new(user: str = "user-1", note: str = "A note.") -> records.NewJob:
+    return records.NewJob(user_id=user, note_id="note-1", note_content=note, duration="short")
 
 
-def _episode() -> jobs.FinishedEpisode:
-    return jobs.FinishedEpisode(title="T", audio_key="podcasts/x.mp3", audio_bytes=10, audio_duration=1.5,
+def _episode() -> records.FinishedEpisode:
+    return records.FinishedEpisode(title="T", audio_key="podcasts/x.mp3", audio_bytes=10, audio_duration=1.5,
                                 transcript=[{"speaker": "Alex", "text": "Hi.", "start": 0.0, "end": 1.0}])
 
 
 def test_created_job_is_queued_with_unguessable_seed_shaped_id(db: Database) -> None:
-    record = jobs.create(db, _new())
+    record = jobs.create(db, _new()).record
     assert record.status == "queued" and record.progress == 0
     prefix, seconds, random_part = record.job_id.split("_")
     assert prefix == "job" and seconds.isdigit() and len(random_part) * 4 >= 64
-    assert jobs.create(db, _new()).job_id != record.job_id
+    assert jobs.create(db, _new()).record.job_id != record.job_id
 
 
 def test_claim_is_atomic_under_eight_racing_threads(db: Database) -> None:
-    created = [jobs.create(db, _new(note=f"note {i}")).job_id for i in range(40)]
+    created = [jobs.create(db, _new(note=f"note {i}")).record.job_id for i in range(40)]
     claimed: list[str] = []
     lock = threading.Lock()
     start = threading.Barrier(8)
@@ -48,22 +50,22 @@ def test_claim_is_atomic_under_eight_racing_threads(db: Database) -> None:
         thread.join()
     assert sorted(claimed) == sorted(created)
     assert len(set(claimed)) == len(claimed)
-    assert jobs.counts(db) == {"queued": 0, "processing": 40}
+    assert queries.counts(db) == {"queued": 0, "processing": 40}
 
 
 def test_claim_takes_the_oldest_first(db: Database) -> None:
-    first, second = jobs.create(db, _new()), jobs.create(db, _new())
+    first, second = jobs.create(db, _new()).record, jobs.create(db, _new()).record
     claimed = jobs.claim_next(db)
     assert claimed is not None and claimed.job_id == first.job_id and claimed.podcast_id
-    assert jobs.queue_position(db, jobs.get(db, second.job_id)) == 1  # type: ignore[arg-type]
+    assert queries.queue_position(db, queries.get(db, second.job_id)) == 1  # type: ignore[arg-type]
 
 
 def test_progress_never_goes_backwards(db: Database) -> None:
-    job_id = jobs.create(db, _new()).job_id
+    job_id = jobs.create(db, _new()).record.job_id
     jobs.claim_next(db)
     jobs.report_progress(db, job_id, 40, "forty")
     jobs.report_progress(db, job_id, 30, "late report")
-    record = jobs.get(db, job_id)
+    record = queries.get(db, job_id)
     assert record is not None and record.progress == 40 and record.current_step == "late report"
 
 
@@ -72,55 +74,138 @@ def test_complete_stores_podcast_and_joins_it_on_read(db: Database) -> None:
     claimed = jobs.claim_next(db)
     assert claimed is not None
     assert jobs.complete(db, claimed, _episode())
-    record = jobs.get(db, claimed.job_id)
+    record = queries.get(db, claimed.job_id)
     assert record is not None and record.status == "completed" and record.progress == 100
     assert record.audio_duration == 1.5 and record.transcript and record.transcript[0]["speaker"] == "Alex"
-    assert jobs.get_podcast(db, claimed.podcast_id)["audio_key"] == "podcasts/x.mp3"  # type: ignore[index]
+    assert queries.get_podcast(db, claimed.podcast_id)["audio_key"] == "podcasts/x.mp3"  # type: ignore[index]
     assert not jobs.fail(db, claimed.job_id, "too late"), "a completed job cannot fail afterwards"
 
 
-def test_orphaned_processing_jobs_fail_with_a_clear_error(db: Database) -> None:
+def test_stale_processing_jobs_are_requeued_until_attempts_run_out(db: Database) -> None:
     jobs.create(db, _new())
-    queued = jobs.create(db, _new()).job_id
+    queued = jobs.create(db, _new()).record.job_id
+    running = jobs.claim_next(db)
+    assert running is not None and running.attempts == 1
+    assert jobs.recover_stale(db, None, max_attempts=3) == ([running.job_id], [])
+    again = jobs.claim_next(db)
+    assert again is not None and again.job_id == running.job_id and again.podcast_id == running.podcast_id
+    assert again.attempts == 2
+    jobs.recover_stale(db, None, max_attempts=3)
+    assert jobs.claim_next(db).attempts == 3  # type: ignore[union-attr]
+    assert jobs.recover_stale(db, None, max_attempts=3) == ([], [running.job_id])
+    failed = queries.get(db, running.job_id)
+    assert failed is not None and failed.status == "failed" and "Gave up after 3 attempts" in (failed.error or "")
+    assert queries.get(db, queued).status == "queued"  # type: ignore[union-attr]
+
+
+def test_a_fresh_heartbeat_is_left_alone(db: Database) -> None:
+    jobs.create(db, _new())
     running = jobs.claim_next(db)
     assert running is not None
-    assert jobs.fail_orphans(db) == [running.job_id]
-    failed = jobs.get(db, running.job_id)
-    assert failed is not None and failed.status == "failed" and "submit the note again" in (failed.error or "")
-    assert jobs.get(db, queued).status == "queued"  # type: ignore[union-attr]
+    assert jobs.recover_stale(db, records.utcnow() - timedelta(seconds=30), 3) == ([], [])
+    with db.write() as conn:
+        conn.execute(update(jobs_table).values(heartbeat_at=records.utcnow() - timedelta(minutes=5)))
+    assert jobs.recover_stale(db, records.utcnow() - timedelta(seconds=30), 3) == ([running.job_id], [])
 
 
-def test_requeue_puts_an_interrupted_job_back_at_the_front(db: Database) -> None:
-    first = jobs.create(db, _new()).job_id
+def test_requeue_after_shutdown_keeps_ids_and_does_not_use_an_attempt(db: Database) -> None:
+    first = jobs.create(db, _new()).record.job_id
     jobs.create(db, _new())
-    jobs.claim_next(db)
-    assert jobs.requeue(db, first)
+    claimed = jobs.claim_next(db)
+    assert claimed is not None and jobs.requeue(db, first)
     again = jobs.claim_next(db)
-    assert again is not None and again.job_id == first
+    assert again is not None and again.job_id == first and again.podcast_id == claimed.podcast_id
+    assert again.attempts == 1
+
+
+def test_cancel_and_retry_transitions(db: Database) -> None:
+    queued = jobs.create(db, _new()).record.job_id
+    cancelled = jobs.cancel(db, queued)
+    assert cancelled.status == "cancelled" and cancelled.cancelled_at is not None
+    with pytest.raises(ConflictError, match="already cancelled"):
+        jobs.cancel(db, queued)
+    assert jobs.retry(db, queued).status == "queued"
+    claimed = jobs.claim_next(db)
+    assert claimed is not None
+    jobs.complete(db, claimed, _episode())
+    with pytest.raises(ConflictError, match="already completed"):
+        jobs.cancel(db, queued)
+    with pytest.raises(ConflictError, match="only failed or cancelled"):
+        jobs.retry(db, queued)
+    with pytest.raises(NotFound):
+        jobs.cancel(db, "job_0_missing")
+
+
+def test_a_running_job_cannot_complete_after_a_cancel(db: Database) -> None:
+    jobs.create(db, _new())
+    claimed = jobs.claim_next(db)
+    assert claimed is not None
+    jobs.cancel(db, claimed.job_id)
+    assert not jobs.complete(db, claimed, _episode())
+    assert queries.get_podcast(db, claimed.podcast_id) is None
+
+
+def test_idempotency_key_replays_or_conflicts(db: Database) -> None:
+    first = jobs.create(db, _new(), idempotency_key="k1", request_hash="h1")
+    again = jobs.create(db, _new(), idempotency_key="k1", request_hash="h1")
+    assert again.replayed and again.record.job_id == first.record.job_id and not first.replayed
+    with pytest.raises(ConflictError, match="different request body"):
+        jobs.create(db, _new(), idempotency_key="k1", request_hash="h2")
+    assert queries.counts(db)["queued"] == 1
+
+
+def test_concurrent_requests_with_one_key_make_exactly_one_job(db: Database) -> None:
+    results: list[str] = []
+    barrier = threading.Barrier(8)
+
+    def send() -> None:
+        barrier.wait()
+        results.append(jobs.create(db, _new(), idempotency_key="same", request_hash="h").record.job_id)
+
+    threads = [threading.Thread(target=send) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(results) == 8 and len(set(results)) == 1
+    assert queries.counts(db)["queued"] == 1
+
+
+def test_limits_refuse_before_anything_is_written(db: Database) -> None:
+    limits = jobs.QueueLimits(max_queue=3, max_per_user=2, retry_after_seconds=7)
+    jobs.create(db, _new(user="a"), limits=limits)
+    jobs.create(db, _new(user="a"), limits=limits)
+    with pytest.raises(QueueFullError, match="limit 2") as refused:
+        jobs.create(db, _new(user="a"), limits=limits)
+    assert refused.value.retry_after == 7
+    jobs.create(db, _new(user="b"), limits=limits)
+    with pytest.raises(QueueFullError, match="queue is full"):
+        jobs.create(db, _new(user="c"), limits=limits)
+    assert queries.counts(db)["queued"] == 3
 
 
 def test_user_listing_is_newest_first_and_paginates(db: Database) -> None:
-    ids = [jobs.create(db, _new(user="pager")).job_id for _ in range(5)]
+    ids = [jobs.create(db, _new(user="pager")).record.job_id for _ in range(5)]
     jobs.create(db, _new(user="someone-else"))
-    first_page = jobs.list_for_user(db, "pager", 2)
-    second_page = jobs.list_for_user(db, "pager", 2, before_seq=first_page[-1].seq)
-    third_page = jobs.list_for_user(db, "pager", 2, before_seq=second_page[-1].seq)
+    first_page = queries.list_for_user(db, "pager", 2)
+    second_page = queries.list_for_user(db, "pager", 2, before_seq=first_page[-1].seq)
+    third_page = queries.list_for_user(db, "pager", 2, before_seq=second_page[-1].seq)
     listed = [job.job_id for job in first_page + second_page + third_page]
     assert listed == list(reversed(ids))
 
 
 def test_prune_removes_only_old_finished_jobs_and_keeps_podcasts(db: Database) -> None:
-    done, failed, running, queued, fresh = (jobs.create(db, _new()).job_id for _ in range(5))
+    done, failed, running, queued, fresh = (jobs.create(db, _new()).record.job_id for _ in range(5))
     claimed = [jobs.claim_next(db) for _ in range(3)]
     assert [job.job_id for job in claimed if job] == [done, failed, running]
     assert claimed[0] is not None and jobs.complete(db, claimed[0], _episode())
     jobs.fail(db, failed, "boom")
     jobs.fail(db, fresh, "boom, but recently")
-    long_ago = jobs.utcnow() - timedelta(hours=48)
+    long_ago = records.utcnow() - timedelta(hours=48)
     with db.write() as conn:
         conn.execute(update(jobs_table).where(jobs_table.c.job_id != fresh).values(created_at=long_ago,
                                                                                   completed_at=long_ago))
     assert sorted(jobs.prune(db, timedelta(hours=24))) == sorted([done, failed])
     for kept in (running, queued, fresh):
-        assert jobs.get(db, kept) is not None
-    assert jobs.get_podcast(db, claimed[0].podcast_id) is not None, "podcasts outlive their jobs"
+        assert queries.get(db, kept) is not None
+    assert queries.get_podcast(db, claimed[0].podcast_id) is not None, "podcasts outlive their jobs"

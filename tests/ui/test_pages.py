@@ -13,7 +13,7 @@ from nicegui.testing import User
 from pipeline.builtin_writer import BuiltinScriptWriter
 from pipeline.episode import Providers
 from pipeline.services import Services
-from store import jobs
+from store import queries, records
 from tests.conftest import SHORT_NOTE
 from tests.fakes import FailOnceWriter
 
@@ -52,7 +52,7 @@ async def test_paste_generate_watch_progress_then_play(browser: User, ui_app: tu
     await browser.should_see("Copy link")
     await browser.should_see("Sea stars cling to rocks with hundreds of tiny tube feet.")
     user_id = _user_id(browser)
-    [job] = jobs.list_for_user(services.db, user_id, 5)
+    [job] = queries.list_for_user(services.db, user_id, 5)
     assert job.status == "completed"
     audio = browser.find(kind=ui.audio).elements.pop()
     assert audio.props["src"].startswith("/media/")
@@ -86,8 +86,8 @@ async def test_history_lists_the_job_and_jobs_from_the_api_for_the_same_user(
     await browser.open("/episodes")
     await browser.should_see("No episodes yet — paste a note to make your first one.")
     user_id = _user_id(browser)
-    record = services.executor.submit(jobs.NewJob(user_id=user_id, note_id="api-note", note_content=SHORT_NOTE,
-                                                  duration="short", title="From the API"))
+    record = services.executor.submit(records.NewJob(user_id=user_id, note_id="api-note", note_content=SHORT_NOTE,
+                                                  duration="short", title="From the API")).record
     await asyncio.to_thread(_wait_done, services, record.job_id)
     await browser.open("/episodes")
     await browser.should_see("From the API")
@@ -107,8 +107,8 @@ async def test_one_browser_cannot_see_another_s_episode(ui_app: tuple[Callable, 
     owner, stranger = await new_browser(), await new_browser()
     await owner.open("/")
     owner_id = _user_id(owner)
-    record = services.executor.submit(jobs.NewJob(user_id=owner_id, note_id="n", note_content=SHORT_NOTE,
-                                                  duration="short", title="Private episode"))
+    record = services.executor.submit(records.NewJob(user_id=owner_id, note_id="n", note_content=SHORT_NOTE,
+                                                  duration="short", title="Private episode")).record
     finished = await asyncio.to_thread(_finished, services, record.job_id)
     await owner.open(f"/episodes/{finished.podcast_id}")
     await owner.should_see("Private episode")
@@ -120,7 +120,7 @@ async def test_one_browser_cannot_see_another_s_episode(ui_app: tuple[Callable, 
     assert _user_id(stranger) != owner_id
 
 
-def _finished(services: Services, job_id: str) -> jobs.JobRecord:
+def _finished(services: Services, job_id: str) -> records.JobRecord:
     from tests.conftest import wait_for_job
 
     return wait_for_job(services, job_id)
@@ -134,7 +134,7 @@ async def test_a_script_tag_in_a_note_renders_as_text(browser: User, ui_app: tup
     browser.find("Generate podcast").click()
     await _wait_until(lambda: _has(browser, ui.audio))
     await browser.should_see("This note says <script>alert('x')</script> out loud.")
-    assert jobs.list_for_user(services.db, _user_id(browser), 1)[0].status == "completed"
+    assert queries.list_for_user(services.db, _user_id(browser), 1)[0].status == "completed"
 
 
 @pytest.mark.parametrize("ui_app", [{"ui_password": "open sesame"}], indirect=True)

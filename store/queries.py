@@ -1,0 +1,88 @@
+"""Reads: jobs, queues and podcasts. Lean Core queries, no ORM objects, because status polling is the hot path."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+
+from store.db import Database
+from store.models import JobStatus, jobs_table, podcasts_table
+from store.records import JobRecord, NewJob, as_utc
+
+_HIDDEN = {"note_content", "idempotency_key", "request_hash", "heartbeat_at"}
+_JOB_COLUMNS = [c for c in jobs_table.c if c.name not in _HIDDEN]
+_PODCAST_COLUMNS = [podcasts_table.c.audio_key, podcasts_table.c.audio_duration, podcasts_table.c.transcript,
+                    podcasts_table.c.title.label("podcast_title")]
+_JOB_VIEW = select(*_JOB_COLUMNS, *_PODCAST_COLUMNS).select_from(
+    jobs_table.outerjoin(podcasts_table, podcasts_table.c.podcast_id == jobs_table.c.podcast_id)
+)
+
+
+def get(db: Database, job_id: str) -> JobRecord | None:
+    """One job by id, with its podcast's audio and transcript when completed."""
+    with db.read() as conn:
+        row = conn.execute(_JOB_VIEW.where(jobs_table.c.job_id == job_id)).mappings().first()
+    return JobRecord.from_row(row) if row else None
+
+
+def status_of(db: Database, job_id: str) -> str | None:
+    """Just the status (checked between segments, so it must be cheap)."""
+    with db.read() as conn:
+        return conn.execute(select(jobs_table.c.status).where(jobs_table.c.job_id == job_id)).scalar_one_or_none()
+
+
+def list_for_user(db: Database, user_id: str, limit: int, before_seq: int | None = None) -> list[JobRecord]:
+    """A user's jobs, newest first; `before_seq` continues a previous page."""
+    query = _JOB_VIEW.where(jobs_table.c.user_id == user_id)
+    if before_seq is not None:
+        query = query.where(jobs_table.c.seq < before_seq)
+    with db.read() as conn:
+        rows = conn.execute(query.order_by(jobs_table.c.seq.desc()).limit(limit)).mappings().all()
+    return [JobRecord.from_row(row) for row in rows]
+
+
+def queue_position(db: Database, job: JobRecord) -> int:
+    """1 for the next job to run; 0 when the job is not queued."""
+    if job.status != JobStatus.QUEUED.value:
+        return 0
+    query = select(func.count()).where(jobs_table.c.status == JobStatus.QUEUED.value, jobs_table.c.seq <= job.seq)
+    with db.read() as conn:
+        return int(conn.execute(query).scalar_one())
+
+
+def counts(db: Database) -> dict[str, int]:
+    """How many jobs are queued and processing."""
+    query = (
+        select(jobs_table.c.status, func.count())
+        .where(jobs_table.c.status.in_([JobStatus.QUEUED.value, JobStatus.PROCESSING.value]))
+        .group_by(jobs_table.c.status)
+    )
+    with db.read() as conn:
+        found = {status: int(n) for status, n in conn.execute(query).all()}
+    return {"queued": found.get("queued", 0), "processing": found.get("processing", 0)}
+
+
+def get_submission(db: Database, job_id: str) -> NewJob | None:
+    """What was submitted for a job."""
+    columns = (jobs_table.c.user_id, jobs_table.c.note_id, jobs_table.c.note_content, jobs_table.c.duration,
+               jobs_table.c.title)
+    with db.read() as conn:
+        row = conn.execute(select(*columns).where(jobs_table.c.job_id == job_id)).mappings().first()
+    return NewJob(**row) if row else None
+
+
+def get_podcast(db: Database, podcast_id: str) -> dict[str, Any] | None:
+    """A stored podcast by id."""
+    with db.read() as conn:
+        row = conn.execute(select(podcasts_table).where(podcasts_table.c.podcast_id == podcast_id)).mappings().first()
+    return dict(row) | {"created_at": as_utc(row["created_at"])} if row else None
+
+
+def list_podcasts_for_user(db: Database, user_id: str, limit: int) -> list[dict[str, Any]]:
+    """A user's podcasts, newest first (they outlive their jobs)."""
+    query = (select(podcasts_table).where(podcasts_table.c.user_id == user_id)
+             .order_by(podcasts_table.c.created_at.desc()).limit(limit))
+    with db.read() as conn:
+        rows = conn.execute(query).mappings().all()
+    return [dict(row) | {"created_at": as_utc(row["created_at"])} for row in rows]

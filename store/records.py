@@ -1,0 +1,111 @@
+"""Plain records passed between the store and its callers, and the id and clock helpers they use."""
+
+from __future__ import annotations
+
+import secrets
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+
+def utcnow() -> datetime:
+    """Now, in UTC, at millisecond precision (what the API shows)."""
+    now = datetime.now(UTC)
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
+def as_utc(value: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; they were stored as UTC."""
+    if value is None:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def new_job_id() -> str:
+    """`job_<unix seconds>_<96 random bits>`: the seed's shape, but unguessable."""
+    return f"job_{int(time.time())}_{secrets.token_hex(12)}"
+
+
+def new_podcast_id() -> str:
+    """24 hex characters, like the seed's ids, from `secrets`."""
+    return secrets.token_hex(12)
+
+
+@dataclass(frozen=True)
+class NewJob:
+    """What a caller supplies to queue a job (already validated)."""
+
+    user_id: str
+    note_id: str
+    note_content: str
+    duration: str
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class JobRecord:
+    """A job as stored, joined with its podcast when it has one."""
+
+    seq: int
+    job_id: str
+    user_id: str
+    note_id: str
+    title: str | None
+    duration: str
+    status: str
+    progress: int
+    current_step: str
+    error: str | None
+    podcast_id: str | None
+    target_words: int | None
+    script_words: int | None
+    created_at: datetime
+    started_at: datetime | None
+    completed_at: datetime | None
+    cancelled_at: datetime | None = None
+    attempts: int = 0
+    segments_total: int | None = None
+    segments_cached: int | None = None
+    audio_key: str | None = None
+    audio_duration: float | None = None
+    transcript: list[dict[str, Any]] | None = None
+    podcast_title: str | None = None
+
+    @property
+    def display_title(self) -> str | None:
+        """The given title, else the one the script writer chose."""
+        return self.title or self.podcast_title
+
+    @classmethod
+    def from_row(cls, row: Any) -> JobRecord:
+        """Build from a mapping row holding (at least) every field."""
+        data = dict(row)
+        for name in ("created_at", "started_at", "completed_at", "cancelled_at"):
+            data[name] = as_utc(data.get(name))
+        return cls(**{key: data.get(key) for key in cls.__dataclass_fields__})  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class ClaimedJob:
+    """What the executor needs to run a job."""
+
+    job_id: str
+    podcast_id: str
+    user_id: str
+    note_id: str
+    note_content: str
+    title: str | None
+    duration: str
+    attempts: int = 1
+
+
+@dataclass(frozen=True)
+class FinishedEpisode:
+    """The verified result of a job, written together with the job's completion."""
+
+    title: str
+    audio_key: str
+    audio_bytes: int
+    audio_duration: float
+    transcript: list[dict[str, Any]]
