@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sys
 
 import uvicorn
 from fastapi import FastAPI
 from nicegui import app as nicegui_app
-from nicegui import run, ui
+from nicegui import ui
 
 from api.app import create_api
 from pipeline.services import build_services
@@ -25,7 +26,8 @@ def build_app(settings: Settings) -> FastAPI:
     nicegui_app.on_startup(services.executor.start)
 
     async def stop_executor() -> None:
-        await run.io_bound(services.executor.shutdown)
+        # not nicegui.run.io_bound: it refuses new work once the app is stopping
+        await asyncio.to_thread(services.executor.shutdown)
 
     nicegui_app.on_shutdown(stop_executor)
     ui.run_with(app, title="Notecast", favicon=favicon_path(), storage_secret=settings.effective_storage_secret,
@@ -44,7 +46,9 @@ def main() -> None:
         sys.exit(2)
     logging.getLogger("notecast").info("Notecast %s on %s:%s, data in %s", VERSION, settings.host, settings.port,
                                        settings.data_dir)
-    uvicorn.run(build_app(settings), host=settings.host, port=settings.port, log_level="info")
+    # Browsers keep websockets open; do not let them hold up a shutdown (the job in progress is re-queued).
+    uvicorn.run(build_app(settings), host=settings.host, port=settings.port, log_level="info",
+                timeout_graceful_shutdown=3)
 
 
 if __name__ in {"__main__", "__mp_main__"}:

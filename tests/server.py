@@ -23,11 +23,17 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+class ServerURL(str):
+    """The base URL of a running server, carrying the server's process."""
+
+    process: subprocess.Popen[bytes]
+
+
 @contextmanager
-def running_server(data_dir: Path, **env: str) -> Iterator[str]:
-    """Start Notecast; yield its base URL; stop it with SIGTERM."""
+def running_server(data_dir: Path, **env: str) -> Iterator[ServerURL]:
+    """Start Notecast; yield its base URL (with `.process`); stop it with SIGTERM."""
     port = free_port()
-    base = f"http://127.0.0.1:{port}"
+    base = ServerURL(f"http://127.0.0.1:{port}")
     environment = {**os.environ, "NOTECAST_DATA_DIR": str(data_dir), "HOST": "127.0.0.1", "PORT": str(port),
                    "PUBLIC_BASE_URL": base, **env}
     log_path = data_dir.parent / f"server-{port}.log"
@@ -48,6 +54,7 @@ def running_server(data_dir: Path, **env: str) -> Iterator[str]:
                 if time.monotonic() > deadline:
                     raise AssertionError("server did not start within 60 s")
                 time.sleep(0.2)
+            base.process = process
             yield base
         finally:
             process.terminate()
