@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import re
 import time
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import APIRouter, Depends, Header, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
@@ -25,7 +26,7 @@ from api.schemas import (
     podcast_json,
 )
 from errors import InputError, NotFound
-from pipeline.submission import ID_PATTERN, ID_RULE, NoteSubmission
+from pipeline.submission import ID_PATTERN, ID_RULE, ID_SCHEMA, NoteSubmission
 from store import queries, records
 
 router = APIRouter(prefix="/api/podcast", tags=["podcast"])
@@ -33,18 +34,21 @@ router = APIRouter(prefix="/api/podcast", tags=["podcast"])
 ENQUEUED_MESSAGE = "Podcast generation started. Use the jobId to check status."
 _ERRORS = {code: {"model": ErrorResponse} for code in (400, 401, 404, 409, 413, 422, 429)}
 _SYNC_POLL_SECONDS = 0.5
-_MAX_KEY_CHARS = 255
+_KEY_PATTERN = re.compile(r"^[!-~]{1,255}$")
 
 
-IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", description=(
+JobId = Annotated[str, Path(max_length=80, description="The jobId returned when the job was queued")]
+PodcastId = Annotated[str, Path(max_length=64, description="The podcastId of a completed job")]
+UserId = Annotated[str, Path(description="The userId given when queueing", json_schema_extra=ID_SCHEMA)]
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", pattern=_KEY_PATTERN.pattern, description=(
     "Optional, ≤ 255 characters. Repeating a request with the same key and body returns the original answer "
     "and creates no new job; the same key with a different body is a 409."))]
 
 
 def _enqueue(request: Request, submission: NoteSubmission, key: str | None) -> records.JobRecord:
-    if key is not None and not (0 < len(key) <= _MAX_KEY_CHARS and key.isprintable()):
-        raise InputError("Invalid request: Idempotency-Key must be 1-255 printable characters",
-                         fields={"Idempotency-Key": "must be 1-255 printable characters"})
+    if key is not None and not _KEY_PATTERN.fullmatch(key):
+        raise InputError("Invalid request: Idempotency-Key must be 1-255 visible ASCII characters",
+                         fields={"Idempotency-Key": "must be 1-255 visible ASCII characters"})
     canonical = json.dumps(submission.model_dump(by_alias=True), sort_keys=True, ensure_ascii=False)
     created = services(request).executor.submit(
         submission.to_new_job(), idempotency_key=key,
@@ -91,9 +95,9 @@ async def generate(request: Request, submission: NoteSubmission, idempotency_key
 @router.get("/jobs/user/{userId}", response_model=JobListResponse, responses=_ERRORS,
             dependencies=[Depends(require_api_key)])
 def list_user_jobs(
-    request: Request, userId: str,  # noqa: N803  (the path segment's public name)
+    request: Request, userId: UserId,  # noqa: N803  (the path segment's public name)
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    cursor: Annotated[str | None, Query(description="nextCursor from the previous page")] = None,
+    cursor: Annotated[str | None, Query(description="nextCursor from the previous page", pattern=r"^\d{0,18}$")] = None,
 ) -> JSONResponse:
     """A user's jobs, newest first."""
     if not ID_PATTERN.fullmatch(userId):
@@ -110,7 +114,7 @@ def list_user_jobs(
 
 @router.get("/jobs/{jobId}", response_model=JobResponse, responses=_ERRORS,
             dependencies=[Depends(require_key_for_reads)])
-def get_job(request: Request, jobId: str) -> JSONResponse:  # noqa: N803
+def get_job(request: Request, jobId: JobId) -> JSONResponse:  # noqa: N803
     """One job's status, progress and, when completed, its audio and transcript."""
     shared = services(request)
     record = queries.get(shared.db, jobId) if len(jobId) <= 80 else None
@@ -121,7 +125,7 @@ def get_job(request: Request, jobId: str) -> JSONResponse:  # noqa: N803
 
 @router.get("/{podcastId}", response_model=PodcastResponse, responses=_ERRORS,
             dependencies=[Depends(require_key_for_reads)])
-def get_podcast(request: Request, podcastId: str) -> JSONResponse:  # noqa: N803
+def get_podcast(request: Request, podcastId: PodcastId) -> JSONResponse:  # noqa: N803
     """A stored podcast."""
     shared = services(request)
     podcast = queries.get_podcast(shared.db, podcastId) if len(podcastId) <= 64 else None
@@ -132,7 +136,7 @@ def get_podcast(request: Request, podcastId: str) -> JSONResponse:  # noqa: N803
 
 @router.post("/jobs/{jobId}/cancel", response_model=JobResponse, responses={**_ERRORS, 409: {"model": ErrorResponse}},
              dependencies=[Depends(require_api_key)])
-def cancel_job(request: Request, jobId: str) -> JSONResponse:  # noqa: N803
+def cancel_job(request: Request, jobId: JobId) -> JSONResponse:  # noqa: N803
     """Cancel a queued job at once, or a processing one at its next segment; a finished job is a 409."""
     shared = services(request)
     record = shared.executor.cancel(_known_job_id(jobId))
@@ -141,14 +145,14 @@ def cancel_job(request: Request, jobId: str) -> JSONResponse:  # noqa: N803
 
 @router.delete("/jobs/{jobId}", response_model=JobResponse, responses={**_ERRORS, 409: {"model": ErrorResponse}},
                dependencies=[Depends(require_api_key)])
-def delete_job(request: Request, jobId: str) -> JSONResponse:  # noqa: N803
+def delete_job(request: Request, jobId: JobId) -> JSONResponse:  # noqa: N803
     """Same as cancel."""
     return cancel_job(request, jobId)
 
 
 @router.post("/jobs/{jobId}/retry", status_code=202, response_model=EnqueueResponse,
              responses={**_ERRORS, 409: {"model": ErrorResponse}}, dependencies=[Depends(require_api_key)])
-def retry_job(request: Request, jobId: str) -> JSONResponse:  # noqa: N803
+def retry_job(request: Request, jobId: JobId) -> JSONResponse:  # noqa: N803
     """Queue a failed or cancelled job again, reusing its checkpoints; other states are a 409."""
     record = services(request).executor.retry(_known_job_id(jobId))
     body = {"success": True, "jobId": record.job_id, "status": record.status,

@@ -13,6 +13,7 @@ MAX_NOTE_CHARS = 100_000
 MAX_TITLE_CHARS = 200
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_.:@-]{1,128}$")
 ID_RULE = "must be 1-128 characters of letters, digits and _ . : @ -"
+ID_SCHEMA = {"pattern": ID_PATTERN.pattern, "minLength": 1, "maxLength": 128}
 
 Duration = Literal["short", "medium", "long"]
 
@@ -28,11 +29,16 @@ class NoteSubmission(BaseModel):
 
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=False)
 
-    note_id: str = Field(alias="noteId", description="The caller's id for the note", examples=["note-123"])
-    note_content: str = Field(alias="noteContent", description="The note, Markdown allowed (1-100,000 characters)")
-    user_id: str = Field(alias="userId", description="Whose history the job belongs to", examples=["user-456"])
+    # The rules are enforced by the validators below (for our own error words) and documented in the schema here.
+    note_id: str = Field(alias="noteId", description="The caller's id for the note", examples=["note-123"],
+                         json_schema_extra=ID_SCHEMA)
+    note_content: str = Field(alias="noteContent", description="The note, Markdown allowed (1-100,000 characters)",
+                              json_schema_extra={"minLength": 1, "maxLength": MAX_NOTE_CHARS, "pattern": r"\S"})
+    user_id: str = Field(alias="userId", description="Whose history the job belongs to", examples=["user-456"],
+                         json_schema_extra=ID_SCHEMA)
     duration: Duration = Field(default="short", description="short ≈ 5 min, medium ≈ 10, long ≈ 20")
-    title: str | None = Field(default=None, description="Optional episode title (≤ 200 characters)")
+    title: str | None = Field(default=None, description="Optional episode title (≤ 200 characters)",
+                              json_schema_extra={"maxLength": MAX_TITLE_CHARS})
 
     _ids = field_validator("note_id", "user_id")(_check_id)
 

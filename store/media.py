@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import errno
+import logging
 import os
 import re
 import shutil
+import time
 from pathlib import Path
 from typing import Protocol
 
 from errors import NotFound, StorageError
+
+log = logging.getLogger(__name__)
+_TRANSIENT_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EAGAIN, errno.EIO}
+_DISK_ATTEMPTS = 4
+_DISK_BACKOFF_SECONDS = 0.5
 
 # Keys are made by Notecast from random ids; anything else (e.g. `../notecast.db`) is refused outright.
 _KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}(/[A-Za-z0-9_-]{1,64})*\.[a-z0-9]{2,5}$")
@@ -56,16 +64,22 @@ class LocalMediaStore:
         return path
 
     def put(self, source: Path, key: str, content_type: str) -> int:
-        """Copy then rename, so a reader never sees a half-written file."""
+        """Copy then rename, so a reader never sees a half-written file. A briefly full disk is waited out."""
         target = self.path_for(key)
         partial = target.with_name(target.name + ".partial")
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, partial)
-            os.replace(partial, target)
-        except OSError as exc:
-            partial.unlink(missing_ok=True)
-            raise StorageError(f"Could not store the episode on local disk: {exc.strerror or exc}") from exc
+        for attempt in range(1, _DISK_ATTEMPTS + 1):
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(source, partial)
+                os.replace(partial, target)
+                break
+            except OSError as exc:
+                partial.unlink(missing_ok=True)
+                if exc.errno in _TRANSIENT_ERRNOS and attempt < _DISK_ATTEMPTS:
+                    log.warning("local media store: %s; retrying (attempt %d)", exc.strerror, attempt)
+                    time.sleep(_DISK_BACKOFF_SECONDS * 2 ** (attempt - 1))
+                    continue
+                raise StorageError(f"Could not store the episode on local disk: {exc.strerror or exc}") from exc
         stored, expected = target.stat().st_size, source.stat().st_size
         if stored != expected:
             raise StorageError(f"Stored episode has {stored} bytes, expected {expected}")

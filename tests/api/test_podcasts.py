@@ -185,3 +185,26 @@ def test_media_refuses_traversal_and_unknown_keys(client: TestClient) -> None:
     assert client.get("/media/../notecast.db").status_code == 404
     assert client.get("/media/%2e%2e%2fnotecast.db").status_code == 404
     assert client.get("/media/missing.mp3").status_code == 404
+
+
+def test_healthz_is_degraded_when_the_executor_stalls_or_the_database_refuses_writes(
+    make_client: Callable[..., tuple[TestClient, Services]], fake_providers: Providers, settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    client, services = make_client(fake_providers, settings.model_copy(update={"executor_stale_seconds": 5}))
+    time.sleep(0.5)  # let the start-up dispatch finish, so nothing beats while we look
+    services.executor.last_beat -= 60
+    stalled = client.get("/healthz")
+    assert stalled.status_code == 503 and stalled.json()["status"] == "degraded"
+    assert "executor" in stalled.json()["problems"][0]
+    services.executor.beat()
+    assert client.get("/healthz").json()["status"] == "ok"
+
+    from store import jobs
+
+    def refuse(db: object) -> None:
+        raise OSError("disk I/O error")
+
+    monkeypatch.setattr(jobs, "probe_writable", refuse)
+    broken = client.get("/healthz").json()
+    assert broken["status"] == "degraded" and broken["problems"] == ["the database does not accept writes"]
