@@ -23,13 +23,14 @@ def build_app(settings: Settings) -> FastAPI:
     services = build_services(settings)
     app = create_api(services)
     pages.create(services)
-    nicegui_app.on_startup(services.executor.start)
+    if settings.run_worker:
+        nicegui_app.on_startup(services.executor.start)
 
-    async def stop_executor() -> None:
-        # not nicegui.run.io_bound: it refuses new work once the app is stopping
-        await asyncio.to_thread(services.executor.shutdown)
+        async def stop_executor() -> None:
+            # not nicegui.run.io_bound: it refuses new work once the app is stopping
+            await asyncio.to_thread(services.executor.shutdown)
 
-    nicegui_app.on_shutdown(stop_executor)
+        nicegui_app.on_shutdown(stop_executor)
     ui.run_with(app, title="Notecast", favicon=favicon_path(), storage_secret=settings.effective_storage_secret,
                 show_welcome_message=False, dark=None)
     return app
@@ -48,7 +49,7 @@ def main() -> None:
                                        settings.data_dir)
     # Browsers keep websockets open; do not let them hold up a shutdown (the job in progress is re-queued).
     uvicorn.run(build_app(settings), host=settings.host, port=settings.port, log_level="info",
-                timeout_graceful_shutdown=3)
+                access_log=settings.access_log, timeout_graceful_shutdown=3)
 
 
 if __name__ in {"__main__", "__mp_main__"}:

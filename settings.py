@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     executor_stale_seconds: float = Field(default=300, ge=5)
     segment_cache_bytes: int = Field(default=2_000_000_000, ge=0)
     prune_interval_minutes: float = Field(default=60, gt=0)
+    # False makes an API/UI-only replica: it queues jobs, and other replicas sharing the database generate them.
+    run_worker: bool = True
+    access_log: bool = False
     sync_wait_seconds: float = Field(default=600, ge=0)
     max_body_bytes: int = Field(default=1_000_000, gt=0)
 

