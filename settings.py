@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     prune_interval_minutes: float = Field(default=60, gt=0)
     # False makes an API/UI-only replica: it queues jobs, and other replicas sharing the database generate them.
     run_worker: bool = True
+    # Generate in a separate worker process (the default), or in a thread of the server process.
+    generation_process: bool = True
     access_log: bool = False
     sync_wait_seconds: float = Field(default=600, ge=0)
     max_body_bytes: int = Field(default=1_000_000, gt=0)

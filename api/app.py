@@ -17,6 +17,8 @@ def create_api(services: Services) -> FastAPI:
     """The API app with its routers, error handlers and body limit; `services` is shared with the UI."""
     app = FastAPI(title="Notecast", version=VERSION, description=DESCRIPTION)
     app.state.services = services
+    # job id → (the record it was made from, its encoded answer), reused only while that very record is served
+    app.state.encoded_jobs = {}
     install_error_handlers(app)
     app.add_middleware(BodyLimitMiddleware, limit=services.settings.max_body_bytes)
     app.include_router(podcasts.router)

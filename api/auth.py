@@ -23,8 +23,8 @@ def _key_matches(given: str, keys: list[str]) -> bool:
     return matched
 
 
-def require_api_key(request: Request) -> None:
-    """For writes and per-user listings: a valid `x-api-key` when API_KEYS is set."""
+async def require_api_key(request: Request) -> None:
+    """For writes and per-user listings: a valid `x-api-key` when API_KEYS is set (no I/O, so async: no thread hop)."""
     keys = services(request).settings.api_key_list
     if not keys:
         return
@@ -35,7 +35,7 @@ def require_api_key(request: Request) -> None:
         raise AuthError("Invalid API key")
 
 
-def require_key_for_reads(request: Request) -> None:
+async def require_key_for_reads(request: Request) -> None:
     """For reads by id: open by default (the seed's client sends no key), keyed when the setting says so."""
     if services(request).settings.require_key_for_job_reads:
-        require_api_key(request)
+        await require_api_key(request)

@@ -2,6 +2,8 @@
 
 Usage: python bench/api_throughput.py [--seconds 10] [--runs 3]      (needs `wrk`: apt-get install wrk)
 Each ratio is the median of alternating runs of Notecast and the reference, same client and concurrency.
+P1/P2 saturate the server with 20 connections; P3 models 50 clients each polling every 100 ms (a stricter
+version of the seed's 3 s polling) and compares status p99 while a medium episode generates with p99 idle.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ import time
 from pathlib import Path
 
 import httpx
-
 from harness import LoadResult, median, notecast, reference, table, wrk
 
 NOTE = (Path(__file__).parent / "medium_note.md").read_text()
@@ -23,9 +24,16 @@ SHORT = {"noteId": "bench", "noteContent": "A short note for the benchmark. It h
 
 
 def _post_script(body: dict[str, object]) -> Path:
+    """A wrk script posting `body`, each request from a different user (as many users would)."""
     script = Path(tempfile.mkstemp(suffix=".lua")[1])
-    script.write_text('wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
-                      f"wrk.body = {json.dumps(json.dumps(body))}\n")
+    before, after = json.dumps(body).split('"bench-user"')
+    script.write_text('local n = 0\n'
+                      'request = function()\n'
+                      '  n = n + 1\n'
+                      f'  local body = {json.dumps(before)} .. \'"user-\' .. math.random(1, 1000000000) .. n .. \'"\' '
+                      f'.. {json.dumps(after)}\n'
+                      '  return wrk.format("POST", nil, {["Content-Type"] = "application/json"}, body)\n'
+                      'end\n')
     return script
 
 
@@ -72,20 +80,29 @@ def enqueues(seconds: int, runs: int) -> tuple[float, float, bool]:
     return median(ours), median(theirs), rows >= accepted_total
 
 
-def latency_while_generating(seconds: int) -> tuple[float, float]:
-    """P3: status p99 with 50 pollers, idle and while a medium episode generates."""
+def _poller_script(every_ms: int) -> Path:
+    """wrk as pollers: each connection waits `every_ms` between requests, like a client polling a job."""
+    script = Path(tempfile.mkstemp(suffix=".lua")[1])
+    script.write_text(f"function delay()\n  return {every_ms}\nend\n")
+    return script
+
+
+def latency_while_generating(seconds: int, poll_ms: int = 100) -> tuple[float, float]:
+    """P3: status p99 for 50 pollers (each every `poll_ms`), idle and while a medium episode generates."""
+    pollers = _poller_script(poll_ms)
     with notecast() as server:
         job_id = _finished_job(server.url, SHORT)
         url = f"{server.url}/api/podcast/jobs/{job_id}"
-        idle = wrk(url, seconds, 50).p99_ms
+        idle = wrk(url, seconds, 50, pollers).p99_ms
         busy_id = httpx.post(f"{server.url}/api/podcast/generate/async", json={
             "noteId": "medium", "noteContent": NOTE, "userId": "bench-user", "duration": "medium"}).json()["jobId"]
         while httpx.get(f"{server.url}/api/podcast/jobs/{busy_id}").json()["job"]["progress"] < 30:
             time.sleep(0.2)
-        busy = wrk(url, seconds, 50).p99_ms
+        busy = wrk(url, seconds, 50, pollers).p99_ms
         still = httpx.get(f"{server.url}/api/podcast/jobs/{busy_id}").json()["job"]["status"]
         if still != "processing":
             print(f"note: the medium job was {still} before the busy run ended; make --seconds shorter")
+    pollers.unlink()
     return idle, busy
 
 
@@ -103,8 +120,8 @@ def main() -> None:
          reads / reads_ref >= 0.5),
         ("P2 enqueues", f"{posts:.0f} req/s", f"{posts_ref:.0f} req/s", f"{posts / posts_ref:.2f}", ">= 0.3",
          posts / posts_ref >= 0.3 and all_stored),
-        ("P3 p99 while generating", f"{busy_p99:.1f} ms", f"{idle_p99:.1f} ms idle", f"{busy_p99 / idle_p99:.2f}",
-         "< 50 ms, <= 2x", busy_p99 < 50 and busy_p99 <= 2 * idle_p99),
+        ("P3 p99, 50 pollers, generating", f"{busy_p99:.1f} ms", f"{idle_p99:.1f} ms idle",
+         f"{busy_p99 / idle_p99:.2f}", "< 50 ms, <= 2x", busy_p99 < 50 and busy_p99 <= 2 * idle_p99),
     ])
     print(f"\nevery 202 has its row: {'yes' if all_stored else 'NO'}")
 

@@ -23,7 +23,9 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from errors import NotecastError
-from pipeline.episode import Interrupted, MixSettings, Providers, media_key, produce_episode
+from pipeline.enqueue import EnqueueBatcher
+from pipeline.episode import Interrupted, MixSettings, Providers, media_key
+from pipeline.runner import InlineRunner, Runner
 from store import jobs, queries, records
 from store.db import Database
 
@@ -72,14 +74,16 @@ class JobExecutor:
     """Owns the scheduler: dispatching, running, recovering and pruning jobs."""
 
     def __init__(self, db: Database, providers: Providers, mix: MixSettings, work_root: Path,
-                 config: ExecutorSettings | None = None) -> None:
-        self.db, self.providers, self.mix, self.work_root = db, providers, mix, work_root
+                 config: ExecutorSettings | None = None, runner: Runner | None = None) -> None:
+        self.db, self.providers, self.work_root = db, providers, work_root
+        self.runner: Runner = runner or InlineRunner(providers, mix)
         self.config = config or ExecutorSettings()
         self.stopping = threading.Event()
         self.last_beat = time.monotonic()
         self._wake_lock = threading.Lock()
         self._drain_pending = False
         self._running: str | None = None
+        self.batcher = EnqueueBatcher(db, self.config.limits)
         self._scheduler = BackgroundScheduler(
             executors={_GENERATION: ThreadPoolExecutor(1), _MAINTENANCE: ThreadPoolExecutor(1)},
             job_defaults={"misfire_grace_time": None, "coalesce": True}, timezone="UTC")
@@ -96,11 +100,15 @@ class JobExecutor:
         self._scheduler.add_job(self._drain, "interval", seconds=_SAFETY_NET_SECONDS, id="dispatch-safety-net",
                                 executor=_GENERATION, max_instances=1)
         self._scheduler.start()
+        warm_up = getattr(self.runner, "warm_up", None)
+        if warm_up is not None:
+            warm_up()
         self.wake()
 
     def shutdown(self) -> None:
         """Stop claiming; a running job stops after its current segment and goes back to the queue."""
         self.stopping.set()
+        self.runner.stop()
         if self._scheduler.running:
             self._scheduler.shutdown(wait=True)
 
@@ -109,6 +117,13 @@ class JobExecutor:
         """Queue a job (committed before this returns, within the queue limits) and wake the dispatcher."""
         created = jobs.create(self.db, new, limits=self.config.limits, idempotency_key=idempotency_key,
                               request_hash=request_hash)
+        self.wake()
+        return created
+
+    async def submit_async(self, new: records.NewJob, *, idempotency_key: str | None = None,
+                           request_hash: str | None = None) -> jobs.Created:
+        """`submit` for the event loop: batched with other enqueues arriving at the same time."""
+        created = await self.batcher.submit(jobs.Submission(new, idempotency_key, request_hash))
         self.wake()
         return created
 
@@ -153,7 +168,7 @@ class JobExecutor:
         self._running = job.job_id
         keep_checkpoints = True
         try:
-            episode = produce_episode(job, self.providers, self.mix, workdir, _JobSink(self, job.job_id))
+            episode = self.runner.run(job, workdir, _JobSink(self, job.job_id))
         except Interrupted:
             if queries.status_of(self.db, job.job_id) == "cancelled":
                 keep_checkpoints = False

@@ -10,6 +10,7 @@ from datetime import timedelta
 from pipeline.builtin_writer import BuiltinScriptWriter
 from pipeline.episode import MixSettings, Providers
 from pipeline.executor import ExecutorSettings, JobExecutor
+from pipeline.runner import ProcessRunner
 from pipeline.script import ScriptWriter
 from pipeline.segment_cache import SegmentCache
 from pipeline.voices import PiperVoice, Voice
@@ -85,9 +86,13 @@ def build_services(settings: Settings, providers: Providers | None = None) -> Se
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     db = Database(settings.effective_database_url)
     db.create_all()
+    in_process = providers is not None or not settings.generation_process
     providers = providers or build_providers(settings)
     executor = JobExecutor(db, providers, MixSettings(settings.pause_ms, settings.section_pause_ms), settings.work_dir,
                            executor_settings(settings))
+    if not in_process:
+        # generation in its own low-priority process, so it never holds the web server's GIL
+        executor.runner = ProcessRunner(settings, on_alive=executor.beat)
     if not settings.api_key_list:
         log.warning("API_KEYS is not set: the JSON API is open to anyone who can reach it")
     return Services(settings=settings, db=db, providers=providers, executor=executor)

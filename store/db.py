@@ -3,7 +3,11 @@ up front (`BEGIN IMMEDIATE`), so a read-then-write can never fail with SQLITE_BU
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import contextlib
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
@@ -14,13 +18,25 @@ from sqlmodel import SQLModel
 from store import models  # noqa: F401  (registers the tables on SQLModel.metadata)
 
 _BUSY_TIMEOUT_MS = 15_000
+_RECENT_LIMIT = 10_000
 
 
 class Database:
     """Owns the engine; hands out read connections and write transactions."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, recent_seconds: float = 0.5) -> None:
         self.is_sqlite = url.startswith("sqlite")
+        # Recently read rows for pollers. Any write through this Database clears it, so one process is always
+        # exact; rows written by other processes sharing the database show within `recent_seconds`.
+        self.recent_seconds = recent_seconds
+        self._recent: dict[str, tuple[float, Any]] = {}
+        self._prepared: dict[str, Prepared] = {}
+        # SQLite has one writer at a time and its busy handler waits by sleeping (1, 2, 5, 10 ms...), so threads
+        # of this process queue on a lock instead: the next writer starts the moment the last one commits.
+        self.write_lock = threading.Lock() if self.is_sqlite else contextlib.nullcontext()
+        # Async callers hand their writes to this pool: with SQLite one thread, so writers never contend for the
+        # lock and the GIL; a server database takes a few at once.
+        self.write_pool = ThreadPoolExecutor(max_workers=1 if self.is_sqlite else 4, thread_name_prefix="db-write")
         connect_args: dict[str, Any] = {"check_same_thread": False} if self.is_sqlite else {}
         self.engine: Engine = create_engine(url, connect_args=connect_args, pool_pre_ping=not self.is_sqlite)
         if self.is_sqlite:
@@ -39,14 +55,36 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Connection]:
         """A write transaction, committed on success and rolled back on error."""
-        with self.engine.connect() as conn:
+        with self.write_lock, self.engine.connect() as conn:
             if self.is_sqlite:
                 conn = conn.execution_options(sqlite_begin="IMMEDIATE")
             with conn.begin():
                 yield conn
+        self._recent.clear()
+
+    def recent(self, key: str) -> Any:
+        """A value remembered by `remember` within the last `recent_seconds`, else None."""
+        found = self._recent.get(key)
+        if found is None or time.monotonic() - found[0] > self.recent_seconds:
+            return None
+        return found[1]
+
+    def remember(self, key: str, value: Any) -> None:
+        """Keep a freshly read value for pollers."""
+        if len(self._recent) >= _RECENT_LIMIT:
+            self._recent.clear()
+        self._recent[key] = (time.monotonic(), value)
+
+    def prepared(self, name: str, build: Callable[[], Any]) -> Prepared:
+        """The statement `build()` makes, compiled once per database."""
+        found = self._prepared.get(name)
+        if found is None:
+            found = self._prepared[name] = Prepared(self, build())
+        return found
 
     def dispose(self) -> None:
-        """Close pooled connections."""
+        """Close pooled connections and the write pool."""
+        self.write_pool.shutdown(wait=True)
         self.engine.dispose()
 
 
@@ -66,3 +104,58 @@ def _tune_sqlite(engine: Engine) -> None:
     def _on_begin(conn: Connection) -> None:
         mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
         conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+class Prepared:
+    """A statement compiled once for this database's dialect and run straight on the driver's cursor.
+
+    For the hot paths only (status reads, enqueues): it skips SQLAlchemy's per-call statement building and result
+    processing, which cost ten times the query itself. Values come back as the driver gives them.
+    """
+
+    def __init__(self, db: Database, statement: Any) -> None:
+        compiled = statement.compile(dialect=db.engine.dialect)
+        self.sql = str(compiled)
+        self.defaults = dict(compiled.params)
+        self.order = list(compiled.positiontup or []) if compiled.positional else None
+
+    def params(self, values: dict[str, Any]) -> Any:
+        """Driver parameters: a tuple for `?` styles, a dict for named ones."""
+        merged = {**self.defaults, **values}
+        return tuple(merged[name] for name in self.order) if self.order is not None else merged
+
+    def run(self, cursor: Any, **values: Any) -> Any:
+        """Execute on `cursor` (from `Database.cursor`); returns the cursor for fetching."""
+        cursor.execute(self.sql, self.params(values))
+        return cursor
+
+
+@contextmanager
+def _raw_cursor(db: Database, write: bool) -> Iterator[Any]:
+    with db.write_lock if write else contextlib.nullcontext(), _pooled_cursor(db, write) as cursor:
+        yield cursor
+
+
+@contextmanager
+def _pooled_cursor(db: Database, write: bool) -> Iterator[Any]:
+    connection = db.engine.raw_connection()
+    cursor = connection.cursor()
+    try:
+        if write and db.is_sqlite:
+            cursor.execute("BEGIN IMMEDIATE")
+        yield cursor
+        if write:
+            connection.commit()
+        else:
+            connection.rollback()
+    except BaseException:
+        connection.rollback()
+        raise
+    finally:
+        cursor.close()
+        connection.close()  # back to the pool
+
+
+def cursor(db: Database, *, write: bool = False) -> Any:
+    """A driver cursor from the pool: a write transaction (BEGIN IMMEDIATE on SQLite) or a plain read."""
+    return _raw_cursor(db, write)

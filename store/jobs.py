@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, delete, func, insert, literal, or_, select, update
 
 from errors import ConflictError, NotFound, QueueFullError
-from store.db import Database
+from store.db import Database, cursor
 from store.models import (
     FINISHED_STATUSES,
     RETRYABLE_STATUSES,
@@ -51,47 +52,119 @@ class Created:
     replayed: bool = False
 
 
+@dataclass(frozen=True)
+class Submission:
+    """One request to queue a job, with its idempotency key if any."""
+
+    new: NewJob
+    idempotency_key: str | None = None
+    request_hash: str | None = None
+
+
 def create(db: Database, new: NewJob, *, limits: QueueLimits | None = None, idempotency_key: str | None = None,
            request_hash: str | None = None) -> Created:
-    """Queue a job; the row is committed when this returns. Checks the key and the limits in the same transaction."""
-    with db.write() as conn:
+    """Queue a job; the row is committed when this returns."""
+    [outcome] = create_many(db, [Submission(new, idempotency_key, request_hash)], limits)
+    if isinstance(outcome, Exception):
+        raise outcome
+    return outcome
+
+
+def create_many(db: Database, submissions: list[Submission], limits: QueueLimits | None = None
+                ) -> list[Created | ConflictError | QueueFullError]:
+    """Queue several jobs in one transaction (group commit), each checked against its key and the limits in turn,
+    as if they had come one by one. A refused submission gets its error; the others go ahead. Precompiled
+    statements on the driver's cursor: enqueueing is a hot path."""
+    outcomes: list[Created | ConflictError | QueueFullError] = []
+    by_key: dict[str, tuple[str | None, JobRecord]] = {}
+    with cursor(db, write=True) as cur:
         if not db.is_sqlite:
-            conn.execute(select(func.pg_advisory_xact_lock(_ENQUEUE_LOCK)))
-        if idempotency_key:
-            seen = conn.execute(select(jobs_table.c.job_id, jobs_table.c.request_hash)
-                                .where(jobs_table.c.idempotency_key == idempotency_key)).first()
-            if seen is not None:
-                if seen.request_hash != request_hash:
-                    raise ConflictError("This Idempotency-Key was already used with a different request body")
-                replayed_id = seen.job_id
-            else:
-                replayed_id = None
-        else:
-            replayed_id = None
-        if replayed_id is None:
-            if limits:
-                _check_limits(conn, new.user_id, limits)
-            job_id = new_job_id()
-            conn.execute(insert(jobs_table).values(
-                job_id=job_id, user_id=new.user_id, note_id=new.note_id, note_content=new.note_content,
-                title=new.title, duration=new.duration, status=_QUEUED, progress=0, current_step="Queued",
-                attempts=0, idempotency_key=idempotency_key, request_hash=request_hash, created_at=utcnow()))
-    record = get(db, replayed_id or job_id)
-    assert record is not None
-    return Created(record, replayed=replayed_id is not None)
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", (_ENQUEUE_LOCK,))
+        for submission in submissions:
+            try:
+                outcomes.append(_create_one(db, cur, submission, limits, by_key))
+            except (ConflictError, QueueFullError) as refused:
+                outcomes.append(refused)
+    return outcomes
 
 
-def _check_limits(conn: object, user_id: str, limits: QueueLimits) -> None:
-    execute = conn.execute  # type: ignore[attr-defined]
-    waiting = execute(select(func.count()).where(jobs_table.c.status == _QUEUED)).scalar_one()
-    if waiting >= limits.max_queue:
-        raise QueueFullError(f"The queue is full ({waiting} jobs waiting). Please try again later.",
-                             retry_after=limits.retry_after_seconds)
-    mine = execute(select(func.count()).where(jobs_table.c.user_id == user_id,
-                                              jobs_table.c.status.in_([_QUEUED, _PROCESSING]))).scalar_one()
+def _create_one(db: Database, cur: Any, submission: Submission, limits: QueueLimits | None,
+                by_key: dict[str, tuple[str | None, JobRecord]]) -> Created:
+    key, digest, new = submission.idempotency_key, submission.request_hash, submission.new
+    if key:
+        seen = by_key.get(key)
+        if seen is None:
+            row = db.prepared("job_by_key", _by_key).run(cur, key=key).fetchone()
+            if row is not None:
+                replayed = get(db, row[0])
+                assert replayed is not None
+                seen = by_key[key] = (row[1], replayed)
+        if seen is not None:
+            if seen[0] != digest:
+                raise ConflictError("This Idempotency-Key was already used with a different request body")
+            return Created(seen[1], replayed=True)
+    if limits:
+        _check_limits(db, cur, new.user_id, limits)
+    values = {"job_id": new_job_id(), "user_id": new.user_id, "note_id": new.note_id,
+              "note_content": new.note_content, "title": new.title, "duration": new.duration, "status": _QUEUED,
+              "progress": 0, "current_step": "Queued", "attempts": 0, "idempotency_key": key,
+              "request_hash": digest, "created_at": utcnow()}
+    seq = db.prepared("insert_job", _insert).run(cur, **values).fetchone()[0]
+    record = JobRecord(seq=seq, **{k: values[k] for k in _RECORD_FIELDS},  # type: ignore[arg-type]
+                       podcast_id=None, error=None, target_words=None, script_words=None, started_at=None,
+                       completed_at=None)
+    if key:
+        by_key[key] = (digest, record)
+    return Created(record)
+
+
+_RECORD_FIELDS = ("job_id", "user_id", "note_id", "title", "duration", "status", "progress", "current_step",
+                  "created_at", "attempts")
+
+
+def _by_key() -> Any:
+    return select(jobs_table.c.job_id, jobs_table.c.request_hash).where(
+        jobs_table.c.idempotency_key == bindparam("key"))
+
+
+def _insert() -> Any:
+    columns = ("job_id", "user_id", "note_id", "note_content", "title", "duration", "status", "progress",
+               "current_step", "attempts", "idempotency_key", "request_hash", "created_at")
+    return insert(jobs_table).values({name: bindparam(name) for name in columns}).returning(jobs_table.c.seq)
+
+
+def _queued_up_to() -> Any:
+    waiting = select(literal(1)).where(jobs_table.c.status == _QUEUED).limit(bindparam("cap")).subquery()
+    return select(func.count()).select_from(waiting)
+
+
+def _queued_end(order: Any) -> Any:
+    return select(jobs_table.c.seq).where(jobs_table.c.status == _QUEUED).order_by(order).limit(1)
+
+
+def _open_for_user() -> Any:
+    # or_, not in_: an IN list is expanded per call, which a precompiled statement cannot do
+    mine = select(literal(1)).where(jobs_table.c.user_id == bindparam("user_id"),
+                                    or_(jobs_table.c.status == _QUEUED, jobs_table.c.status == _PROCESSING))
+    return select(func.count()).select_from(mine.limit(bindparam("cap")).subquery())
+
+
+def _check_limits(db: Database, cur: Any, user_id: str, limits: QueueLimits) -> None:
+    # both counts stop at their limit, so a long history or queue does not slow every enqueue down
+    mine = db.prepared("open_for_user", _open_for_user).run(cur, user_id=user_id, cap=limits.max_per_user).fetchone()[0]
     if mine >= limits.max_per_user:
         raise QueueFullError(f"This user already has {mine} jobs waiting or running (limit {limits.max_per_user}). "
                              "Please wait for one to finish.", retry_after=limits.retry_after_seconds)
+    # The span of queued seq numbers bounds their count from above and costs two index probes, so the count
+    # itself runs only when the queue might really be full.
+    first = db.prepared("first_queued", lambda: _queued_end(jobs_table.c.seq)).run(cur).fetchone()
+    last = db.prepared("last_queued", lambda: _queued_end(jobs_table.c.seq.desc())).run(cur).fetchone()
+    if first is None or last[0] - first[0] + 1 < limits.max_queue:
+        return
+    waiting = db.prepared("queued_up_to", _queued_up_to).run(cur, cap=limits.max_queue).fetchone()[0]
+    if waiting >= limits.max_queue:
+        raise QueueFullError(f"The queue is full ({waiting} jobs waiting). Please try again later.",
+                             retry_after=limits.retry_after_seconds)
 
 
 def claim_next(db: Database) -> ClaimedJob | None:
@@ -151,8 +224,10 @@ def record_segments(db: Database, job_id: str, total: int, cached: int) -> None:
 def complete(db: Database, job: ClaimedJob, episode: FinishedEpisode) -> bool:
     """Store the podcast and mark the job completed, in one transaction. False if the job was no longer running."""
     with db.write() as conn:
+        # the attempt must match too: a worker from an earlier, interrupted attempt must not complete a resumed job
         moved = conn.execute(
-            update(jobs_table).where(jobs_table.c.job_id == job.job_id, jobs_table.c.status == _PROCESSING)
+            update(jobs_table).where(jobs_table.c.job_id == job.job_id, jobs_table.c.status == _PROCESSING,
+                                     jobs_table.c.attempts == job.attempts)
             .values(status=JobStatus.COMPLETED.value, progress=100, current_step="Completed", completed_at=utcnow())
         ).rowcount
         if not moved:

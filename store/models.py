@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Text
+from sqlalchemy import JSON, Column, DateTime, Index, Text
 from sqlmodel import Field, SQLModel
 
 
@@ -28,16 +28,18 @@ class Job(SQLModel, table=True):
     """One generation request; the database is the queue."""
 
     __tablename__ = "jobs"
+    # per-user limits look jobs up by user and status; claiming and queue checks by status in arrival order
+    __table_args__ = (Index("ix_jobs_user_status", "user_id", "status"), Index("ix_jobs_status_seq", "status", "seq"))
 
     # Integer order of arrival: claiming and pagination sort by it, never by clock time.
     seq: int | None = Field(default=None, primary_key=True)
     job_id: str = Field(max_length=80, unique=True, index=True)
-    user_id: str = Field(max_length=128, index=True)
+    user_id: str = Field(max_length=128)
     note_id: str = Field(max_length=128)
     note_content: str = Field(sa_column=Column(Text, nullable=False))
     title: str | None = Field(default=None, max_length=200)
     duration: str = Field(max_length=16)
-    status: str = Field(default=JobStatus.QUEUED.value, max_length=16, index=True)
+    status: str = Field(default=JobStatus.QUEUED.value, max_length=16)
     progress: int = 0
     current_step: str = Field(default="Queued", max_length=200)
     error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))

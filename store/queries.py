@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
-from store.db import Database
+from store.db import Database, cursor
 from store.models import JobStatus, jobs_table, podcasts_table
 from store.records import JobRecord, NewJob, as_utc
 
@@ -20,10 +20,22 @@ _JOB_VIEW = select(*_JOB_COLUMNS, *_PODCAST_COLUMNS).select_from(
 
 
 def get(db: Database, job_id: str) -> JobRecord | None:
-    """One job by id, with its podcast's audio and transcript when completed."""
-    with db.read() as conn:
-        row = conn.execute(_JOB_VIEW.where(jobs_table.c.job_id == job_id)).mappings().first()
-    return JobRecord.from_row(row) if row else None
+    """One job by id, with its podcast's audio and transcript when completed (a precompiled query: the hot path)."""
+    statement = db.prepared("job_by_id", lambda: _JOB_VIEW.where(jobs_table.c.job_id == bindparam("job_id")))
+    with cursor(db) as cur:
+        row = statement.run(cur, job_id=job_id).fetchone()
+        names = [column[0] for column in cur.description or ()]
+    return JobRecord.from_row(dict(zip(names, row, strict=True))) if row else None
+
+
+def get_for_poller(db: Database, job_id: str) -> JobRecord | None:
+    """`get`, answered from a read a moment ago when many pollers ask at once (see `Database.recent`)."""
+    record = db.recent(job_id)
+    if record is None:
+        record = get(db, job_id)
+        if record is not None:
+            db.remember(job_id, record)
+    return record  # type: ignore[no-any-return]
 
 
 def status_of(db: Database, job_id: str) -> str | None:

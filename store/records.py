@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 import time
 from dataclasses import dataclass
@@ -15,10 +16,12 @@ def utcnow() -> datetime:
     return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 
-def as_utc(value: datetime | None) -> datetime | None:
-    """SQLite hands back naive datetimes; they were stored as UTC."""
+def as_utc(value: datetime | str | None) -> datetime | None:
+    """SQLite hands back naive datetimes (or, from the driver directly, strings); they were stored as UTC."""
     if value is None:
         return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
@@ -83,6 +86,8 @@ class JobRecord:
         data = dict(row)
         for name in ("created_at", "started_at", "completed_at", "cancelled_at"):
             data[name] = as_utc(data.get(name))
+        if isinstance(data.get("transcript"), str | bytes):  # straight from the driver
+            data["transcript"] = json.loads(data["transcript"])
         return cls(**{key: data.get(key) for key in cls.__dataclass_fields__})  # type: ignore[arg-type]
 
 

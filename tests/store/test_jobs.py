@@ -209,3 +209,14 @@ def test_prune_removes_only_old_finished_jobs_and_keeps_podcasts(db: Database) -
     for kept in (running, queued, fresh):
         assert queries.get(db, kept) is not None
     assert queries.get_podcast(db, claimed[0].podcast_id) is not None, "podcasts outlive their jobs"
+
+
+def test_a_worker_from_an_earlier_attempt_cannot_complete_a_resumed_job(db: Database) -> None:
+    jobs.create(db, _new())
+    first_attempt = jobs.claim_next(db)
+    assert first_attempt is not None
+    jobs.recover_stale(db, None, max_attempts=3)  # its process died (or seemed to)
+    second_attempt = jobs.claim_next(db)
+    assert second_attempt is not None and second_attempt.attempts == 2
+    assert not jobs.complete(db, first_attempt, _episode())
+    assert jobs.complete(db, second_attempt, _episode())
