@@ -23,6 +23,10 @@ test: $(VENV)/.test-deps
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 
+bench: $(VENV)/.test-deps
+	@command -v wrk >/dev/null || { echo "bench needs wrk: apt-get install wrk"; exit 1; }
+	cd bench && ../$(PY) api_throughput.py && ../$(PY) generation.py
+
 lint: $(VENV)/.test-deps
 	$(PY) -m ruff check .
 

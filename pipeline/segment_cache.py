@@ -30,7 +30,8 @@ class SegmentCache:
     @staticmethod
     def key(identity: str, text: str) -> str:
         """The content address of a segment."""
-        return hashlib.sha256(f"{identity}\x00{text}".encode()).hexdigest()
+        # length-prefixed, so no identity/text split can collide with another
+        return hashlib.sha256(f"{len(identity)}:{identity}{text}".encode()).hexdigest()
 
     def get(self, key: str) -> bytes | None:
         """Cached PCM, marked as recently used; None on a miss."""

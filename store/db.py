@@ -30,6 +30,7 @@ class Database:
         # exact; rows written by other processes sharing the database show within `recent_seconds`.
         self.recent_seconds = recent_seconds
         self._recent: dict[str, tuple[float, Any]] = {}
+        self._last_write = 0.0
         self._prepared: dict[str, Prepared] = {}
         # SQLite has one writer at a time and its busy handler waits by sleeping (1, 2, 5, 10 ms...), so threads
         # of this process queue on a lock instead: the next writer starts the moment the last one commits.
@@ -60,6 +61,7 @@ class Database:
                 conn = conn.execution_options(sqlite_begin="IMMEDIATE")
             with conn.begin():
                 yield conn
+        self._last_write = time.monotonic()
         self._recent.clear()
 
     def recent(self, key: str) -> Any:
@@ -69,11 +71,17 @@ class Database:
             return None
         return found[1]
 
-    def remember(self, key: str, value: Any) -> None:
-        """Keep a freshly read value for pollers."""
+    def remember(self, key: str, value: Any, read_started: float) -> None:
+        """Keep a value read from the database for pollers. `read_started` (time.monotonic() before the read)
+        orders concurrent reads: a read that began earlier never replaces a later one, so pollers never see
+        a value go backwards; and a read that began before this process's last write is not kept at all."""
+        if read_started < self._last_write:
+            return
         if len(self._recent) >= _RECENT_LIMIT:
             self._recent.clear()
-        self._recent[key] = (time.monotonic(), value)
+        current = self._recent.get(key)
+        if current is None or current[0] <= read_started:
+            self._recent[key] = (read_started, value)
 
     def prepared(self, name: str, build: Callable[[], Any]) -> Prepared:
         """The statement `build()` makes, compiled once per database."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from sqlalchemy import bindparam, func, select
@@ -32,9 +33,10 @@ def get_for_poller(db: Database, job_id: str) -> JobRecord | None:
     """`get`, answered from a read a moment ago when many pollers ask at once (see `Database.recent`)."""
     record = db.recent(job_id)
     if record is None:
+        read_started = time.monotonic()
         record = get(db, job_id)
         if record is not None:
-            db.remember(job_id, record)
+            db.remember(job_id, record, read_started)
     return record  # type: ignore[no-any-return]
 
 
