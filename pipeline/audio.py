@@ -7,8 +7,8 @@ measured by decoding with ffmpeg itself.
 from __future__ import annotations
 
 import subprocess
+import tempfile
 import warnings
-import wave
 from pathlib import Path
 
 import imageio_ffmpeg
@@ -23,6 +23,10 @@ from errors import AudioError
 SAMPLE_WIDTH = 2  # 16-bit PCM throughout
 EPISODE_SAMPLE_RATE = 44_100
 EPISODE_BITRATE = "96k"
+# What podcast apps expect: 44.1 kHz mono CBR. LAME's quality 7 encodes speech at this bitrate audibly the same
+# as its default, about twice as fast.
+_MP3_OPTIONS = ["-ar", str(EPISODE_SAMPLE_RATE), "-ac", "1", "-codec:a", "libmp3lame", "-b:a", EPISODE_BITRATE,
+                "-compression_level", "7", "-f", "mp3"]
 _JOIN_FADE_MS = 8
 
 
@@ -53,15 +57,20 @@ def pitch_shift(pcm: bytes, sample_rate: int, factor: float) -> bytes:
 
 
 class EpisodeMixer:
-    """Writes speech and pauses straight to a WAV file, so a long episode never sits in memory whole."""
+    """Streams speech and pauses straight into an MP3 encoder, so a long episode never sits in memory whole and
+    encoding overlaps voicing instead of following it."""
 
-    def __init__(self, path: Path, sample_rate: int) -> None:
-        self.sample_rate = sample_rate
+    def __init__(self, mp3_path: Path, sample_rate: int) -> None:
+        self.sample_rate, self.mp3_path = sample_rate, mp3_path
         self._frames = 0
-        self._wav = wave.open(str(path), "wb")  # noqa: SIM115  (closed in close())
-        self._wav.setnchannels(1)
-        self._wav.setsampwidth(SAMPLE_WIDTH)
-        self._wav.setframerate(sample_rate)
+        self._errors = tempfile.TemporaryFile()  # noqa: SIM115  (closed in finish() or abandon())
+        raw_input = ["-f", "s16le", "-ar", str(sample_rate), "-ac", "1", "-i", "pipe:0"]
+        command = [ffmpeg_exe(), "-hide_banner", "-v", "error", "-y", *raw_input, *_MP3_OPTIONS, str(mp3_path)]
+        try:
+            self._encoder = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                             stderr=self._errors)
+        except OSError as exc:
+            raise AudioError(f"ffmpeg could not run: {exc}") from exc
 
     @property
     def seconds(self) -> float:
@@ -80,18 +89,34 @@ class EpisodeMixer:
         return start, self.seconds
 
     def _write(self, segment: AudioSegment) -> None:
-        self._wav.writeframes(segment.raw_data)
+        assert self._encoder.stdin is not None
+        try:
+            self._encoder.stdin.write(segment.raw_data)
+        except BrokenPipeError as exc:
+            raise AudioError(f"The MP3 encoder stopped: {self._error_text()}") from exc
         self._frames += int(segment.frame_count())
 
-    def close(self) -> None:
-        """Finish the WAV header."""
-        self._wav.close()
+    def finish(self) -> None:
+        """Flush the encoder and check it wrote a complete file."""
+        assert self._encoder.stdin is not None
+        self._encoder.stdin.close()
+        code = self._encoder.wait(timeout=600)
+        message = self._error_text()
+        self._errors.close()
+        if code != 0:
+            raise AudioError(f"The MP3 encoder failed: {message or 'exit code ' + str(code)}")
 
+    def abandon(self) -> None:
+        """Stop the encoder and drop the partial file."""
+        self._encoder.kill()
+        self._encoder.wait()
+        self._errors.close()
+        self.mp3_path.unlink(missing_ok=True)
 
-def encode_mp3(source: Path, target: Path) -> None:
-    """Encode to the MP3 a podcast app expects: 44.1 kHz mono CBR."""
-    _run(["-y", "-i", str(source), "-ar", str(EPISODE_SAMPLE_RATE), "-ac", "1",
-          "-codec:a", "libmp3lame", "-b:a", EPISODE_BITRATE, "-f", "mp3", str(target)])
+    def _error_text(self) -> str:
+        self._errors.seek(0)
+        lines = self._errors.read().decode(errors="replace").strip().splitlines()
+        return lines[-1] if lines else ""
 
 
 def decoded_duration(path: Path) -> float:

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 from errors import AudioError, ScriptError
 from pipeline import checkpoints
-from pipeline.audio import EpisodeMixer, decoded_duration, encode_mp3
+from pipeline.audio import EpisodeMixer, decoded_duration
 from pipeline.script import WORDS_PER_MINUTE, Script, ScriptWriter, Turn
 from pipeline.segment_cache import SegmentCache
 from pipeline.voices import Voice
@@ -91,12 +91,8 @@ def produce_episode(
     mp3_path = workdir / "episode.mp3"
     mixed = checkpoints.load_mix(workdir)
     if mixed is None:
-        wav_path = workdir / "episode.wav"
-        transcript, seconds = _voice_and_mix(script, providers, mix, wav_path, sink)
-        sink.report(65, "Combining audio segments...")
-        encode_mp3(wav_path, mp3_path)
+        transcript, seconds = _voice_and_mix(script, providers, mix, mp3_path, sink)
         checkpoints.save_mix(workdir, transcript, seconds)
-        wav_path.unlink(missing_ok=True)
     else:
         transcript, seconds = mixed
         log.info("job %s resumes with its episode already mixed", job.job_id)
@@ -164,7 +160,7 @@ class _Voicer:
 
 
 def _voice_and_mix(
-    script: Script, providers: Providers, mix: MixSettings, wav_path: Path, sink: ProgressSink
+    script: Script, providers: Providers, mix: MixSettings, mp3_path: Path, sink: ProgressSink
 ) -> tuple[list[dict[str, Any]], float]:
     """Voice turns a few at a time (the voice's concurrency, plus one so mixing overlaps voicing) and mix them in
     order as they arrive; progress advances per finished segment, in order."""
@@ -172,7 +168,7 @@ def _voice_and_mix(
     total, voicer = len(planned), _Voicer(providers, script.turns[0].speaker)
     window = max(1, providers.voice.concurrency) + 1
     transcript: list[dict[str, Any]] = []
-    mixer = EpisodeMixer(wav_path, providers.voice.sample_rate)
+    mixer = EpisodeMixer(mp3_path, providers.voice.sample_rate)
     pending: deque[Future[bytes]] = deque()
     with ThreadPoolExecutor(max_workers=window - 1, thread_name_prefix="voice") as pool:
         try:
@@ -199,9 +195,12 @@ def _voice_and_mix(
                 sink.report(30 + 30 * (done + 1) // total,
                             f"Generating audio for each segment... ({done + 1}/{total})")
             mixer.add_pause(mix.pause_ms)  # a short tail so players do not clip the last word
-        finally:
+        except BaseException:
             for future in pending:
                 future.cancel()
-            mixer.close()
+            mixer.abandon()
+            raise
+    sink.report(65, "Combining audio segments...")
+    mixer.finish()
     sink.segments_voiced(total, voicer.cached)
     return transcript, mixer.seconds
