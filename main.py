@@ -6,21 +6,27 @@ import asyncio
 import gc
 import logging
 import sys
+from typing import TYPE_CHECKING
 
-import uvicorn
-from fastapi import FastAPI
-from nicegui import app as nicegui_app
-from nicegui import ui
-
-from api.app import create_api
-from pipeline.services import build_services
 from settings import VERSION, ConfigError, Settings, load_settings
-from ui import pages
-from ui.theme import favicon_path
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+# The web stack is imported inside the functions below, not here: the generation worker process is spawned with
+# this file re-imported as "__mp_main__", and must not carry NiceGUI, FastAPI and the pages in its memory.
 
 
 def build_app(settings: Settings) -> FastAPI:
     """The whole service: the JSON API app with the NiceGUI pages mounted beneath it."""
+    from nicegui import app as nicegui_app
+    from nicegui import ui
+
+    from api.app import create_api
+    from pipeline.services import build_services
+    from ui import pages
+    from ui.theme import favicon_path
+
     services = build_services(settings)
     app = create_api(services)
     pages.create(services)
@@ -47,6 +53,8 @@ def _freeze_startup_objects() -> None:
 
 def main() -> None:
     """Run the service on HOST:PORT."""
+    import uvicorn
+
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     # The event loop shares the GIL with the database writer and the generation threads. CPython's default 5 ms

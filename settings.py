@@ -72,7 +72,7 @@ class Settings(BaseSettings):
     s3_max_attempts: int = Field(default=4, ge=1, le=20)
 
     # Pitch factor for the second host's voice, so two hosts do not sound like one person.
-    second_host_pitch: float = Field(default=1.18, gt=0.5, lt=2.0)
+    second_host_pitch: float = Field(default=1.25, gt=0.5, lt=2.0)
     # The worker process is niced below the web server, so Piper may use both cores of a small machine.
     piper_threads: int = Field(default=2, ge=1, le=64)
     pause_ms: int = Field(default=350, ge=0, le=5000)

@@ -13,7 +13,7 @@ from ui.job_card import JobCard
 DURATIONS = {"short": "Short · about 5 min", "medium": "Medium · about 10 min", "long": "Long · about 20 min"}
 
 
-def create_page(services: Services, user_id: str) -> None:
+async def create_page(services: Services, user_id: str) -> None:
     """The form and this browser's unfinished jobs."""
     ui.label("Turn a note into a podcast").classes("text-2xl font-bold")
     ui.label("Paste a note (Markdown is fine). Two hosts will talk it through.").classes("text-gray-500")
@@ -64,12 +64,12 @@ def create_page(services: Services, user_id: str) -> None:
     button.on_click(generate)
     with in_progress:
         empty = ui.label("Nothing in progress. Paste a note above to make an episode.").classes("text-gray-500")
-    _show_unfinished(services, user_id, in_progress, empty)
+    await _show_unfinished(services, user_id, in_progress, empty)
 
 
-def _show_unfinished(services: Services, user_id: str, column: ui.column, empty: ui.label) -> None:
-    unfinished = [job for job in queries.list_for_user(services.db, user_id, 20)
-                  if job.status in ("queued", "processing")]
+async def _show_unfinished(services: Services, user_id: str, column: ui.column, empty: ui.label) -> None:
+    recent = await run.io_bound(queries.list_for_user, services.db, user_id, 20) or []
+    unfinished = [job for job in recent if job.status in ("queued", "processing")]
     if unfinished:
         empty.set_visibility(False)
     with column:

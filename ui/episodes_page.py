@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from nicegui import ui
+from nicegui import run, ui
 
 from pipeline.services import Services
 from store import queries, records
@@ -16,12 +16,12 @@ from ui.theme import clock
 _HISTORY_LIMIT = 100
 
 
-def history_page(services: Services, user_id: str) -> None:
+async def history_page(services: Services, user_id: str) -> None:
     """Finished podcasts and unfinished jobs, newest first; running ones keep their live bars."""
     ui.label("Your episodes").classes("text-2xl font-bold")
-    podcasts = queries.list_podcasts_for_user(services.db, user_id, _HISTORY_LIMIT)
-    open_jobs = [job for job in queries.list_for_user(services.db, user_id, _HISTORY_LIMIT)
-                 if job.status != "completed"]
+    podcasts = await run.io_bound(queries.list_podcasts_for_user, services.db, user_id, _HISTORY_LIMIT) or []
+    jobs = await run.io_bound(queries.list_for_user, services.db, user_id, _HISTORY_LIMIT) or []
+    open_jobs = [job for job in jobs if job.status != "completed"]
     entries: list[tuple[datetime, str, object]] = [(p["created_at"], "podcast", p) for p in podcasts]
     entries += [(job.created_at, "job", job) for job in open_jobs]
     entries.sort(key=lambda entry: entry[0], reverse=True)
@@ -44,9 +44,9 @@ def history_page(services: Services, user_id: str) -> None:
                      f"{item['created_at']:%Y-%m-%d %H:%M} UTC").classes("text-xs text-gray-500")
 
 
-def episode_page(services: Services, user_id: str, podcast_id: str) -> None:
+async def episode_page(services: Services, user_id: str, podcast_id: str) -> None:
     """One episode, visible only to the browser that made it."""
-    podcast = queries.get_podcast(services.db, podcast_id) if len(podcast_id) <= 64 else None
+    podcast = await run.io_bound(queries.get_podcast, services.db, podcast_id) if len(podcast_id) <= 64 else None
     if podcast is None or podcast["user_id"] != user_id:
         ui.label("Episode not found").classes("text-xl font-semibold")
         ui.label("It may belong to another browser, or it was deleted.").classes("text-gray-500")

@@ -24,30 +24,30 @@ def create(services: Services) -> None:
         return RedirectResponse(f"/login?next={quote(path)}")
 
     @ui.page("/")
-    def index() -> RedirectResponse | None:
+    async def index() -> RedirectResponse | None:
         if redirect := gate("/"):
             return redirect
         user_id = current_user_id()
         with frame("Create", user_id):
-            create_page(services, user_id)
+            await create_page(services, user_id)
         return None
 
     @ui.page("/episodes")
-    def episodes() -> RedirectResponse | None:
+    async def episodes() -> RedirectResponse | None:
         if redirect := gate("/episodes"):
             return redirect
         user_id = current_user_id()
         with frame("Episodes", user_id):
-            history_page(services, user_id)
+            await history_page(services, user_id)
         return None
 
     @ui.page("/episodes/{podcast_id}")
-    def episode(podcast_id: str) -> RedirectResponse | None:
+    async def episode(podcast_id: str) -> RedirectResponse | None:
         if redirect := gate(f"/episodes/{podcast_id}"):
             return redirect
         user_id = current_user_id()
         with frame("Episode", user_id):
-            episode_page(services, user_id, podcast_id)
+            await episode_page(services, user_id, podcast_id)
         return None
 
     @ui.page("/login")
