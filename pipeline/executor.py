@@ -25,7 +25,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from errors import NotecastError
 from pipeline.enqueue import EnqueueBatcher
 from pipeline.episode import Interrupted, MixSettings, Providers, media_key
-from pipeline.runner import InlineRunner, Runner
+from pipeline.runner import InlineRunner, RowSink, Runner
 from store import jobs, queries, records
 from store.db import Database
 
@@ -48,26 +48,6 @@ class ExecutorSettings:
     stale_after: float = 30.0
     max_attempts: int = 3
     limits: jobs.QueueLimits = field(default_factory=jobs.QueueLimits)
-
-
-class _JobSink:
-    """Persists a running job's progress to its row; stops it on shutdown or cancellation."""
-
-    def __init__(self, executor: JobExecutor, job_id: str) -> None:
-        self.executor, self.db, self.job_id = executor, executor.db, job_id
-
-    def report(self, percent: int, step: str) -> None:
-        self.executor.beat()
-        jobs.report_progress(self.db, self.job_id, percent, step)
-
-    def script_written(self, target_words: int, script_words: int) -> None:
-        jobs.record_lengths(self.db, self.job_id, target_words, script_words)
-
-    def segments_voiced(self, total: int, cached: int) -> None:
-        jobs.record_segments(self.db, self.job_id, total, cached)
-
-    def should_stop(self) -> bool:
-        return self.executor.stopping.is_set() or queries.status_of(self.db, self.job_id) != "processing"
 
 
 class JobExecutor:
@@ -168,7 +148,7 @@ class JobExecutor:
         self._running = job.job_id
         keep_checkpoints = True
         try:
-            episode = self.runner.run(job, workdir, _JobSink(self, job.job_id))
+            episode = self.runner.run(job, workdir, RowSink(self.db, job.job_id, self.stopping, on_report=self.beat))
         except Interrupted:
             if queries.status_of(self.db, job.job_id) == "cancelled":
                 keep_checkpoints = False

@@ -11,12 +11,15 @@ import os
 import signal
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any, Protocol
 
 from pipeline.episode import MixSettings, ProgressSink, Providers, produce_episode
+from store import jobs, queries
+from store.db import Database
 from store.records import ClaimedJob, FinishedEpisode
 
 log = logging.getLogger(__name__)
@@ -36,6 +39,32 @@ class Runner(Protocol):
     def stop(self) -> None:
         """Ask a running job to stop at its next segment, and release resources."""
         ...
+
+
+class RowSink:
+    """Writes a running job's progress to its row; stops it on shutdown (`stopping` is set) or once the row says
+    it is no longer processing (cancelled). Used in the server and in the worker process alike."""
+
+    def __init__(self, db: Database, job_id: str, stopping: Any, on_report: Callable[[], None] | None = None) -> None:
+        self.db, self.job_id, self.stopping = db, job_id, stopping
+        self.on_report = on_report or (lambda: None)
+
+    def report(self, percent: int, step: str) -> None:
+        """Progress and step; also a sign of life."""
+        self.on_report()
+        jobs.report_progress(self.db, self.job_id, percent, step)
+
+    def script_written(self, target_words: int, script_words: int) -> None:
+        """Target and actual length of the script."""
+        jobs.record_lengths(self.db, self.job_id, target_words, script_words)
+
+    def segments_voiced(self, total: int, cached: int) -> None:
+        """Segments in all and from the cache."""
+        jobs.record_segments(self.db, self.job_id, total, cached)
+
+    def should_stop(self) -> bool:
+        """Shutdown or cancel."""
+        return bool(self.stopping.is_set()) or queries.status_of(self.db, self.job_id) != "processing"
 
 
 class InlineRunner:
@@ -134,32 +163,6 @@ def _warm_up() -> None:
         log.info("voice loaded in %.1f s", time.monotonic() - started)
 
 
-class _WorkerSink:
-    """Progress straight to the job's row from the worker; stops on shutdown or when the job is cancelled."""
-
-    def __init__(self, job_id: str) -> None:
-        self.job_id, self.db, self.stopping = job_id, _worker["db"], _worker["stopping"]
-
-    def report(self, percent: int, step: str) -> None:
-        from store import jobs
-
-        jobs.report_progress(self.db, self.job_id, percent, step)
-
-    def script_written(self, target_words: int, script_words: int) -> None:
-        from store import jobs
-
-        jobs.record_lengths(self.db, self.job_id, target_words, script_words)
-
-    def segments_voiced(self, total: int, cached: int) -> None:
-        from store import jobs
-
-        jobs.record_segments(self.db, self.job_id, total, cached)
-
-    def should_stop(self) -> bool:
-        from store import queries
-
-        return bool(self.stopping.is_set()) or queries.status_of(self.db, self.job_id) != "processing"
-
-
 def _run_in_worker(job: ClaimedJob, workdir: str) -> FinishedEpisode:
-    return produce_episode(job, _worker["providers"], _worker["mix"], Path(workdir), _WorkerSink(job.job_id))
+    sink = RowSink(_worker["db"], job.job_id, _worker["stopping"])
+    return produce_episode(job, _worker["providers"], _worker["mix"], Path(workdir), sink)

@@ -7,7 +7,7 @@ import logging
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from fastapi.testclient import TestClient
@@ -17,15 +17,10 @@ from pipeline.openai_voice import TTS_INPUT_LIMIT, OpenAIVoice, split_for_tts
 from pipeline.services import Services, build_providers
 from settings import ConfigError, Settings, load_settings
 from tests.conftest import ROOT, SHORT_NOTE
-from tests.openai_server import FakeOpenAI, fake_openai
+from tests.openai_server import FakeOpenAI
+from tests.pipeline.conftest import OPENAI_TEST_KEY
 
-KEY = "sk-test-secret-key-0123456789"
-
-
-@pytest.fixture
-def server() -> Iterator[FakeOpenAI]:
-    with fake_openai() as running:
-        yield running
+KEY = OPENAI_TEST_KEY
 
 
 @pytest.fixture

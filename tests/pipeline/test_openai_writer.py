@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
 
 import pytest
 
@@ -14,15 +13,10 @@ from pipeline.openai_writer import OpenAIScriptWriter
 from pipeline.script_json import parse_dialogue
 from settings import Settings
 from tests.conftest import SHORT_NOTE
-from tests.openai_server import FakeOpenAI, fake_openai
+from tests.openai_server import FakeOpenAI
+from tests.pipeline.conftest import OPENAI_TEST_KEY
 
-KEY = "sk-test-secret-key-0123456789"
-
-
-@pytest.fixture
-def server() -> Iterator[FakeOpenAI]:
-    with fake_openai() as running:
-        yield running
+KEY = OPENAI_TEST_KEY
 
 
 @pytest.fixture
