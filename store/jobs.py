@@ -283,31 +283,31 @@ def recover_stale(db: Database, stale_before: datetime | None, max_attempts: int
 def cancel(db: Database, job_id: str) -> JobRecord:
     """Cancel a queued or processing job (a running one stops at its next segment)."""
     now = utcnow()
-    with db.write() as conn:
-        moved = conn.execute(update(jobs_table).where(jobs_table.c.job_id == job_id,
-                                                      jobs_table.c.status.in_([_QUEUED, _PROCESSING]))
-                             .values(status=JobStatus.CANCELLED.value, current_step="Cancelled", cancelled_at=now,
-                                     completed_at=now)).rowcount
-    record = get(db, job_id)
-    if record is None:
-        raise NotFound("Job not found")
-    if not moved:
-        raise ConflictError(f"Job is already {record.status}; only queued or processing jobs can be cancelled")
-    return record
+    return _transition(db, job_id, (_QUEUED, _PROCESSING),
+                       {"status": JobStatus.CANCELLED.value, "current_step": "Cancelled", "cancelled_at": now,
+                        "completed_at": now},
+                       "Job is already {status}; only queued or processing jobs can be cancelled")
 
 
 def retry(db: Database, job_id: str) -> JobRecord:
     """Queue a failed or cancelled job again; its checkpoints are reused."""
+    return _transition(db, job_id, RETRYABLE_STATUSES,
+                       {"status": _QUEUED, "progress": 0, "current_step": "Queued (retry)", "error": None,
+                        "attempts": 0, "started_at": None, "completed_at": None, "cancelled_at": None},
+                       "Job is {status}; only failed or cancelled jobs can be retried")
+
+
+def _transition(db: Database, job_id: str, allowed: tuple[str, ...], values: dict[str, Any],
+                refusal: str) -> JobRecord:
+    """Move a job from one of the `allowed` statuses; 404 if it does not exist, 409 (`refusal`) otherwise."""
     with db.write() as conn:
         moved = conn.execute(update(jobs_table).where(jobs_table.c.job_id == job_id,
-                                                      jobs_table.c.status.in_(RETRYABLE_STATUSES))
-                             .values(status=_QUEUED, progress=0, current_step="Queued (retry)", error=None,
-                                     attempts=0, started_at=None, completed_at=None, cancelled_at=None)).rowcount
+                                                      jobs_table.c.status.in_(allowed)).values(**values)).rowcount
     record = get(db, job_id)
     if record is None:
         raise NotFound("Job not found")
     if not moved:
-        raise ConflictError(f"Job is {record.status}; only failed or cancelled jobs can be retried")
+        raise ConflictError(refusal.format(status=record.status))
     return record
 
 
