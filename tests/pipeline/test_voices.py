@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.voices import PiperVoice
+from pipeline.voices import PiperVoice, split_phonemes
 from settings import Settings
 from tests.audio_metrics import median_pitch
 
@@ -31,3 +31,22 @@ def test_second_host_differs_in_pitch_but_not_tempo(voice: PiperVoice) -> None:
     pitch_a, pitch_b = median_pitch(first, voice.sample_rate), median_pitch(second, voice.sample_rate)
     assert abs(pitch_b - pitch_a) / pitch_a >= 0.10, (pitch_a, pitch_b)
     assert abs(len(second) - len(first)) / len(first) <= 0.05
+
+
+def test_long_sentences_are_voiced_in_bounded_passes_at_clause_or_word_boundaries() -> None:
+    words = "ab cd, ef gh; ij kl mn op".replace(" ", " _ ").split()
+    phonemes = [char for word in words for char in (word if word != "_" else " ")]
+    pieces = split_phonemes(phonemes, 10)
+    assert [p for piece in pieces for p in piece if p != " "] == [p for p in phonemes if p != " "]
+    assert all(0 < len(piece) <= 10 for piece in pieces)
+    assert pieces[0][-1] == ","  # the first cut falls after the clause mark, not mid-word
+    assert all(piece[0] != " " for piece in pieces)
+    assert split_phonemes(list("short."), 10) == [list("short.")]
+
+
+def test_a_very_long_sentence_sounds_as_long_as_its_halves(voice: PiperVoice) -> None:
+    # Bounded passes keep onnxruntime's buffers small; the sentence must still come out whole.
+    half = "the meadow plot held many kinds of flowers after the early rain and the late rain"
+    whole = voice.synthesize(f"{half}, and {half}.", 0)
+    part = voice.synthesize(f"{half}.", 0)
+    assert 1.7 < len(whole) / len(part) < 2.3
