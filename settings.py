@@ -77,6 +77,19 @@ class Settings(BaseSettings):
     piper_threads: int = Field(default=2, ge=1, le=64)
     pause_ms: int = Field(default=350, ge=0, le=5000)
     section_pause_ms: int = Field(default=700, ge=0, le=10000)
+    # Fade at both ends of every turn so the joins never click.
+    join_ramp_ms: int = Field(default=10, ge=1, le=200)
+    # Optional music under the intro: plays alone for the lead, then ducks under the hosts and fades out.
+    intro_music: Path | None = None
+    intro_music_lead_ms: int = Field(default=3000, ge=0, le=30_000)
+    intro_music_seconds: float = Field(default=12, gt=0, le=120)
+
+    # Delivery: MP3 plays everywhere; m4a (AAC) and opus are smaller at the same quality.
+    audio_format: Literal["mp3", "m4a", "opus"] = "mp3"
+    audio_bitrate_kbps: int = Field(default=96, ge=32, le=320)
+    show_name: str = Field(default="Notecast", min_length=1, max_length=200)
+    # Cover art in the files and the feed (PNG or JPEG, ideally square, 1400-3000 px); a default is bundled.
+    cover_image: Path | None = None
 
     storage_secret: str = Field(default="", repr=False)
     # When set, every page asks for this password first (the JSON API keeps its own API_KEYS rule).
@@ -99,6 +112,11 @@ class Settings(BaseSettings):
             raise ValueError("OPENAI_VOICES must name two voices, one per host, e.g. 'alloy,echo'")
         if self.media_store == "s3" and not self.s3_bucket:
             raise ValueError("MEDIA_STORE is s3 but S3_BUCKET is not set")
+        for setting, path in (("INTRO_MUSIC", self.intro_music), ("COVER_IMAGE", self.cover_image)):
+            if path is not None and not path.is_file():
+                raise ValueError(f"{setting} is {path}, which is not a readable file")
+        if self.cover_image is not None and self.cover_image.suffix.lower() not in (".png", ".jpg", ".jpeg"):
+            raise ValueError("COVER_IMAGE must be a .png or .jpg file")
         return self
 
     @property

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from api import health, media, podcasts
+from api import feeds, health, media, podcasts
 from api.errors import BodyLimitMiddleware, install_error_handlers
 from pipeline.services import Services
 from settings import VERSION
@@ -24,5 +24,6 @@ def create_api(services: Services) -> FastAPI:
     app.include_router(podcasts.router)
     app.include_router(health.router)
     app.include_router(media.router)
+    app.include_router(feeds.router)
     app.include_router(health.fallback)
     return app

@@ -12,7 +12,8 @@ from store.s3_media import S3MediaStore
 
 router = APIRouter(tags=["media"])
 
-_TYPES = {".mp3": "audio/mpeg", ".json": "application/json", ".vtt": "text/vtt", ".srt": "application/x-subrip"}
+_TYPES = {".mp3": "audio/mpeg", ".m4a": "audio/mp4", ".opus": "audio/ogg", ".json": "application/json",
+          ".vtt": "text/vtt; charset=utf-8", ".srt": "application/x-subrip; charset=utf-8"}
 
 
 @router.api_route("/media/{key:path}", methods=["GET", "HEAD"], include_in_schema=False,

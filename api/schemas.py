@@ -9,6 +9,7 @@ import orjson
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from pipeline.submission import DURATION_MINUTES
 from store.jobs import JobRecord
 from store.media import MediaStore
 
@@ -33,6 +34,22 @@ class TranscriptLine(BaseModel):
     start: float
     end: float
     section: str | None = None
+
+
+class TranscriptUrls(BaseModel):
+    """The timed transcript as files: WebVTT, SRT and Podcasting 2.0 JSON."""
+
+    vtt: str
+    srt: str
+    json_: str = Field(alias="json")
+
+
+class LoudnessView(BaseModel):
+    """EBU R 128 figures read back from the finished file."""
+
+    integrated: float
+    truePeak: float
+    range: float
 
 
 class SegmentCounts(BaseModel):
@@ -62,10 +79,14 @@ class JobView(BaseModel):
     segments: SegmentCounts | None = None
     targetWords: int | None = None
     scriptWords: int | None = None
+    targetSeconds: int
     podcastId: str | None = None
     audioUrl: str | None = None
     audioDuration: float | None = None
     transcript: list[TranscriptLine] | None = None
+    transcriptUrls: TranscriptUrls | None = None
+    chaptersUrl: str | None = None
+    loudness: LoudnessView | None = None
 
 
 class EnqueueResponse(BaseModel):
@@ -102,8 +123,14 @@ class PodcastView(BaseModel):
     title: str
     duration: str
     audioUrl: str
+    audioType: str
+    audioBytes: int
     audioDuration: float
+    targetSeconds: int
     transcript: list[TranscriptLine]
+    transcriptUrls: TranscriptUrls | None = None
+    chaptersUrl: str | None = None
+    loudness: LoudnessView | None = None
     createdAt: str
 
 
@@ -125,6 +152,13 @@ class SyncGenerateResponse(BaseModel):
     audioDuration: float
     transcript: list[TranscriptLine]
     job: JobView
+
+
+class FeedResponse(BaseModel):
+    """Where a user's private feed is; anyone with this URL can listen, so rotate it if it leaks."""
+
+    success: Literal[True] = True
+    feedUrl: str
 
 
 class ErrorResponse(BaseModel):
@@ -161,13 +195,23 @@ def job_json(record: JobRecord, media: MediaStore) -> dict[str, Any]:
         "startedAt": iso(record.started_at), "completedAt": iso(record.completed_at),
         "cancelledAt": iso(record.cancelled_at), "error": record.error, "attempts": record.attempts or None,
         "targetWords": record.target_words, "scriptWords": record.script_words,
+        "targetSeconds": DURATION_MINUTES.get(record.duration, 0) * 60,
     }
     if record.segments_total is not None:
         view["segments"] = {"total": record.segments_total, "cached": record.segments_cached or 0}
     if record.status == "completed" and record.audio_key:
         view |= {"podcastId": record.podcast_id, "audioUrl": media.url_for(record.audio_key),
-                 "audioDuration": record.audio_duration, "transcript": record.transcript}
+                 "audioDuration": record.audio_duration, "transcript": record.transcript,
+                 "loudness": record.loudness, **file_urls(record.files, media)}
     return {key: value for key, value in view.items() if value is not None}
+
+
+def file_urls(files: dict[str, str] | None, media: MediaStore) -> dict[str, Any]:
+    """`transcriptUrls` and `chaptersUrl` for an episode's stored side files (none on episodes made before)."""
+    if not files:
+        return {}
+    return {"transcriptUrls": {kind: media.url_for(files[kind]) for kind in ("vtt", "srt", "json")},
+            "chaptersUrl": media.url_for(files["chapters"])}
 
 
 def podcast_json(podcast: dict[str, Any], media: MediaStore) -> dict[str, Any]:
@@ -175,6 +219,14 @@ def podcast_json(podcast: dict[str, Any], media: MediaStore) -> dict[str, Any]:
     return {
         "podcastId": podcast["podcast_id"], "jobId": podcast["job_id"], "userId": podcast["user_id"],
         "noteId": podcast["note_id"], "title": podcast["title"], "duration": podcast["duration"],
-        "audioUrl": media.url_for(podcast["audio_key"]), "audioDuration": podcast["audio_duration"],
-        "transcript": podcast["transcript"], "createdAt": iso(podcast["created_at"]),
+        "audioUrl": media.url_for(podcast["audio_key"]), "audioType": audio_type(podcast["audio_key"]),
+        "audioBytes": podcast["audio_bytes"], "audioDuration": podcast["audio_duration"],
+        "targetSeconds": DURATION_MINUTES.get(podcast["duration"], 0) * 60, "transcript": podcast["transcript"],
+        **file_urls(podcast.get("files"), media), "loudness": podcast.get("loudness"),
+        "createdAt": iso(podcast["created_at"]),
     }
+
+
+def audio_type(key: str) -> str:
+    """The content type of stored audio, from its extension."""
+    return {"m4a": "audio/mp4", "opus": "audio/ogg"}.get(key.rsplit(".", 1)[-1], "audio/mpeg")

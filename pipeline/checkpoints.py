@@ -1,5 +1,5 @@
 """Per-job checkpoints in the job's working directory, so an interrupted job resumes instead of restarting:
-the script (never rewritten) and the mixed episode (never re-voiced or re-encoded). Voiced segments are
+the script (never rewritten) and the mastered episode (never re-voiced or re-encoded). Voiced segments are
 checkpointed by the segment cache."""
 
 from __future__ import annotations
@@ -36,17 +36,17 @@ def load_script(workdir: Path) -> tuple[Script, int] | None:
         return None
 
 
-def save_mix(workdir: Path, transcript: list[dict[str, Any]], seconds: float) -> None:
-    """Record that `episode.mp3` in `workdir` is complete, with its transcript."""
-    _write_json(workdir / "mix.json", {"transcript": transcript, "seconds": seconds})
+def save_mix(workdir: Path, transcript: list[dict[str, Any]], seconds: float, loudness: dict[str, float]) -> None:
+    """Record that the mastered episode in `workdir` is complete, with its transcript and measured loudness."""
+    _write_json(workdir / "mix.json", {"transcript": transcript, "seconds": seconds, "loudness": loudness})
 
 
-def load_mix(workdir: Path) -> tuple[list[dict[str, Any]], float] | None:
-    """The encoded episode's transcript and length, if the episode file is there too."""
+def load_mix(workdir: Path, audio: Path) -> tuple[list[dict[str, Any]], float, dict[str, float]] | None:
+    """The mastered episode's transcript, length and loudness, if its audio file is there too."""
     try:
         data = json.loads((workdir / "mix.json").read_text(encoding="utf-8"))
-        if not (workdir / "episode.mp3").is_file():
+        if not audio.is_file():
             return None
-        return list(data["transcript"]), float(data["seconds"])
+        return list(data["transcript"]), float(data["seconds"]), dict(data["loudness"])
     except (OSError, ValueError, KeyError, TypeError):
         return None

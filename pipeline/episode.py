@@ -1,4 +1,4 @@
-"""The generation steps for one job: script → voice each turn → combine → store → verify.
+"""The generation steps for one job: script → voice each turn → mix → master and tag → store → verify.
 
 Each step leaves a checkpoint (see pipeline.checkpoints and the segment cache), so a job interrupted at any
 point resumes where it stopped. Knows nothing of HTTP or NiceGUI: progress goes out through a `ProgressSink`.
@@ -7,30 +7,27 @@ point resumes where it stopped. Knows nothing of HTTP or NiceGUI: progress goes 
 from __future__ import annotations
 
 import logging
-from collections import deque
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from errors import AudioError, ScriptError
 from pipeline import checkpoints
-from pipeline.audio import EpisodeMixer, decoded_duration
-from pipeline.script import WORDS_PER_MINUTE, Script, ScriptWriter, Turn
+from pipeline.audio import decoded_duration
+from pipeline.finishing import EpisodeFile, Labels, audio_key, finish_audio, side_file_keys, side_files
+from pipeline.mastering import AudioFormat, audio_format
+from pipeline.script import WORDS_PER_MINUTE, Script, ScriptWriter
 from pipeline.segment_cache import SegmentCache
+from pipeline.submission import DURATION_MINUTES
 from pipeline.voices import Voice
+from pipeline.voicing import voice_and_mix
 from store.media import MediaStore
 from store.records import ClaimedJob, FinishedEpisode
 
 log = logging.getLogger(__name__)
 
-DURATION_MINUTES = {"short": 5, "medium": 10, "long": 20}
 # The stored file may differ from the mixed length by encoder padding only.
 _DURATION_TOLERANCE_SECONDS = 0.5
-
-
-class Interrupted(Exception):
-    """The job must stop now (shutdown or cancel); its checkpoints stay for a resume."""
 
 
 class ProgressSink(Protocol):
@@ -65,20 +62,46 @@ class Providers:
 
 @dataclass(frozen=True)
 class MixSettings:
-    """Pauses between turns and between sections, in milliseconds."""
+    """How an episode is put together and delivered (times in milliseconds)."""
 
     pause_ms: int = 350
     section_pause_ms: int = 700
+    ramp_ms: int = 10  # fade at both ends of every turn, so joins never click
+    intro_music: Path | None = None
+    intro_lead_ms: int = 3000
+    intro_music_seconds: float = 12.0
+    audio_format: str = "mp3"
+    bitrate_kbps: int = 96
+    show_name: str = "Notecast"
+    cover: Path | None = None
+
+    @property
+    def format(self) -> AudioFormat:
+        """The delivery format."""
+        return audio_format(self.audio_format, self.bitrate_kbps)
 
 
-def target_words(duration: str) -> int:
-    """Words a script for `duration` should have."""
+def target_seconds(duration: str) -> int:
+    """How long an episode of `duration` should last."""
+    return DURATION_MINUTES[duration] * 60
+
+
+def target_words(duration: str, words_per_second: float | None = None) -> int:
+    """Words a script for `duration` should have: at the speaking rate measured on earlier episodes when there
+    is one (aiming a little short, as the built-in writer must not overshoot), else at a typical 150 wpm."""
+    if words_per_second:
+        return int(target_seconds(duration) * words_per_second * 0.96)
     return DURATION_MINUTES[duration] * WORDS_PER_MINUTE
 
 
-def media_key(podcast_id: str) -> str:
-    """Where a podcast's audio is stored."""
-    return f"{podcast_id}.mp3"
+def pace_key(voice: Voice, mix: MixSettings) -> str:
+    """What the measured speaking rate depends on: the voice and the pauses between turns."""
+    return f"{voice.name}|{voice.cache_identity(0)}|pauses={mix.pause_ms}/{mix.section_pause_ms}"[:255]
+
+
+def media_keys(podcast_id: str, mix: MixSettings) -> list[str]:
+    """Every key a podcast's files are stored under."""
+    return [audio_key(podcast_id, mix.format), *side_file_keys(podcast_id).values()]
 
 
 def produce_episode(
@@ -87,32 +110,46 @@ def produce_episode(
     """Run (or resume) every step for `job`; returns the verified, stored episode."""
     workdir.mkdir(parents=True, exist_ok=True)
     sink.report(5, "Podcast record created")
-    script, _ = _script(job, providers.writer, workdir, sink)
-    mp3_path = workdir / "episode.mp3"
-    mixed = checkpoints.load_mix(workdir)
-    if mixed is None:
-        transcript, seconds = _voice_and_mix(script, providers, mix, mp3_path, sink)
-        checkpoints.save_mix(workdir, transcript, seconds)
+    script, target = _script(job, providers.writer, workdir, sink)
+    fmt = mix.format
+    audio_path = workdir / f"episode.{fmt.extension}"
+    mastered = checkpoints.load_mix(workdir, audio_path)
+    if mastered is None:
+        mix_path = workdir / "mix.f32"
+        transcript, seconds = voice_and_mix(script, providers, mix, mix_path, sink)
+        sink.report(65, "Normalising loudness and encoding...")
+        cover = mix.cover.read_bytes() if mix.cover else None
+        labels = Labels(title=job.title or script.title, show=mix.show_name, note_title=job.title or script.title,
+                        cover=cover)
+        loudness = finish_audio(mix_path, providers.voice.sample_rate, seconds, transcript, fmt, labels,
+                                audio_path).as_json()
+        mix_path.unlink(missing_ok=True)
+        checkpoints.save_mix(workdir, transcript, seconds, loudness)
     else:
-        transcript, seconds = mixed
-        log.info("job %s resumes with its episode already mixed", job.job_id)
-    sink.report(75, "Audio combined")
+        transcript, seconds, loudness = mastered
+        log.info("job %s resumes with its episode already mastered", job.job_id)
+    sink.report(75, "Audio mastered; writing transcripts and chapters")
+    side = side_files(job.podcast_id, transcript, workdir)
+    files = [EpisodeFile(audio_path, audio_key(job.podcast_id, fmt), fmt.content_type), *side.values()]
 
     sink.report(80, "Storing audio...")
-    key = media_key(job.podcast_id)
-    size = providers.media.put(mp3_path, key, "audio/mpeg")
+    sizes = {file.key: providers.media.put(file.path, file.key, file.content_type) for file in files}
     sink.report(90, "Audio stored")
 
     sink.report(95, "Verifying stored audio...")
+    key = files[0].key
     try:
         duration = decoded_duration(providers.media.materialize(key, workdir))
         if abs(duration - seconds) > _DURATION_TOLERANCE_SECONDS:
             raise AudioError(f"The stored audio lasts {duration:.2f} s but {seconds:.2f} s were mixed")
     except Exception:
-        providers.media.delete(key)
+        for file in files:
+            providers.media.delete(file.key)
         raise
-    return FinishedEpisode(title=job.title or script.title, audio_key=key, audio_bytes=size,
-                           audio_duration=round(duration, 3), transcript=transcript)
+    return FinishedEpisode(title=job.title or script.title, audio_key=key, audio_bytes=sizes[key],
+                           audio_duration=round(duration, 3), transcript=transcript,
+                           files={kind: file.key for kind, file in side.items()},
+                           loudness=loudness, words=script.words, target_words=target)
 
 
 def _script(job: ClaimedJob, writer: ScriptWriter, workdir: Path, sink: ProgressSink) -> tuple[Script, int]:
@@ -122,7 +159,7 @@ def _script(job: ClaimedJob, writer: ScriptWriter, workdir: Path, sink: Progress
         sink.report(25, f"Script restored: {len(script.turns)} turns, {script.words} words (target {target})")
         return script, target
     sink.report(10, "Generating podcast script...")
-    target = target_words(job.duration)
+    target = target_words(job.duration, job.words_per_second)
     script = writer.write(job.note_content, job.title, target)
     if not script.turns:
         raise ScriptError("The note has nothing that can be spoken")
@@ -130,77 +167,3 @@ def _script(job: ClaimedJob, writer: ScriptWriter, workdir: Path, sink: Progress
     sink.script_written(target, script.words)
     sink.report(25, f"Script ready: {len(script.turns)} turns, {script.words} words (target {target})")
     return script, target
-
-
-class _Voicer:
-    """Voices one turn through the cache, counting hits for this job."""
-
-    def __init__(self, providers: Providers, first_speaker: str) -> None:
-        self.voice, self.cache, self.first_speaker = providers.voice, providers.cache, first_speaker
-        self.cached = 0
-
-    def lookup(self, turn: Turn) -> tuple[str | None, bytes | None]:
-        host = self.host(turn)
-        if self.cache is None:
-            return None, None
-        key = self.cache.key(self.voice.cache_identity(host), turn.text)
-        found = self.cache.get(key)
-        if found is not None:
-            self.cached += 1
-        return key, found
-
-    def host(self, turn: Turn) -> int:
-        return 0 if turn.speaker == self.first_speaker else 1
-
-    def synthesize(self, turn: Turn, key: str | None) -> bytes:
-        pcm = self.voice.synthesize(turn.text, self.host(turn))
-        if self.cache is not None and key is not None:
-            self.cache.put(key, pcm)
-        return pcm
-
-
-def _voice_and_mix(
-    script: Script, providers: Providers, mix: MixSettings, mp3_path: Path, sink: ProgressSink
-) -> tuple[list[dict[str, Any]], float]:
-    """Voice turns a few at a time (the voice's concurrency, plus one so mixing overlaps voicing) and mix them in
-    order as they arrive; progress advances per finished segment, in order."""
-    planned = [(section, index, turn) for section in script.sections for index, turn in enumerate(section.turns)]
-    total, voicer = len(planned), _Voicer(providers, script.turns[0].speaker)
-    window = max(1, providers.voice.concurrency) + 1
-    transcript: list[dict[str, Any]] = []
-    mixer = EpisodeMixer(mp3_path, providers.voice.sample_rate)
-    pending: deque[Future[bytes]] = deque()
-    with ThreadPoolExecutor(max_workers=window - 1, thread_name_prefix="voice") as pool:
-        try:
-            sink.report(30, f"Generating audio for each segment... (0/{total})")
-            for done in range(total):
-                while len(pending) < window and done + len(pending) < total:
-                    turn = planned[done + len(pending)][2]
-                    key, found = voicer.lookup(turn)
-                    if found is not None:
-                        ready: Future[bytes] = Future()
-                        ready.set_result(found)
-                        pending.append(ready)
-                    else:
-                        pending.append(pool.submit(voicer.synthesize, turn, key))
-                if sink.should_stop():
-                    raise Interrupted
-                pcm = pending.popleft().result()
-                section, index, turn = planned[done]
-                if done:
-                    mixer.add_pause(mix.section_pause_ms if index == 0 else mix.pause_ms)
-                start, end = mixer.add_speech(pcm)
-                transcript.append({"speaker": turn.speaker, "text": turn.text, "section": section.title,
-                                   "start": round(start, 3), "end": round(end, 3)})
-                sink.report(30 + 30 * (done + 1) // total,
-                            f"Generating audio for each segment... ({done + 1}/{total})")
-            mixer.add_pause(mix.pause_ms)  # a short tail so players do not clip the last word
-        except BaseException:
-            for future in pending:
-                future.cancel()
-            mixer.abandon()
-            raise
-    sink.report(65, "Combining audio segments...")
-    mixer.finish()
-    sink.segments_voiced(total, voicer.cached)
-    return transcript, mixer.seconds

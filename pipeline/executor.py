@@ -15,7 +15,7 @@ import shutil
 import threading
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -24,9 +24,10 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from errors import NotecastError
 from pipeline.enqueue import EnqueueBatcher
-from pipeline.episode import Interrupted, MixSettings, Providers, media_key
+from pipeline.episode import MixSettings, Providers, media_keys, pace_key
 from pipeline.runner import InlineRunner, RowSink, Runner
-from store import jobs, queries, records
+from pipeline.voicing import Interrupted
+from store import jobs, pace, queries, records
 from store.db import Database
 
 log = logging.getLogger(__name__)
@@ -55,7 +56,7 @@ class JobExecutor:
 
     def __init__(self, db: Database, providers: Providers, mix: MixSettings, work_root: Path,
                  config: ExecutorSettings | None = None, runner: Runner | None = None) -> None:
-        self.db, self.providers, self.work_root = db, providers, work_root
+        self.db, self.providers, self.mix, self.work_root = db, providers, mix, work_root
         self.runner: Runner = runner or InlineRunner(providers, mix)
         self.config = config or ExecutorSettings()
         self.stopping = threading.Event()
@@ -147,7 +148,9 @@ class JobExecutor:
         log.info("job %s started (attempt %d)", job.job_id, job.attempts)
         self._running = job.job_id
         keep_checkpoints = True
+        voice = pace_key(self.providers.voice, self.mix)
         try:
+            job = replace(job, words_per_second=pace.words_per_second(self.db, voice))
             episode = self.runner.run(job, workdir, RowSink(self.db, job.job_id, self.stopping, on_report=self.beat))
         except Interrupted:
             if queries.status_of(self.db, job.job_id) == "cancelled":
@@ -165,14 +168,19 @@ class JobExecutor:
             keep_checkpoints = False
             if jobs.complete(self.db, job, episode):
                 log.info("job %s completed: %.1f s of audio", job.job_id, episode.audio_duration)
+                pace.record(self.db, voice, episode.words, episode.audio_duration)
             else:  # cancelled while storing: the episode must not outlive the cancel
-                self.providers.media.delete(episode.audio_key)
+                self._delete_media(job.podcast_id)
         finally:
             self._running = None
             if not keep_checkpoints:
                 shutil.rmtree(workdir, ignore_errors=True)
                 if queries.status_of(self.db, job.job_id) == "cancelled":
-                    self.providers.media.delete(media_key(job.podcast_id))
+                    self._delete_media(job.podcast_id)
+
+    def _delete_media(self, podcast_id: str) -> None:
+        for key in media_keys(podcast_id, self.mix):
+            self.providers.media.delete(key)
 
     def _maintain(self) -> None:
         if self._running:

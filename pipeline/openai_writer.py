@@ -21,7 +21,7 @@ from settings import Settings
 
 log = logging.getLogger(__name__)
 
-LENGTH_TOLERANCE = 0.15
+LENGTH_TOLERANCE = 0.10  # of the word target; with the measured speaking rate the audio lands within ±15 %
 MAX_LENGTH_ROUNDS = 2
 _MIN_PART_WORDS = 60
 

@@ -130,12 +130,11 @@ def _init_worker(settings: Any, stopping: Any) -> None:
         os.nice(_WORKER_NICENESS)
     _die_with_parent()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s[worker]: %(message)s")
-    from pipeline.services import build_providers
+    from pipeline.services import build_providers, mix_settings
     from store.db import Database
 
     _worker.update(settings=settings, stopping=stopping, providers=build_providers(settings),
-                   db=Database(settings.effective_database_url),
-                   mix=MixSettings(settings.pause_ms, settings.section_pause_ms))
+                   db=Database(settings.effective_database_url), mix=mix_settings(settings))
 
 
 def _die_with_parent() -> None:

@@ -81,6 +81,15 @@ def executor_settings(settings: Settings) -> ExecutorSettings:
         limits=QueueLimits(max_queue=settings.max_queue, max_per_user=settings.max_queued_per_user))
 
 
+def mix_settings(settings: Settings) -> MixSettings:
+    """How episodes are put together and delivered, from the settings."""
+    return MixSettings(
+        pause_ms=settings.pause_ms, section_pause_ms=settings.section_pause_ms, ramp_ms=settings.join_ramp_ms,
+        intro_music=settings.intro_music, intro_lead_ms=settings.intro_music_lead_ms,
+        intro_music_seconds=settings.intro_music_seconds, audio_format=settings.audio_format,
+        bitrate_kbps=settings.audio_bitrate_kbps, show_name=settings.show_name, cover=settings.cover_image)
+
+
 def build_services(settings: Settings, providers: Providers | None = None) -> Services:
     """Create the data dir and tables and the executor (not yet started)."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -88,8 +97,7 @@ def build_services(settings: Settings, providers: Providers | None = None) -> Se
     db.create_all()
     in_process = providers is not None or not settings.generation_process
     providers = providers or build_providers(settings)
-    executor = JobExecutor(db, providers, MixSettings(settings.pause_ms, settings.section_pause_ms), settings.work_dir,
-                           executor_settings(settings))
+    executor = JobExecutor(db, providers, mix_settings(settings), settings.work_dir, executor_settings(settings))
     if not in_process:
         # generation in its own low-priority process, so it never holds the web server's GIL
         executor.runner = ProcessRunner(settings, on_alive=executor.beat)

@@ -16,6 +16,7 @@ ID_RULE = "must be 1-128 characters of letters, digits and _ . : @ -"
 ID_SCHEMA = {"pattern": ID_PATTERN.pattern, "minLength": 1, "maxLength": 128}
 
 Duration = Literal["short", "medium", "long"]
+DURATION_MINUTES = {"short": 5, "medium": 10, "long": 20}
 
 
 def _check_id(value: str) -> str:

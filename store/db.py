@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, create_engine, event
+from sqlalchemy import Connection, create_engine, event, inspect, text
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
@@ -44,8 +44,17 @@ class Database:
             _tune_sqlite(self.engine)
 
     def create_all(self) -> None:
-        """Create missing tables."""
+        """Create missing tables, and add nullable columns that newer versions introduced to existing ones
+        (an upgrade keeps every stored job and episode)."""
         SQLModel.metadata.create_all(self.engine)
+        existing = inspect(self.engine)
+        with self.engine.begin() as conn:
+            for table in SQLModel.metadata.sorted_tables:
+                present = {column["name"] for column in existing.get_columns(table.name)}
+                for column in table.columns:
+                    if column.name not in present and column.nullable:
+                        kind = column.type.compile(dialect=self.engine.dialect)
+                        conn.execute(text(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {kind}'))
 
     @contextmanager
     def read(self) -> Iterator[Connection]:

@@ -237,7 +237,7 @@ def complete(db: Database, job: ClaimedJob, episode: FinishedEpisode) -> bool:
             podcast_id=job.podcast_id, job_id=job.job_id, user_id=job.user_id, note_id=job.note_id,
             title=episode.title, duration=job.duration, audio_key=episode.audio_key,
             audio_bytes=episode.audio_bytes, audio_duration=episode.audio_duration,
-            transcript=episode.transcript, created_at=utcnow()))
+            transcript=episode.transcript, files=episode.files, loudness=episode.loudness, created_at=utcnow()))
     return True
 
 

@@ -76,6 +76,30 @@ class Podcast(SQLModel, table=True):
     audio_bytes: int
     audio_duration: float
     transcript: list[dict[str, Any]] = Field(sa_column=Column(JSON, nullable=False))
+    # Keys of the transcript (vtt, srt, json) and chapters files; absent on episodes made before they existed.
+    files: dict[str, str] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    loudness: dict[str, float] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class SpeakingPace(SQLModel, table=True):
+    """Words per second of finished audio, measured per voice, so later scripts are aimed at the real rate.
+    Older episodes weigh less (see store.pace)."""
+
+    __tablename__ = "speaking_pace"
+
+    voice: str = Field(primary_key=True, max_length=255)
+    words: float
+    seconds: float
+
+
+class FeedToken(SQLModel, table=True):
+    """The secret in a user's private podcast feed URL; rotating it cuts off every old subscription."""
+
+    __tablename__ = "feed_tokens"
+
+    user_id: str = Field(primary_key=True, max_length=128)
+    token: str = Field(max_length=64)
     created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
 
 
@@ -91,3 +115,5 @@ class HealthProbe(SQLModel, table=True):
 jobs_table = Job.__table__  # type: ignore[attr-defined]
 podcasts_table = Podcast.__table__  # type: ignore[attr-defined]
 health_table = HealthProbe.__table__  # type: ignore[attr-defined]
+pace_table = SpeakingPace.__table__  # type: ignore[attr-defined]
+feed_tokens_table = FeedToken.__table__  # type: ignore[attr-defined]

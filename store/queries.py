@@ -14,7 +14,7 @@ from store.records import JobRecord, NewJob, as_utc
 _HIDDEN = {"note_content", "idempotency_key", "request_hash", "heartbeat_at"}
 _JOB_COLUMNS = [c for c in jobs_table.c if c.name not in _HIDDEN]
 _PODCAST_COLUMNS = [podcasts_table.c.audio_key, podcasts_table.c.audio_duration, podcasts_table.c.transcript,
-                    podcasts_table.c.title.label("podcast_title")]
+                    podcasts_table.c.files, podcasts_table.c.loudness, podcasts_table.c.title.label("podcast_title")]
 _JOB_VIEW = select(*_JOB_COLUMNS, *_PODCAST_COLUMNS).select_from(
     jobs_table.outerjoin(podcasts_table, podcasts_table.c.podcast_id == jobs_table.c.podcast_id)
 )

@@ -74,6 +74,8 @@ class JobRecord:
     audio_duration: float | None = None
     transcript: list[dict[str, Any]] | None = None
     podcast_title: str | None = None
+    files: dict[str, str] | None = None
+    loudness: dict[str, float] | None = None
 
     @property
     def display_title(self) -> str | None:
@@ -86,8 +88,9 @@ class JobRecord:
         data = dict(row)
         for name in ("created_at", "started_at", "completed_at", "cancelled_at"):
             data[name] = as_utc(data.get(name))
-        if isinstance(data.get("transcript"), str | bytes):  # straight from the driver
-            data["transcript"] = json.loads(data["transcript"])
+        for name in ("transcript", "files", "loudness"):
+            if isinstance(data.get(name), str | bytes):  # straight from the driver
+                data[name] = json.loads(data[name])
         return cls(**{key: data.get(key) for key in cls.__dataclass_fields__})  # type: ignore[arg-type]
 
 
@@ -103,6 +106,8 @@ class ClaimedJob:
     title: str | None
     duration: str
     attempts: int = 1
+    # The speaking rate measured on earlier episodes with this voice (words per second of finished audio).
+    words_per_second: float | None = None
 
 
 @dataclass(frozen=True)
@@ -114,3 +119,7 @@ class FinishedEpisode:
     audio_bytes: int
     audio_duration: float
     transcript: list[dict[str, Any]]
+    files: dict[str, str] | None = None  # transcript and chapters keys, by kind (vtt, srt, json, chapters)
+    loudness: dict[str, float] | None = None  # as read back from the final file
+    words: int = 0
+    target_words: int = 0

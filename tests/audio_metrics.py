@@ -39,3 +39,33 @@ def median_pitch(pcm: bytes, rate: int, fmin: float = 60, fmax: float = 400) -> 
         found.append(rate / tau)
     assert found, "no voiced frames found"
     return float(np.median(found))
+
+
+def ebur128(samples: np.ndarray, rate: int) -> dict[str, float]:
+    """Integrated loudness (LUFS), loudness range (LU) and true peak (dBTP) by ffmpeg's ebur128 filter."""
+    result = subprocess.run([ffmpeg_exe(), "-hide_banner", "-nostats", "-f", "f32le", "-ar", str(rate), "-ac", "1",
+                             "-i", "pipe:0", "-af", "ebur128=peak=true:framelog=quiet", "-f", "null", "-"],
+                            input=samples.astype("<f4").tobytes(), capture_output=True, check=True)
+    return _summary(result.stderr.decode())
+
+
+def file_ebur128(path: Path) -> dict[str, float]:
+    """`ebur128` of an encoded file, read exactly as a listener's player decodes it."""
+    result = subprocess.run([ffmpeg_exe(), "-hide_banner", "-nostats", "-i", str(path), "-af",
+                             "ebur128=peak=true:framelog=quiet", "-f", "null", "-"], capture_output=True, check=True)
+    return _summary(result.stderr.decode())
+
+
+def _summary(text: str) -> dict[str, float]:
+    summary = text[text.rindex("Summary:"):]
+    found: dict[str, float] = {}
+    for line in summary.splitlines():
+        parts = line.split()
+        if len(parts) >= 2 and parts[0] in ("I:", "LRA:", "Peak:") and parts[0][:-1] not in found:
+            found[parts[0][:-1]] = float(parts[1])
+    return {"integrated": found["I"], "range": found["LRA"], "true_peak": found["Peak"]}
+
+
+def decode_float(path: Path, rate: int) -> np.ndarray:
+    """Decode to mono float samples in [-1, 1]."""
+    return decode(path, rate) / 32768

@@ -34,6 +34,22 @@ SHORT_NOTE = (
 )
 
 
+TOPICS = ["Soil", "Seeds", "Water", "Light", "Pests", "Harvest"]
+
+
+def long_note() -> str:
+    """Six sections with enough distinct sentences for more than five minutes of speech."""
+    parts = ["# Growing vegetables at home"]
+    for number, topic in enumerate(TOPICS):
+        parts.append(f"## {topic}")
+        parts.append(" ".join(
+            f"{topic} matters in week {week + 1} because plot {number * 10 + week} needs "
+            f"{('careful', 'regular', 'gentle', 'patient')[week % 4]} attention before the "
+            f"{('spring', 'autumn')[week % 2]} frost, so gardeners check it {week + 2} times a week."
+            for week in range(9)))
+    return "\n\n".join(parts)
+
+
 @pytest.fixture
 def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
     """Settings isolated in a temp data dir, ignoring the developer's environment and .env."""

@@ -1,4 +1,4 @@
-"""The finished episode: player, download, copy link and a transcript whose lines seek the player."""
+"""The finished episode: player, downloads, copy link, chapters and a transcript whose lines seek the player."""
 
 from __future__ import annotations
 
@@ -6,7 +6,11 @@ from typing import Any
 
 from nicegui import ui
 
+from pipeline.transcripts import chapters_from
+from store.media import MediaStore
 from ui.theme import SPEAKER_COLOURS, clock
+
+_SIDE_FILES = (("vtt", "Transcript (VTT)"), ("srt", "Transcript (SRT)"), ("chapters", "Chapters (JSON)"))
 
 
 def browser_url(absolute_url: str, public_base_url: str) -> str:
@@ -16,17 +20,24 @@ def browser_url(absolute_url: str, public_base_url: str) -> str:
     return absolute_url
 
 
+def side_file_urls(files: dict[str, str] | None, media: MediaStore, public_base_url: str) -> dict[str, str]:
+    """Browser URLs of an episode's transcript and chapter files, by kind."""
+    return {kind: browser_url(media.url_for(key), public_base_url) for kind, key in (files or {}).items()}
+
+
 def episode_view(title: str | None, audio_url: str, duration: float, transcript: list[dict[str, Any]],
-                 podcast_id: str | None = None) -> None:
-    """Everything a listener needs for one episode; `title=None` when the caller already shows it."""
+                 podcast_id: str | None = None, files: dict[str, str] | None = None) -> None:
+    """Everything a listener needs for one episode; `title=None` when the caller already shows it. `files` are
+    the URLs of the transcript and chapter files, by kind."""
     with ui.row().classes("w-full items-baseline justify-between"):
         if title:
             ui.label(title).classes("text-lg font-semibold")
         ui.label(f"Length {clock(duration)}").classes("text-sm text-gray-500")
     player = ui.audio(audio_url).classes("w-full").props('aria-label="Episode audio player" preload=metadata')
     with ui.row().classes("gap-2 flex-wrap"):
-        ui.button("Download MP3", icon="download").props(
-            f'href="{audio_url}" download type=a aria-label="Download MP3"')
+        kind = audio_url.rsplit(".", 1)[-1].upper()
+        ui.button(f"Download {kind}", icon="download").props(
+            f'href="{audio_url}" download type=a aria-label="Download {kind}"')
 
         async def copy_link() -> None:
             absolute = await ui.run_javascript(f"new URL({audio_url!r}, window.location.href).href")
@@ -34,9 +45,29 @@ def episode_view(title: str | None, audio_url: str, duration: float, transcript:
             ui.notify("Link copied")
 
         ui.button("Copy link", icon="link", on_click=copy_link).props('outline aria-label="Copy link to the audio"')
+        if files:
+            with ui.button("Transcript & chapters", icon="description").props(
+                    'outline aria-label="Download the transcript or chapters"'), ui.menu():
+                for file_kind, label in _SIDE_FILES:
+                    if file_kind in files:
+                        ui.menu_item(label).props(f'href="{files[file_kind]}" download type=a').mark(
+                            f"download-{file_kind}")
         if podcast_id:
             ui.link("Episode page", f"/episodes/{podcast_id}").classes("self-center")
+    chapters_view(transcript, player)
     transcript_view(transcript, player)
+
+
+def chapters_view(transcript: list[dict[str, Any]], player: ui.audio) -> None:
+    """One chip per chapter (the script's sections); clicking one jumps there."""
+    chapters = chapters_from(transcript)
+    if len(chapters) < 2:
+        return
+    with ui.row().classes("w-full gap-1 flex-wrap").props('aria-label="Chapters"'):
+        for chapter in chapters:
+            at = float(chapter["startTime"])
+            ui.chip(f"{clock(at)} {chapter['title']}", on_click=lambda _, at=at: player.seek(at)).props(
+                f'outline dense clickable aria-label="Jump to {chapter["title"]}"')
 
 
 def transcript_view(transcript: list[dict[str, Any]], player: ui.audio) -> None:

@@ -9,7 +9,8 @@ from nicegui import run, ui
 from pipeline.services import Services
 from store import queries, records
 from ui.create_page import DURATIONS
-from ui.episode_view import browser_url, episode_view
+from ui.episode_view import browser_url, episode_view, side_file_urls
+from ui.feed_panel import feed_panel
 from ui.job_card import JobCard
 from ui.theme import clock
 
@@ -19,6 +20,7 @@ _HISTORY_LIMIT = 100
 async def history_page(services: Services, user_id: str) -> None:
     """Finished podcasts and unfinished jobs, newest first; running ones keep their live bars."""
     ui.label("Your episodes").classes("text-2xl font-bold")
+    await feed_panel(services, user_id)
     podcasts = await run.io_bound(queries.list_podcasts_for_user, services.db, user_id, _HISTORY_LIMIT) or []
     jobs = await run.io_bound(queries.list_for_user, services.db, user_id, _HISTORY_LIMIT) or []
     open_jobs = [job for job in jobs if job.status != "completed"]
@@ -52,7 +54,9 @@ async def episode_page(services: Services, user_id: str, podcast_id: str) -> Non
         ui.label("It may belong to another browser, or it was deleted.").classes("text-gray-500")
         ui.link("Back to your episodes", "/episodes")
         return
-    url = browser_url(services.providers.media.url_for(podcast["audio_key"]), services.settings.public_base_url)
+    media, base = services.providers.media, services.settings.public_base_url
+    url = browser_url(media.url_for(podcast["audio_key"]), base)
     with ui.card().classes("w-full"):
-        episode_view(podcast["title"], url, podcast["audio_duration"], podcast["transcript"])
+        episode_view(podcast["title"], url, podcast["audio_duration"], podcast["transcript"],
+                     files=side_file_urls(podcast.get("files"), media, base))
     ui.label(f"Made {podcast['created_at']:%Y-%m-%d %H:%M} UTC").classes("text-xs text-gray-500")

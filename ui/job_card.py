@@ -9,7 +9,7 @@ from nicegui import run, ui
 from errors import NotecastError
 from pipeline.services import Services
 from store import queries, records
-from ui.episode_view import browser_url, episode_view
+from ui.episode_view import browser_url, episode_view, side_file_urls
 from ui.theme import clock
 
 _REFRESH_SECONDS = 0.5
@@ -65,8 +65,8 @@ class JobCard:
             elif record.status == "completed" and record.audio_key:
                 media = self.services.providers.media
                 url = browser_url(media.url_for(record.audio_key), self.services.settings.public_base_url)
-                episode_view(None, url, record.audio_duration or 0.0,
-                             record.transcript or [], record.podcast_id)
+                episode_view(None, url, record.audio_duration or 0.0, record.transcript or [], record.podcast_id,
+                             side_file_urls(record.files, media, self.services.settings.public_base_url))
             else:
                 message = "Cancelled." if record.status == "cancelled" else record.error or "Generation failed."
                 ui.label(message).classes("text-red-600").props('role=alert')

@@ -13,7 +13,7 @@ from nicegui.testing import User
 from pipeline.builtin_writer import BuiltinScriptWriter
 from pipeline.episode import Providers
 from pipeline.services import Services
-from store import queries, records
+from store import feeds, queries, records
 from tests.conftest import SHORT_NOTE
 from tests.fakes import FailOnceWriter
 
@@ -164,3 +164,37 @@ async def test_a_failed_job_shows_its_error_and_try_again_works(browser: User) -
     browser.find(kind=ui.button, content="Try again").click()
     await _wait_until(lambda: _has(browser, ui.audio))
     await browser.should_see("Sea stars cling to rocks with hundreds of tiny tube feet.")
+
+
+async def test_episode_shows_chapters_and_transcript_downloads(
+    browser: User, ui_app: tuple[object, Services]
+) -> None:
+    services = ui_app[1]
+    await browser.open("/")
+    record = services.executor.submit(records.NewJob(user_id=_user_id(browser), note_id="n", note_content=SHORT_NOTE,
+                                                  duration="short", title="Chaptered")).record
+    finished = await asyncio.to_thread(_finished, services, record.job_id)
+    await browser.open(f"/episodes/{finished.podcast_id}")
+    await browser.should_see("Transcript & chapters")
+    vtt = browser.find(marker="download-vtt").elements.pop()
+    assert vtt.props["href"] == f"/media/{finished.podcast_id}.vtt"
+    sections = {line["section"] for line in finished.transcript or []}
+    chips = [chip.text for chip in browser.find(kind=ui.chip).elements]
+    assert len(chips) == len(sections) and "0:00 Intro" in chips
+
+
+async def test_feed_address_is_shown_and_can_be_replaced(browser: User, ui_app: tuple[object, Services]) -> None:
+    services = ui_app[1]
+    await browser.open("/episodes")
+    await browser.should_see("Podcast feed")
+    user_id = _user_id(browser)
+    address = browser.find(marker="feed-url").elements.pop()
+    first = str(address.value)
+    assert first.startswith(f"{services.settings.public_base_url}/feeds/{user_id}/") and first.endswith(".xml")
+    browser.find(marker="feed-rotate").click()
+    browser.find(marker="feed-rotate-confirm").click()
+    await browser.should_see("New feed address made; the old one no longer works")
+    assert address.value != first
+    token = str(address.value).rsplit("/", 1)[-1].removesuffix(".xml")
+    assert feeds.is_valid(services.db, user_id, token)
+    assert not feeds.is_valid(services.db, user_id, first.rsplit("/", 1)[-1].removesuffix(".xml"))

@@ -1,0 +1,77 @@
+"""A user's episodes as an RSS 2.0 podcast feed (feedgen), with the iTunes and Podcasting 2.0 namespaces."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from feedgen.ext.base import BaseEntryExtension, BaseExtension
+from feedgen.feed import FeedGenerator
+from feedgen.util import xml_elem
+
+from api.schemas import audio_type
+from store.media import MediaStore
+
+PODCAST_NAMESPACE = "https://podcastindex.org/namespace/1.0"
+_TRANSCRIPT_TYPES = {"vtt": "text/vtt", "srt": "application/x-subrip", "json": "application/json"}
+
+
+class _PodcastIndexFeed(BaseExtension):
+    """Channel level: declares the namespace and marks the feed as private to aggregators."""
+
+    def extend_ns(self) -> dict[str, str]:
+        return {"podcast": PODCAST_NAMESPACE}
+
+    def extend_rss(self, feed: Any) -> Any:
+        locked = xml_elem(f"{{{PODCAST_NAMESPACE}}}locked", feed[0])
+        locked.text = "yes"  # a private feed: directories must not import it
+        return feed
+
+
+class _PodcastIndexEntry(BaseEntryExtension):
+    """Item level: `podcast:transcript` (one per format) and `podcast:chapters`."""
+
+    def __init__(self) -> None:
+        self.transcripts: list[tuple[str, str]] = []
+        self.chapters: str | None = None
+
+    def extend_rss(self, entry: Any) -> Any:
+        for url, kind in self.transcripts:
+            xml_elem(f"{{{PODCAST_NAMESPACE}}}transcript", entry, url=url, type=kind, language="en")
+        if self.chapters:
+            xml_elem(f"{{{PODCAST_NAMESPACE}}}chapters", entry, url=self.chapters, type="application/json+chapters")
+        return entry
+
+
+def render_feed(*, show: str, user_id: str, feed_url: str, site_url: str, cover_url: str,
+                podcasts: list[dict[str, Any]], media: MediaStore) -> bytes:
+    """The feed XML for `podcasts` (newest first)."""
+    feed = FeedGenerator()
+    feed.load_extension("podcast")
+    feed.register_extension("podcastindex", _PodcastIndexFeed, _PodcastIndexEntry, atom=False)
+    feed.title(f"{show}: {user_id}")
+    feed.description(f"Episodes {show} made from {user_id}'s notes. This feed is private: do not share its address.")
+    feed.link(href=site_url, rel="alternate")
+    feed.link(href=feed_url, rel="self")
+    feed.language("en")
+    feed.image(url=cover_url, title=show, link=site_url)
+    feed.podcast.itunes_author(show)
+    feed.podcast.itunes_image(cover_url)
+    feed.podcast.itunes_explicit("no")
+    feed.podcast.itunes_block(True)
+    feed.podcast.itunes_category("Education")
+    for podcast in reversed(podcasts):  # feedgen puts the last added entry first
+        entry = feed.add_entry()
+        entry.guid(podcast["podcast_id"], permalink=False)
+        entry.title(podcast["title"])
+        lines = podcast["transcript"]
+        entry.description(" ".join(line["text"] for line in lines[:2])[:600] or podcast["title"])
+        entry.published(podcast["created_at"])
+        entry.enclosure(media.url_for(podcast["audio_key"]), str(podcast["audio_bytes"]),
+                        audio_type(podcast["audio_key"]))
+        entry.podcast.itunes_duration(round(podcast["audio_duration"]))
+        files = podcast.get("files") or {}
+        extension = entry.podcastindex
+        extension.transcripts = [(media.url_for(files[kind]), kind_type) for kind, kind_type in
+                                 _TRANSCRIPT_TYPES.items() if kind in files]
+        extension.chapters = media.url_for(files["chapters"]) if "chapters" in files else None
+    return feed.rss_str(pretty=True)  # type: ignore[no-any-return]

@@ -1,0 +1,88 @@
+"""Private podcast feeds: `/feeds/{userId}/{feedToken}.xml` for podcast apps, and the API to find or rotate a
+user's feed address."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response
+
+from api.auth import require_api_key, services
+from api.feed_xml import render_feed
+from api.schemas import ErrorResponse, FeedResponse
+from errors import NotFound
+from pipeline.services import Services
+from pipeline.submission import ID_PATTERN, ID_SCHEMA
+from pipeline.tags import default_cover
+from store import feeds, queries
+
+router = APIRouter(tags=["feeds"])
+_FEED_EPISODES = 300
+_ERRORS = {code: {"model": ErrorResponse} for code in (401, 404, 422)}
+UserId = Annotated[str, Path(description="The userId given when queueing", json_schema_extra=ID_SCHEMA)]
+
+
+def feed_url(shared: Services, user_id: str, token: str) -> str:
+    """The absolute URL of a user's feed."""
+    return feeds.feed_url(shared.settings.public_base_url, user_id, token)
+
+
+def _check_user(user_id: str) -> None:
+    if not ID_PATTERN.fullmatch(user_id):
+        raise NotFound("Feed not found")
+
+
+@router.get("/api/users/{userId}/feed", response_model=FeedResponse, responses=_ERRORS,
+            dependencies=[Depends(require_api_key)])
+async def get_feed_url(request: Request, userId: UserId) -> FeedResponse:  # noqa: N803
+    """The user's private feed URL (created on first request)."""
+    _check_user(userId)
+    shared = services(request)
+    token = await run_in_threadpool(feeds.token_for, shared.db, userId)
+    return FeedResponse(feedUrl=feed_url(shared, userId, token))
+
+
+@router.post("/api/users/{userId}/feed/rotate", response_model=FeedResponse, responses=_ERRORS,
+             dependencies=[Depends(require_api_key)])
+async def rotate_feed(request: Request, userId: UserId) -> FeedResponse:  # noqa: N803
+    """A new feed URL for the user; the old one answers 404 from now on."""
+    _check_user(userId)
+    shared = services(request)
+    token = await run_in_threadpool(feeds.rotate, shared.db, userId)
+    return FeedResponse(feedUrl=feed_url(shared, userId, token))
+
+
+def cover_path(shared: Services) -> str:
+    """The cover's URL path; apps want it to end in the image type."""
+    configured = shared.settings.cover_image
+    return "/feeds/cover.png" if configured is None or configured.suffix.lower() == ".png" else "/feeds/cover.jpg"
+
+
+@router.get("/feeds/cover.{extension}", include_in_schema=False)
+def cover(request: Request, extension: str) -> Response:
+    """The show's cover art, for feeds and apps."""
+    shared = services(request)
+    if cover_path(shared) != f"/feeds/cover.{extension}":
+        raise NotFound("Cover not found")
+    path = shared.settings.cover_image
+    data = path.read_bytes() if path else default_cover()
+    kind = "image/png" if data.startswith(b"\x89PNG") else "image/jpeg"
+    return Response(data, media_type=kind, headers={"Cache-Control": "public, max-age=86400"})
+
+
+@router.get("/feeds/{userId}/{feedToken}.xml", responses=_ERRORS, include_in_schema=False)
+def feed(request: Request, userId: str, feedToken: str) -> Response:  # noqa: N803
+    """The RSS feed; an unknown user or a wrong token is a plain 404 (it does not say which)."""
+    shared = services(request)
+    if not ID_PATTERN.fullmatch(userId) or len(feedToken) > 64 or not feeds.is_valid(shared.db, userId, feedToken):
+        raise NotFound("Feed not found")
+    base = shared.settings.public_base_url
+    body = render_feed(show=shared.settings.show_name, user_id=userId, feed_url=feed_url(shared, userId, feedToken),
+                       site_url=f"{base}/episodes", cover_url=base + cover_path(shared),
+                       podcasts=queries.list_podcasts_for_user(shared.db, userId, _FEED_EPISODES),
+                       media=shared.providers.media)
+    # Apps poll feeds; a minute of caching keeps that cheap while new episodes still show up within a minute.
+    return Response(body, media_type="application/rss+xml; charset=utf-8",
+                    headers={"Cache-Control": "private, max-age=60"})

@@ -1,0 +1,69 @@
+"""From the mix to the files a podcast app gets: the mastered, tagged audio with chapters, and the timed
+transcripts and chapters beside it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pipeline import transcripts
+from pipeline.mastering import AudioFormat, Loudness, chapters_metadata, master
+from pipeline.tags import EpisodeTags, default_cover, write_tags
+
+
+@dataclass(frozen=True)
+class EpisodeFile:
+    """One file to store: where it is now, its media key, its content type."""
+
+    path: Path
+    key: str
+    content_type: str
+
+
+def audio_key(podcast_id: str, fmt: AudioFormat) -> str:
+    """Where a podcast's audio is stored."""
+    return f"{podcast_id}.{fmt.extension}"
+
+
+def side_file_keys(podcast_id: str) -> dict[str, str]:
+    """Where a podcast's transcripts and chapters are stored, by kind (vtt, srt, json, chapters)."""
+    kinds = [*transcripts.TRANSCRIPT_FILES, transcripts.CHAPTERS_FILE]
+    return {kind: f"{podcast_id}{'.' if '.' not in ext else '-'}{ext}" for kind, ext, _ in kinds}
+
+
+@dataclass(frozen=True)
+class Labels:
+    """What the tags say: the episode's title, the show's name, the note's title, and the cover art."""
+
+    title: str
+    show: str
+    note_title: str
+    cover: bytes | None = None
+
+
+def finish_audio(mix: Path, mix_rate: int, seconds: float, transcript: list[dict[str, Any]], fmt: AudioFormat,
+                 labels: Labels, out: Path) -> Loudness:
+    """Master `mix` into `out` and tag it with the chapters from `transcript`."""
+    chapters = transcripts.chapters_from(transcript)
+    embedded = chapters_metadata(out.with_suffix(".chapters.txt"), chapters, seconds) if fmt.name == "m4a" else None
+    loudness = master(mix, mix_rate, seconds, out, fmt, embedded)
+    cover = labels.cover or default_cover()
+    write_tags(out, fmt.name, EpisodeTags(
+        title=labels.title, show=labels.show, date=datetime.now(UTC).date().isoformat(), comment=labels.note_title,
+        chapters=chapters, seconds=seconds, cover=cover,
+        cover_type="image/png" if cover.startswith(b"\x89PNG") else "image/jpeg"))
+    return loudness
+
+
+def side_files(podcast_id: str, transcript: list[dict[str, Any]], workdir: Path) -> dict[str, EpisodeFile]:
+    """Write the VTT, SRT and JSON transcripts and the JSON chapters into `workdir`, by kind."""
+    types = {kind: content_type for kind, _, content_type in [*transcripts.TRANSCRIPT_FILES,
+                                                              transcripts.CHAPTERS_FILE]}
+    files = {}
+    for kind, key in side_file_keys(podcast_id).items():
+        path = workdir / key
+        path.write_text(transcripts.render(kind, transcript), encoding="utf-8")
+        files[kind] = EpisodeFile(path, key, types[kind])
+    return files

@@ -1,0 +1,107 @@
+"""Private RSS feeds, and the episode files (transcripts, chapters) the API points to."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import feedparser
+import pytest
+from fastapi.testclient import TestClient
+
+from pipeline.episode import Providers
+from pipeline.services import Services
+from settings import Settings
+
+PODCAST_NS = "https://podcastindex.org/namespace/1.0"
+
+
+def make_episode(client: TestClient, user: str, note: str = "A note. It has two sentences.") -> dict[str, Any]:
+    job_id = client.post("/api/podcast/generate/async", json={
+        "noteId": "n1", "noteContent": note, "userId": user, "duration": "short"}).json()["jobId"]
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        job = client.get(f"/api/podcast/jobs/{job_id}").json()["job"]
+        if job["status"] in ("completed", "failed"):
+            assert job["status"] == "completed", job
+            return dict(job)
+        time.sleep(0.1)
+    raise AssertionError("job did not finish")
+
+
+def local(url: str) -> str:
+    return url.removeprefix("http://testserver")
+
+
+def test_job_lists_transcript_and_chapter_urls_that_serve_the_files(client: TestClient) -> None:
+    job = make_episode(client, "u1")
+    assert job["targetSeconds"] == 300 and job["audioDuration"] > 0
+    assert set(job["transcriptUrls"]) == {"vtt", "srt", "json"}
+    vtt = client.get(local(job["transcriptUrls"]["vtt"]))
+    assert vtt.status_code == 200 and vtt.headers["content-type"].startswith("text/vtt")
+    assert vtt.text.startswith("WEBVTT") and "<v Alex>" in vtt.text
+    assert client.get(local(job["transcriptUrls"]["srt"])).text.startswith("1\n")
+    segments = client.get(local(job["transcriptUrls"]["json"])).json()["segments"]
+    assert [s["startTime"] for s in segments] == [line["start"] for line in job["transcript"]]
+    chapters = client.get(local(job["chaptersUrl"])).json()
+    assert chapters["version"] and [c["title"] for c in chapters["chapters"]] == ["Intro", "Body"]
+    assert set(job["loudness"]) == {"integrated", "truePeak", "range"}  # (real speech is checked in pipeline/)
+    podcast = client.get(f"/api/podcast/{job['podcastId']}").json()["podcast"]
+    assert podcast["transcriptUrls"] == job["transcriptUrls"] and podcast["chaptersUrl"] == job["chaptersUrl"]
+    assert podcast["targetSeconds"] == 300 and podcast["audioType"] == "audio/mpeg"
+
+
+def test_feed_lists_the_users_episodes_for_podcast_apps(client: TestClient, settings: Settings) -> None:
+    mine = [make_episode(client, "alice", note) for note in ("First note. Two sentences.", "Second note. Here.")]
+    theirs = make_episode(client, "bob")
+    feed_url = client.get("/api/users/alice/feed").json()["feedUrl"]
+    assert feed_url.startswith("http://testserver/feeds/alice/") and feed_url.endswith(".xml")
+    assert client.get("/api/users/alice/feed").json()["feedUrl"] == feed_url, "stable until rotated"
+
+    response = client.get(local(feed_url))
+    assert response.status_code == 200 and response.headers["content-type"].startswith("application/rss+xml")
+    parsed = feedparser.parse(response.content)
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    assert parsed.version == "rss20" and parsed.namespaces.get("podcast") == PODCAST_NS
+    assert "itunes" in parsed.namespaces and parsed.feed.image.href.endswith("/feeds/cover.png")
+    guids = [entry.id for entry in parsed.entries]
+    assert sorted(guids) == sorted(job["podcastId"] for job in mine) and theirs["podcastId"] not in guids
+    for entry in parsed.entries:
+        job = next(job for job in mine if job["podcastId"] == entry.id)
+        enclosure = entry.enclosures[0]
+        audio = client.get(local(enclosure.href))
+        assert audio.status_code == 200 and int(enclosure.length) == len(audio.content)
+        assert enclosure.type == "audio/mpeg"
+        assert int(entry.itunes_duration) == round(job["audioDuration"])
+    assert response.text.count("<podcast:transcript") == 3 * len(mine)
+    assert response.text.count("<podcast:chapters") == len(mine)
+    assert client.get("/feeds/cover.png").content[:4] == b"\x89PNG"
+
+
+def test_feed_requires_its_current_token(client: TestClient) -> None:
+    make_episode(client, "carol")
+    feed_url = local(client.get("/api/users/carol/feed").json()["feedUrl"])
+    wrong = feed_url.rsplit("/", 1)[0] + "/not-the-token.xml"
+    for url in (wrong, feed_url.replace("/carol/", "/dave/"), "/feeds/carol/.xml"):
+        response = client.get(url)
+        assert response.status_code == 404 and response.json()["success"] is False, url
+    rotated = local(client.post("/api/users/carol/feed/rotate").json()["feedUrl"])
+    assert rotated != feed_url
+    assert client.get(feed_url).status_code == 404
+    assert client.get(rotated).status_code == 200
+
+
+def test_feed_endpoints_require_the_api_key_when_keys_are_set(
+    make_client: Callable[..., tuple[TestClient, Services]], fake_providers: Providers, settings: Settings
+) -> None:
+    client, _ = make_client(fake_providers, settings.model_copy(update={"api_keys": "k1"}))
+    assert client.get("/api/users/alice/feed").status_code == 401
+    assert client.post("/api/users/alice/feed/rotate").status_code == 401
+    assert client.get("/api/users/alice/feed", headers={"x-api-key": "k1"}).status_code == 200
+
+
+@pytest.mark.parametrize("user", ["bad user", "x" * 200])
+def test_feed_url_for_an_invalid_user_is_a_clear_error(client: TestClient, user: str) -> None:
+    response = client.get(f"/api/users/{user}/feed")
+    assert response.status_code in (404, 422) and response.json()["success"] is False

@@ -1,0 +1,50 @@
+"""Scripts are aimed at the speaking rate measured on earlier episodes, not at an assumed 150 wpm."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from pipeline.builtin_writer import BuiltinScriptWriter
+from pipeline.episode import Providers, target_words
+from pipeline.services import Services
+from settings import Settings
+from store import pace
+from store.db import Database
+from store.media import LocalMediaStore
+from store.records import NewJob
+from tests.conftest import long_note, wait_for_job
+from tests.fakes import ToneVoice
+
+
+def test_rate_is_learned_with_older_episodes_weighing_less(tmp_path: pytest.TempPathFactory) -> None:
+    db = Database(f"sqlite:///{tmp_path}/pace.db")
+    db.create_all()
+    assert pace.words_per_second(db, "v") is None
+    pace.record(db, "v", 300, 100)
+    assert pace.words_per_second(db, "v") == pytest.approx(3.0)
+    pace.record(db, "v", 200, 100)
+    assert pace.words_per_second(db, "v") == pytest.approx((300 * 0.7 + 200) / (100 * 0.7 + 100))
+    pace.record(db, "other", 0, 0)  # nothing to learn from an empty episode
+    assert pace.words_per_second(db, "other") is None
+
+
+def test_a_slow_voice_overshoots_once_then_lands_within_the_target(
+    make_services: Callable[..., Services], settings: Settings
+) -> None:
+    slow = ToneVoice(seconds_per_word=0.45)  # about 130 wpm: slower than the assumed 150
+    services = make_services(Providers(writer=BuiltinScriptWriter(settings.hosts), voice=slow,
+                                       media=LocalMediaStore(settings.media_dir, settings.public_base_url)))
+    durations, targets = [], []
+    for _ in range(2):
+        new = NewJob(user_id="pace", note_id="n", note_content=long_note(), duration="short")
+        job_id = services.executor.submit(new).record.job_id
+        record = wait_for_job(services, job_id, timeout=240)
+        assert record.status == "completed", record.error
+        durations.append(record.audio_duration)
+        targets.append(record.target_words)
+    assert targets[0] == target_words("short")  # nothing measured yet: 150 wpm
+    assert durations[0] > 300, "the first episode overshoots with the assumed rate"
+    assert targets[1] < targets[0]
+    assert 0.75 * 300 <= durations[1] <= 300, durations
