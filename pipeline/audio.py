@@ -1,14 +1,13 @@
 """Audio plumbing on imageio-ffmpeg's bundled ffmpeg: pitch shifting, decoding, measuring.
 
-imageio-ffmpeg ships no ffprobe, so nothing here asks pydub to read compressed audio back; durations are
-measured by decoding with ffmpeg itself.
+imageio-ffmpeg ships no ffprobe, so nothing here asks pydub to read compressed audio back; ffmpeg decodes it
+(durations and loudness are measured by decoding, see pipeline.mastering.read_back).
 """
 
 from __future__ import annotations
 
 import subprocess
 import warnings
-from pathlib import Path
 
 import imageio_ffmpeg
 
@@ -46,25 +45,6 @@ def pitch_shift(pcm: bytes, sample_rate: int, factor: float) -> bytes:
     """Shift the pitch of mono 16-bit PCM by `factor`, keeping its tempo (rubberband)."""
     raw = ["-f", "s16le", "-ar", str(sample_rate), "-ac", "1"]
     return _run([*raw, "-i", "pipe:0", "-af", f"rubberband=pitch={factor}:formant=shifted", *raw, "pipe:1"], pcm)
-
-
-def decoded_duration(path: Path) -> float:
-    """Seconds of audio in `path`, by decoding all of it (this also proves the file decodes)."""
-    rate = 8_000  # the count of samples is what matters; a low rate keeps the pipe small
-    command = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", "-i", str(path),
-               "-f", "s16le", "-ac", "1", "-ar", str(rate), "pipe:1"]
-    try:
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    except OSError as exc:
-        raise AudioError(f"ffmpeg could not run: {exc}") from exc
-    assert process.stdout is not None and process.stderr is not None
-    total = 0
-    while chunk := process.stdout.read(1 << 16):
-        total += len(chunk)
-    errors = process.stderr.read().decode(errors="replace").strip()
-    if process.wait() != 0 or total == 0:
-        raise AudioError(f"The episode audio does not decode: {errors.splitlines()[-1] if errors else 'no audio'}")
-    return total / SAMPLE_WIDTH / rate
 
 
 def decode_to_pcm(data: bytes, sample_rate: int) -> bytes:

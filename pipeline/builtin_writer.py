@@ -63,6 +63,7 @@ class BuiltinScriptWriter:
 
     def __init__(self, hosts: tuple[str, ...]) -> None:
         self.host_a, self.host_b = hosts[0], hosts[1]
+        self.identity = f"builtin-1|{self.host_a}|{self.host_b}"
 
     def write(self, note: str, title: str | None, target_words: int) -> Script:
         """Intro, one section per Markdown heading, outro; within `target_words` when the note allows."""

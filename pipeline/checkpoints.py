@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from pipeline.mastering import Loudness
 from pipeline.script import Script, Section, Turn
 
 
@@ -18,35 +20,46 @@ def _write_json(path: Path, data: Any) -> None:
     os.replace(partial, path)  # a crash mid-write leaves the old checkpoint or none, never half of one
 
 
+def script_json(script: Script, target_words: int) -> dict[str, Any]:
+    """A script and its word target as plain JSON."""
+    return {"title": script.title, "target_words": target_words,
+            "sections": [{"title": s.title, "turns": [[t.speaker, t.text] for t in s.turns]} for s in script.sections]}
+
+
+def script_from_json(data: Any) -> tuple[Script, int] | None:
+    """The script and target from `script_json`'s output; None if it is not one."""
+    try:
+        sections = tuple(Section(s["title"], tuple(Turn(speaker, text) for speaker, text in s["turns"]))
+                         for s in data["sections"])
+        return Script(title=data["title"], sections=sections), int(data["target_words"])
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
 def save_script(workdir: Path, script: Script, target_words: int) -> None:
     """Keep the script that was written."""
-    _write_json(workdir / "script.json", {
-        "title": script.title, "target_words": target_words,
-        "sections": [{"title": s.title, "turns": [[t.speaker, t.text] for t in s.turns]} for s in script.sections]})
+    _write_json(workdir / "script.json", script_json(script, target_words))
 
 
 def load_script(workdir: Path) -> tuple[Script, int] | None:
     """The saved script and its target, if any."""
     try:
-        data = json.loads((workdir / "script.json").read_text(encoding="utf-8"))
-        sections = tuple(Section(s["title"], tuple(Turn(speaker, text) for speaker, text in s["turns"]))
-                         for s in data["sections"])
-        return Script(title=data["title"], sections=sections), int(data["target_words"])
-    except (OSError, ValueError, KeyError, TypeError):
+        return script_from_json(json.loads((workdir / "script.json").read_text(encoding="utf-8")))
+    except (OSError, ValueError):
         return None
 
 
-def save_mix(workdir: Path, transcript: list[dict[str, Any]], seconds: float, loudness: dict[str, float]) -> None:
-    """Record that the mastered episode in `workdir` is complete, with its transcript and measured loudness."""
-    _write_json(workdir / "mix.json", {"transcript": transcript, "seconds": seconds, "loudness": loudness})
+def save_mix(workdir: Path, transcript: list[dict[str, Any]], seconds: float, measured: Loudness) -> None:
+    """Record that the mastered episode in `workdir` is complete, with its transcript and loudness."""
+    _write_json(workdir / "mix.json", {"transcript": transcript, "seconds": seconds, "measured": asdict(measured)})
 
 
-def load_mix(workdir: Path, audio: Path) -> tuple[list[dict[str, Any]], float, dict[str, float]] | None:
+def load_mix(workdir: Path, audio: Path) -> tuple[list[dict[str, Any]], float, Loudness] | None:
     """The mastered episode's transcript, length and loudness, if its audio file is there too."""
     try:
         data = json.loads((workdir / "mix.json").read_text(encoding="utf-8"))
         if not audio.is_file():
             return None
-        return list(data["transcript"]), float(data["seconds"]), dict(data["loudness"])
+        return list(data["transcript"]), float(data["seconds"]), Loudness(**data["measured"])
     except (OSError, ValueError, KeyError, TypeError):
         return None

@@ -6,19 +6,21 @@ point resumes where it stopped. Knows nothing of HTTP or NiceGUI: progress goes 
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 from errors import AudioError, ScriptError
-from pipeline import checkpoints
-from pipeline.audio import decoded_duration
-from pipeline.finishing import EpisodeFile, Labels, audio_key, finish_audio, side_file_keys, side_files
-from pipeline.mastering import AudioFormat, audio_format
+from pipeline import checkpoints, episode_cache
+from pipeline.finishing import EpisodeFile, Labels, audio_key, finish_audio, side_file_keys, side_files, tag_audio
+from pipeline.mastering import AudioFormat, audio_format, correction, read_back
 from pipeline.script import WORDS_PER_MINUTE, Script, ScriptWriter
 from pipeline.segment_cache import SegmentCache
 from pipeline.submission import DURATION_MINUTES
+from pipeline.transcripts import chapters_from
 from pipeline.voices import Voice
 from pipeline.voicing import voice_and_mix
 from store.media import MediaStore
@@ -110,60 +112,122 @@ def produce_episode(
     """Run (or resume) every step for `job`; returns the verified, stored episode."""
     workdir.mkdir(parents=True, exist_ok=True)
     sink.report(5, "Podcast record created")
-    script, target = _script(job, providers.writer, workdir, sink)
+    script, target = _script(job, providers, mix, workdir, sink)
     fmt = mix.format
-    audio_path = workdir / f"episode.{fmt.extension}"
+    audio_path, premaster_path = workdir / f"episode.{fmt.extension}", workdir / "premaster.pcm"
+    labels = Labels(title=job.title or script.title, show=mix.show_name, note_title=job.title or script.title,
+                    cover=mix.cover.read_bytes() if mix.cover else None)
     mastered = checkpoints.load_mix(workdir, audio_path)
-    if mastered is None:
-        mix_path = workdir / "mix.f32"
-        transcript, seconds = voice_and_mix(script, providers, mix, mix_path, sink)
-        sink.report(65, "Normalising loudness and encoding...")
-        cover = mix.cover.read_bytes() if mix.cover else None
-        labels = Labels(title=job.title or script.title, show=mix.show_name, note_title=job.title or script.title,
-                        cover=cover)
-        loudness = finish_audio(mix_path, providers.voice.sample_rate, seconds, transcript, fmt, labels,
-                                audio_path).as_json()
-        mix_path.unlink(missing_ok=True)
-        checkpoints.save_mix(workdir, transcript, seconds, loudness)
+    cache_key = episode_cache.episode_key(providers, mix, script)
+    reused = None if mastered is not None else episode_cache.load(providers, cache_key, audio_path)
+    if reused is not None:
+        transcript, seconds, loudness = reused
+        duration = seconds
+        tag_audio(audio_path, fmt, labels, chapters_from(transcript), seconds)
+        sink.segments_voiced(len(transcript), len(transcript))  # every segment's audio came from the cache
+        sink.report(70, "Episode reused from the cache")
+    elif mastered is None:
+        transcript, seconds, measured = voice_and_mix(script, providers, mix, premaster_path, sink)
+        sink.report(70, "Normalising loudness and encoding...")
+        loudness, duration = finish_audio(premaster_path, measured, seconds, transcript, fmt, labels, audio_path)
+        bias = correction(loudness)
+        if bias is not None:
+            log.info("job %s: the encoder moved the loudness to %.1f LUFS; encoding once more", job.job_id,
+                     loudness.integrated)
+            loudness, duration = finish_audio(premaster_path, measured, seconds, transcript, fmt, labels,
+                                              audio_path, bias)
+        premaster_path.unlink(missing_ok=True)
     else:
-        transcript, seconds, loudness = mastered
+        transcript, seconds, _ = mastered
+        loudness, duration = read_back(audio_path)
         log.info("job %s resumes with its episode already mastered", job.job_id)
+    if abs(duration - seconds) > _DURATION_TOLERANCE_SECONDS:
+        raise AudioError(f"The encoded audio lasts {duration:.2f} s but {seconds:.2f} s were mixed")
+    if reused is None:
+        checkpoints.save_mix(workdir, transcript, seconds, loudness)
     sink.report(75, "Audio mastered; writing transcripts and chapters")
     side = side_files(job.podcast_id, transcript, workdir)
-    files = [EpisodeFile(audio_path, audio_key(job.podcast_id, fmt), fmt.content_type), *side.values()]
+    audio = EpisodeFile(audio_path, audio_key(job.podcast_id, fmt), fmt.content_type)
 
     sink.report(80, "Storing audio...")
-    sizes = {file.key: providers.media.put(file.path, file.key, file.content_type) for file in files}
-    sink.report(90, "Audio stored")
-
-    sink.report(95, "Verifying stored audio...")
-    key = files[0].key
+    media = providers.media
     try:
-        duration = decoded_duration(providers.media.materialize(key, workdir))
-        if abs(duration - seconds) > _DURATION_TOLERANCE_SECONDS:
-            raise AudioError(f"The stored audio lasts {duration:.2f} s but {seconds:.2f} s were mixed")
+        sizes = {file.key: media.put(file.path, file.key, file.content_type) for file in [audio, *side.values()]}
+        sink.report(90, "Audio stored")
+        sink.report(95, "Verifying stored audio...")
+        _verify_stored(media, audio, workdir)
     except Exception:
-        for file in files:
-            providers.media.delete(file.key)
+        remove_stored(media, media_keys(job.podcast_id, mix))
         raise
+    if not loudness.within_targets():
+        log.warning("job %s: episode loudness %s misses the targets", job.job_id, loudness.as_json())
+    if reused is None:
+        episode_cache.store(providers, cache_key, audio_path, transcript, seconds, loudness)
+    key = audio.key
     return FinishedEpisode(title=job.title or script.title, audio_key=key, audio_bytes=sizes[key],
                            audio_duration=round(duration, 3), transcript=transcript,
                            files={kind: file.key for kind, file in side.items()},
-                           loudness=loudness, words=script.words, target_words=target)
+                           loudness=loudness.as_json(), words=script.words, target_words=target)
 
 
-def _script(job: ClaimedJob, writer: ScriptWriter, workdir: Path, sink: ProgressSink) -> tuple[Script, int]:
+def remove_stored(media: MediaStore, keys: list[str]) -> None:
+    """Best effort: the error that got us here is the one to report, not a failing clean-up."""
+    for key in keys:
+        try:
+            media.delete(key)
+        except Exception as exc:  # any store error: logged, and the original error propagates
+            log.warning("could not remove %s after a failed job: %s", key, exc)
+
+
+def _verify_stored(media: MediaStore, audio: EpisodeFile, workdir: Path) -> None:
+    """The stored audio must be exactly the file that was encoded and read back (so it decodes, lasts as long
+    as the mix and has the measured loudness)."""
+    stored = media.materialize(audio.key, workdir)
+    if stored.stat().st_size != audio.path.stat().st_size or _digest(stored) != _digest(audio.path):
+        raise AudioError("The stored audio differs from the encoded episode")
+
+
+def _digest(path: Path) -> str:
+    with path.open("rb") as file:
+        return hashlib.file_digest(file, "sha256").hexdigest()
+
+
+def _script(job: ClaimedJob, providers: Providers, mix: MixSettings, workdir: Path, sink: ProgressSink
+            ) -> tuple[Script, int]:
     restored = checkpoints.load_script(workdir)
     if restored is not None:
         script, target = restored
         sink.report(25, f"Script restored: {len(script.turns)} turns, {script.words} words (target {target})")
         return script, target
-    sink.report(10, "Generating podcast script...")
-    target = target_words(job.duration, job.words_per_second)
-    script = writer.write(job.note_content, job.title, target)
-    if not script.turns:
-        raise ScriptError("The note has nothing that can be spoken")
+    # The same note, writer, voice and length get the same script back, so regenerating a note is all cache
+    # hits even after the measured speaking rate has moved the word target a little.
+    cache, writer = providers.cache, providers.writer
+    cache_key = cache.key(f"script|{writer.identity}|{pace_key(providers.voice, mix)}|{job.duration}|"
+                          f"{job.title or ''}", job.note_content) if cache else None
+    reused = _cached_script(cache, cache_key)
+    if reused is not None:
+        script, target = reused
+        how = "reused"
+    else:
+        sink.report(10, "Generating podcast script...")
+        target = target_words(job.duration, job.words_per_second)
+        script = writer.write(job.note_content, job.title, target)
+        if not script.turns:
+            raise ScriptError("The note has nothing that can be spoken")
+        if cache is not None and cache_key is not None:
+            cache.put(cache_key, json.dumps(checkpoints.script_json(script, target)).encode())
+        how = "ready"
     checkpoints.save_script(workdir, script, target)
     sink.script_written(target, script.words)
-    sink.report(25, f"Script ready: {len(script.turns)} turns, {script.words} words (target {target})")
+    sink.report(25, f"Script {how}: {len(script.turns)} turns, {script.words} words (target {target})")
     return script, target
+
+
+def _cached_script(cache: SegmentCache | None, key: str | None) -> tuple[Script, int] | None:
+    found = cache.get(key) if cache is not None and key is not None else None
+    if found is None:
+        return None
+    try:
+        return checkpoints.script_from_json(json.loads(found))
+    except ValueError:
+        return None

@@ -24,7 +24,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from errors import NotecastError
 from pipeline.enqueue import EnqueueBatcher
-from pipeline.episode import MixSettings, Providers, media_keys, pace_key
+from pipeline.episode import MixSettings, Providers, media_keys, pace_key, remove_stored
 from pipeline.runner import InlineRunner, RowSink, Runner
 from pipeline.voicing import Interrupted
 from store import jobs, pace, queries, records
@@ -179,8 +179,7 @@ class JobExecutor:
                     self._delete_media(job.podcast_id)
 
     def _delete_media(self, podcast_id: str) -> None:
-        for key in media_keys(podcast_id, self.mix):
-            self.providers.media.delete(key)
+        remove_stored(self.providers.media, media_keys(podcast_id, self.mix))
 
     def _maintain(self) -> None:
         if self._running:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import transcripts
-from pipeline.mastering import AudioFormat, Loudness, chapters_metadata, master
+from pipeline.mastering import AudioFormat, Loudness, chapters_metadata, encode
 from pipeline.tags import EpisodeTags, default_cover, write_tags
 
 
@@ -43,18 +43,24 @@ class Labels:
     cover: bytes | None = None
 
 
-def finish_audio(mix: Path, mix_rate: int, seconds: float, transcript: list[dict[str, Any]], fmt: AudioFormat,
-                 labels: Labels, out: Path) -> Loudness:
-    """Master `mix` into `out` and tag it with the chapters from `transcript`."""
+def finish_audio(premastered: Path, measured: Loudness, seconds: float, transcript: list[dict[str, Any]],
+                 fmt: AudioFormat, labels: Labels, out: Path, bias: float = 0.0) -> tuple[Loudness, float]:
+    """Normalise and encode the premastered audio into `out` and tag it with the chapters from `transcript`.
+    Returns the loudness and length read back from the encoded audio."""
     chapters = transcripts.chapters_from(transcript)
     embedded = chapters_metadata(out.with_suffix(".chapters.txt"), chapters, seconds) if fmt.name == "m4a" else None
-    loudness = master(mix, mix_rate, seconds, out, fmt, embedded)
+    read = encode(premastered, fmt.sample_rate, seconds, measured, out, fmt, embedded, bias)
+    tag_audio(out, fmt, labels, chapters, seconds)
+    return read
+
+
+def tag_audio(out: Path, fmt: AudioFormat, labels: Labels, chapters: list[dict[str, Any]], seconds: float) -> None:
+    """Write (or rewrite) the tags, cover and chapters of the encoded episode at `out`."""
     cover = labels.cover or default_cover()
     write_tags(out, fmt.name, EpisodeTags(
         title=labels.title, show=labels.show, date=datetime.now(UTC).date().isoformat(), comment=labels.note_title,
         chapters=chapters, seconds=seconds, cover=cover,
         cover_type="image/png" if cover.startswith(b"\x89PNG") else "image/jpeg"))
-    return loudness
 
 
 def side_files(podcast_id: str, transcript: list[dict[str, Any]], workdir: Path) -> dict[str, EpisodeFile]:

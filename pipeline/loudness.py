@@ -6,6 +6,7 @@ each voiced turn because starting ffmpeg for every turn would cost more than voi
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -20,8 +21,9 @@ def _biquad_response(b: tuple[float, ...], a: tuple[float, ...], omega: np.ndarr
     return (b[0] + b[1] * z + b[2] * z * z) / (a[0] + a[1] * z + a[2] * z * z)
 
 
+@functools.lru_cache(maxsize=16)  # a few FFT sizes per sample rate cover every turn
 def _k_weighting(rate: int, bins: int) -> np.ndarray:
-    """|H|² of BS.1770's pre-filter (high shelf +4 dB) and RLB high-pass, designed for `rate` (RBJ formulas)."""
+    """|H| of BS.1770's pre-filter (high shelf +4 dB) and RLB high-pass, designed for `rate` (RBJ formulas)."""
     omega = np.linspace(0, math.pi, bins)
     gain, w0 = 10 ** (4.0 / 40), 2 * math.pi * 1500 / rate
     alpha, cos_w0 = math.sin(w0) / (2 / math.sqrt(2)), math.cos(w0)
@@ -35,7 +37,7 @@ def _k_weighting(rate: int, bins: int) -> np.ndarray:
     alpha, cos_w0 = math.sin(w0) / (2 * 0.5), math.cos(w0)
     high_pass = _biquad_response(((1 + cos_w0) / 2, -(1 + cos_w0), (1 + cos_w0) / 2),
                                  (1 + alpha, -2 * cos_w0, 1 - alpha), omega)
-    return np.abs(shelf * high_pass) ** 2
+    return np.abs(shelf * high_pass).astype(np.float32)
 
 
 def integrated_loudness(samples: np.ndarray, rate: int) -> float:
@@ -44,9 +46,9 @@ def integrated_loudness(samples: np.ndarray, rate: int) -> float:
     if len(samples) < block:
         return SILENT
     size = 1 << int(len(samples) + rate // 10).bit_length()  # padded so the filter's tail does not wrap around
-    spectrum = np.fft.rfft(samples, size)
-    weighted = np.fft.irfft(spectrum * np.sqrt(_k_weighting(rate, len(spectrum))), size)[: len(samples)]
-    energy = np.concatenate(([0.0], np.cumsum(weighted * weighted)))
+    spectrum = np.fft.rfft(samples.astype(np.float32), size)
+    weighted = np.fft.irfft(spectrum * _k_weighting(rate, len(spectrum)), size)[: len(samples)]
+    energy = np.concatenate(([0.0], np.cumsum(weighted.astype(np.float64) ** 2)))
     hop = int(rate * _BLOCK_HOP)
     starts = np.arange(0, len(samples) - block + 1, hop)
     powers = (energy[starts + block] - energy[starts]) / block

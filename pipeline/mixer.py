@@ -1,12 +1,12 @@
-"""Lays voiced turns and pauses end to end into one float PCM file on disk, level-matching every turn.
+"""Lays voiced turns and pauses end to end as one float PCM stream, level-matching every turn.
 
-The mix goes to disk as it is made, so a long episode never sits in memory whole; mastering (pipeline.mastering)
-then measures and encodes that file. Float samples mean level matching can never clip.
+The mix streams out as it is made (into mastering's first pass, see pipeline.mastering), so a long episode
+never sits in memory whole. Float samples mean level matching can never clip.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
@@ -19,19 +19,23 @@ TURN_LOUDNESS_LUFS = -20.0
 MIX_FORMAT = "f32le"
 
 
-class EpisodeMixer:
-    """Appends speech and silence to `path`; `bed` (optional intro music, already shaped) plays under the start."""
+class MixSink(Protocol):
+    """Where the mix goes: mono little-endian float32 samples."""
 
-    def __init__(self, path: Path, sample_rate: int, ramp_ms: int = 10, bed: np.ndarray | None = None,
+    def write(self, data: bytes) -> object:
+        """Take the next samples."""
+        ...
+
+
+class EpisodeMixer:
+    """Appends speech and silence to `sink`; `bed` (optional intro music, already shaped) plays under the start."""
+
+    def __init__(self, sink: MixSink, sample_rate: int, ramp_ms: int = 10, bed: np.ndarray | None = None,
                  lead_ms: int = 0) -> None:
-        self.path, self.sample_rate = path, sample_rate
+        self.sink, self.sample_rate = sink, sample_rate
         self._ramp = np.linspace(0.0, 1.0, max(1, sample_rate * ramp_ms // 1000), dtype=np.float32)
         self._bed = bed if bed is not None else np.zeros(0, dtype=np.float32)
         self._frames = 0
-        try:
-            self._file = path.open("wb")
-        except OSError as exc:
-            raise AudioError(f"Could not write the mix: {exc.strerror}") from exc
         if lead_ms:
             self.add_pause(lead_ms)
 
@@ -64,19 +68,13 @@ class EpisodeMixer:
             samples = samples.copy()
             samples[: len(overlap)] += overlap
         try:
-            self._file.write(samples.astype("<f4").tobytes())
+            self.sink.write(samples.astype("<f4").tobytes())
         except OSError as exc:
             raise AudioError(f"Could not write the mix: {exc.strerror}") from exc
         self._frames += len(samples)
 
     def finish(self) -> float:
-        """Close the file (with the rest of the music bed, if the speech ended first); returns the length."""
+        """Play out the rest of the music bed, if the speech ended first; returns the length."""
         if self._frames < len(self._bed):
             self.add_pause((len(self._bed) - self._frames) * 1000 // self.sample_rate + 1)
-        self._file.close()
         return self.seconds
-
-    def abandon(self) -> None:
-        """Drop the partial mix."""
-        self._file.close()
-        self.path.unlink(missing_ok=True)

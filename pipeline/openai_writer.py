@@ -3,6 +3,7 @@ steer each part's length. Works with OpenAI and OpenAI-compatible servers (Ollam
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from importlib.resources import files
 from typing import Any
@@ -26,6 +27,9 @@ MAX_LENGTH_ROUNDS = 2
 _MIN_PART_WORDS = 60
 
 
+_PROMPTS = ("system", "outline", "write", "adjust")
+
+
 def prompt(name: str) -> str:
     """A prompt template shipped with the package."""
     return files("pipeline").joinpath("prompts", f"{name}.md").read_text(encoding="utf-8")
@@ -44,6 +48,9 @@ class OpenAIScriptWriter:
         self.policy = retry_policy(settings)
         self.classify = classifier(ScriptError, settings.openai_api_key)
         self.length_rounds = 0  # adjustment rounds used by the last write, for reporting and tests
+        prompts = hashlib.sha256("".join(prompt(name) for name in _PROMPTS).encode()).hexdigest()[:16]
+        self.identity = (f"openai|{settings.openai_base_url or 'api.openai.com'}|{self.model}|"
+                         f"{'/'.join(self.hosts)}|chunk={self.chunk_chars}|prompts={prompts}")
 
     def write(self, note: str, title: str | None, target_words: int) -> Script:
         """Outline every chunk, then write and length-steer one part per chunk."""

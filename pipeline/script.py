@@ -48,6 +48,9 @@ class ScriptWriter(Protocol):
     """Writes a two-host dialogue covering a note."""
 
     name: str
+    # Everything besides the note that shapes the script (engine, model, hosts, prompts): scripts are reused
+    # for the same note only while this stays the same.
+    identity: str
 
     def write(self, note: str, title: str | None, target_words: int) -> Script:
         """A script of about `target_words` words (fewer when the note is short)."""

@@ -2,7 +2,8 @@
 
 The key covers everything that shapes the audio: the text, the host, and the voice's own identity string
 (provider, model, voice, every synthesis parameter). It doubles as the resume checkpoint: a job restarted after
-a crash finds the segments it already voiced here.
+a crash finds the segments it already voiced here. Scripts are kept here too, under keys of their own (see
+pipeline.episode), so regenerating a note gets the same script and with it the same segments.
 """
 
 from __future__ import annotations

@@ -39,7 +39,9 @@ class PiperVoice:
     """Piper with the bundled en_US joe voice; host 1 is the same voice pitch-shifted to sound like someone else."""
 
     name = "piper"
-    concurrency = 1  # one onnxruntime session, bounded threads: parallel calls would only contend
+    # Two turns in flight, but only one in onnxruntime at a time (its threads already fill the cores): the other
+    # is pitch-shifted by ffmpeg meanwhile, or waits its turn.
+    concurrency = 2
     sample_rate = 22_050  # en_US-joe-medium's rate; checked against the model config when it loads
 
     def __init__(self, threads: int, second_host_pitch: float) -> None:
@@ -48,6 +50,7 @@ class PiperVoice:
         self._voice: _Piper | None = None
         self._identity: str | None = None
         self._lock = threading.Lock()
+        self._inference = threading.Lock()
 
     def cache_identity(self, host_index: int) -> str:
         """Engine and voice versions, the model's inference parameters, sentence gap and the host's pitch."""
@@ -79,7 +82,8 @@ class PiperVoice:
         voice = self._loaded()
         gap = b"\x00\x00" * int(self.sample_rate * _SENTENCE_GAP_SECONDS)
         try:
-            sentences = [_speak_sentence(voice, phonemes) for phonemes in voice.phonemize(text) if phonemes]
+            with self._inference:
+                sentences = [_speak_sentence(voice, phonemes) for phonemes in voice.phonemize(text) if phonemes]
         except Exception as exc:  # piper raises bare errors from espeak/onnxruntime
             raise VoiceError(f"Piper could not voice a turn: {exc}") from exc
         if not sentences:

@@ -7,6 +7,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pipeline.mastering import Loudness, Premaster
 from pipeline.mixer import TURN_LOUDNESS_LUFS, EpisodeMixer
 from pipeline.music import intro_bed
 from pipeline.script import Script, Turn
@@ -50,8 +51,8 @@ class _Voicer:
 
 
 def voice_and_mix(
-    script: Script, providers: Providers, mix: MixSettings, mix_path: Path, sink: ProgressSink
-) -> tuple[list[dict[str, Any]], float]:
+    script: Script, providers: Providers, mix: MixSettings, premaster_path: Path, sink: ProgressSink
+) -> tuple[list[dict[str, Any]], float, Loudness]:
     """Voice turns a few at a time (the voice's concurrency, plus one so mixing overlaps voicing) and mix them in
     order as they arrive; progress advances per finished segment, in order."""
     planned = [(section, index, turn) for section in script.sections for index, turn in enumerate(section.turns)]
@@ -63,7 +64,8 @@ def voice_and_mix(
     if mix.intro_music is not None:
         lead_ms = mix.intro_lead_ms
         bed = intro_bed(mix.intro_music, rate, lead_ms, mix.intro_music_seconds, TURN_LOUDNESS_LUFS)
-    mixer = EpisodeMixer(mix_path, rate, ramp_ms=mix.ramp_ms, bed=bed, lead_ms=lead_ms)
+    premaster = Premaster(premaster_path, rate, mix.format.sample_rate)
+    mixer = EpisodeMixer(premaster, rate, ramp_ms=mix.ramp_ms, bed=bed, lead_ms=lead_ms)
     pending: deque[Future[bytes]] = deque()
     with ThreadPoolExecutor(max_workers=window - 1, thread_name_prefix="voice") as pool:
         try:
@@ -90,11 +92,13 @@ def voice_and_mix(
                 sink.report(30 + 30 * (done + 1) // total,
                             f"Generating audio for each segment... ({done + 1}/{total})")
             mixer.add_pause(max(mix.pause_ms, _TAIL_MS))  # players must not clip the last word, nor the fade
+            seconds = mixer.finish()
+            sink.report(65, "Measuring loudness...")
+            measured = premaster.finish()
         except BaseException:
             for future in pending:
                 future.cancel()
-            mixer.abandon()
+            premaster.abandon()
             raise
-    seconds = mixer.finish()
     sink.segments_voiced(total, voicer.cached)
-    return transcript, seconds
+    return transcript, seconds, measured

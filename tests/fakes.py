@@ -41,6 +41,7 @@ class RecordingWriter:
     """Writes a tiny fixed-shape script and records which notes it was asked for, in order."""
 
     name = "recording"
+    identity = "recording"
 
     def __init__(self) -> None:
         self.notes: list[str] = []
@@ -62,6 +63,7 @@ class FailOnceWriter:
 
     def __init__(self, inner: ScriptWriter) -> None:
         self.inner, self.failed = inner, False
+        self.identity = inner.identity
 
     def write(self, note: str, title: str | None, target_words: int) -> Script:
         if not self.failed:

@@ -6,11 +6,19 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
+from pipeline import episode
 from pipeline.episode import Providers
+from pipeline.segment_cache import SegmentCache
 from pipeline.services import Services
+from pipeline.voicing import voice_and_mix
+from settings import Settings
 from store import records
 from store.media import LocalMediaStore
+from tests.audio_metrics import decode
 from tests.conftest import wait_for_job
+from tests.fakes import ToneVoice
 
 
 class TruncatingStore(LocalMediaStore):
@@ -33,5 +41,34 @@ def test_a_truncated_stored_file_fails_the_job_and_is_removed(
     job = services.executor.submit(records.NewJob(user_id="u", note_id="n", note_content=note, duration="short")).record
     finished = wait_for_job(services, job.job_id)
     assert finished.status == "failed"
-    assert "stored audio lasts" in (finished.error or "") or "does not decode" in (finished.error or "")
+    assert finished.error == "The stored audio differs from the encoded episode"
     assert not any(media.root.rglob("*.mp3")), "an unverified file is not left behind"
+
+
+def test_the_same_script_reuses_the_mastered_episode_retagged(
+    make_services: Callable[..., Services], fake_providers: Providers, settings: Settings,
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mutagen.id3 import ID3
+
+    mastered = []
+    monkeypatch.setattr(episode, "voice_and_mix", lambda *args: mastered.append(1) or voice_and_mix(*args))
+    voice = fake_providers.voice
+    assert isinstance(voice, ToneVoice)
+    providers = replace(fake_providers, cache=SegmentCache(settings.data_dir / "cache", 10**9))
+    services = make_services(providers)
+    finished = []
+    for title in ("First", "Second"):
+        job = services.executor.submit(records.NewJob(user_id="u", note_id="n", note_content="Same note.",
+                                                      duration="short", title=title)).record
+        finished.append(wait_for_job(services, job.job_id))
+        if title == "First":
+            voiced = len(voice.calls)
+    first, second = finished
+    assert second.status == "completed" and len(voice.calls) == voiced, "nothing was voiced again"
+    assert len(mastered) == 1, "nor mixed and mastered again"
+    assert second.segments_cached == second.segments_total
+    assert second.transcript == first.transcript and second.loudness == first.loudness
+    media = settings.media_dir
+    assert str(ID3(media / (second.audio_key or ""))["TIT2"]) == "Second", "retagged for the new job"
+    assert decode(media / (second.audio_key or "")).tolist() == decode(media / (first.audio_key or "")).tolist()

@@ -13,7 +13,7 @@ from mutagen.oggopus import OggOpus
 
 from pipeline.finishing import Labels, finish_audio
 from pipeline.loudness import integrated_loudness
-from pipeline.mastering import audio_format
+from pipeline.mastering import Premaster, audio_format, read_back
 from pipeline.mixer import TURN_LOUDNESS_LUFS, EpisodeMixer
 from pipeline.music import intro_bed
 from tests.audio_metrics import decode_float, ebur128, file_ebur128
@@ -44,19 +44,19 @@ def test_loudness_meter_agrees_with_ffmpeg() -> None:
 
 
 def test_turns_are_level_matched_and_ramped(tmp_path: Path) -> None:
-    mixer = EpisodeMixer(tmp_path / "mix.f32", RATE, ramp_ms=10)
-    quiet, loud = babble(3, 0.03, 3), babble(3, 0.5, 4)
-    spans = [mixer.add_speech(pcm16(quiet)), mixer.add_speech(pcm16(loud))]
-    mixer.add_pause(200)
-    mixer.finish()
+    with (tmp_path / "mix.f32").open("wb") as sink:
+        mixer = EpisodeMixer(sink, RATE, ramp_ms=10)
+        quiet, loud = babble(3, 0.03, 3), babble(3, 0.5, 4)
+        spans = [mixer.add_speech(pcm16(quiet)), mixer.add_speech(pcm16(loud))]
+        mixer.add_pause(200)
+        mixer.finish()
     mix = read_mix(tmp_path / "mix.f32")
     levels = [integrated_loudness(mix[int(a * RATE): int(b * RATE)].astype(np.float64), RATE) for a, b in spans]
     assert levels == pytest.approx([TURN_LOUDNESS_LUFS] * 2, abs=0.5)
     # a full-scale square wave must still start and end at silence: no click at the join
     square = np.where(np.arange(RATE) % 100 < 50, 0.9, -0.9)
-    mixer = EpisodeMixer(tmp_path / "square.f32", RATE, ramp_ms=10)
-    mixer.add_speech(pcm16(square))
-    mixer.finish()
+    with (tmp_path / "square.f32").open("wb") as sink:
+        EpisodeMixer(sink, RATE, ramp_ms=10).add_speech(pcm16(square))
     mix = read_mix(tmp_path / "square.f32")
     assert abs(mix[0]) < 0.01 and abs(mix[-1]) < 0.01
     ramp = int(0.010 * RATE)
@@ -78,10 +78,11 @@ def test_intro_music_leads_then_ducks_under_speech(tmp_path: Path) -> None:
     bed = intro_bed(_tone_wav(tmp_path / "music.wav", 20), RATE, lead_ms=2000, seconds=8,
                     speech_lufs=TURN_LOUDNESS_LUFS)
     assert len(bed) == 8 * RATE
-    mixer = EpisodeMixer(tmp_path / "mix.f32", RATE, bed=bed, lead_ms=2000)
-    start, _ = mixer.add_speech(pcm16(babble(3, 0.2, 5)))
-    assert start == pytest.approx(2.0)
-    mixer.finish()
+    with (tmp_path / "mix.f32").open("wb") as sink:
+        mixer = EpisodeMixer(sink, RATE, bed=bed, lead_ms=2000)
+        start, _ = mixer.add_speech(pcm16(babble(3, 0.2, 5)))
+        assert start == pytest.approx(2.0)
+        assert mixer.finish() == pytest.approx(8.0, abs=0.01), "the bed plays out after the speech"
     mix = read_mix(tmp_path / "mix.f32").astype(np.float64)
     alone = integrated_loudness(mix[: int(1.3 * RATE)], RATE)
     under = integrated_loudness(bed[int(5.2 * RATE): int(5.8 * RATE)].astype(np.float64), RATE)
@@ -92,20 +93,23 @@ def test_intro_music_leads_then_ducks_under_speech(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("name", ["m4a", "opus"])
 def test_other_formats_are_normalised_and_tagged(tmp_path: Path, name: str) -> None:
-    mixer = EpisodeMixer(tmp_path / "mix.f32", RATE)
+    fmt = audio_format(name, 96)
+    premaster = Premaster(tmp_path / "premaster.pcm", RATE, fmt.sample_rate)
+    mixer = EpisodeMixer(premaster, RATE)
     transcript = []
     for index, section in enumerate(("Intro", "Body", "Outro")):
         start, end = mixer.add_speech(pcm16(babble(4, 0.2, index)))
         transcript.append({"speaker": "Alex", "text": "words", "section": section, "start": start, "end": end})
         mixer.add_pause(300)
     seconds = mixer.finish()
-    fmt = audio_format(name, 96)
     out = tmp_path / f"episode.{fmt.extension}"
-    loudness = finish_audio(tmp_path / "mix.f32", RATE, seconds, transcript, fmt,
-                            Labels(title="T", show="Show", note_title="Note"), out)
+    finish_audio(tmp_path / "premaster.pcm", premaster.finish(), seconds, transcript, fmt,
+                 Labels(title="T", show="Show", note_title="Note"), out)
     measured = file_ebur128(out)
     assert abs(measured["integrated"] + 16) <= 1 and measured["true_peak"] <= -1.5, measured
-    assert loudness.within_targets()
+    loudness, duration = read_back(out)
+    assert loudness.within_targets() and loudness.integrated == pytest.approx(measured["integrated"], abs=0.1)
+    assert abs(duration - seconds) < 0.1
     assert abs(len(decode_float(out, 8000)) / 8000 - seconds) < 0.1
     if name == "m4a":
         tags = MP4(out)

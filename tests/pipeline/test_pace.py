@@ -7,7 +7,8 @@ from collections.abc import Callable
 import pytest
 
 from pipeline.builtin_writer import BuiltinScriptWriter
-from pipeline.episode import Providers, target_words
+from pipeline.episode import Providers, pace_key, target_words
+from pipeline.segment_cache import SegmentCache
 from pipeline.services import Services
 from settings import Settings
 from store import pace
@@ -48,3 +49,22 @@ def test_a_slow_voice_overshoots_once_then_lands_within_the_target(
     assert durations[0] > 300, "the first episode overshoots with the assumed rate"
     assert targets[1] < targets[0]
     assert 0.75 * 300 <= durations[1] <= 300, durations
+
+
+def test_regenerating_a_note_reuses_its_script_after_the_rate_moved(
+    make_services: Callable[..., Services], settings: Settings, tmp_path: pytest.TempPathFactory
+) -> None:
+    voice = ToneVoice(seconds_per_word=0.3)
+    services = make_services(Providers(writer=BuiltinScriptWriter(settings.hosts), voice=voice,
+                                       media=LocalMediaStore(settings.media_dir, settings.public_base_url),
+                                       cache=SegmentCache(settings.data_dir / "cache", 10**9)))
+    records = []
+    for _ in range(2):
+        new = NewJob(user_id="again", note_id="n", note_content=long_note(), duration="short")
+        records.append(wait_for_job(services, services.executor.submit(new).record.job_id, timeout=240))
+    first, second = records
+    assert first.status == second.status == "completed"
+    voice_key = pace_key(voice, services.executor.mix)
+    assert pace.words_per_second(services.db, voice_key) != pytest.approx(150 / 60)  # the rate moved...
+    assert second.transcript == first.transcript  # ...yet the note got the same script
+    assert second.segments_total == second.segments_cached == first.segments_total
