@@ -141,7 +141,7 @@ def main() -> None:
     rows.append((f"P4 medium episode RTF ({minutes:.1f} min audio)", f"{job_rtf:.3f}", f"raw Piper {raw_rtf:.3f}",
                  f"{job_rtf / raw_rtf:.2f}x raw", "<= 0.15, <= 1.35x raw",
                  job_rtf <= 0.15 and job_rtf <= 1.35 * raw_rtf))
-    rows.append(("P5 regenerate the same note", f"{cached_wall:.1f} s", f"first run {first_wall:.1f} s",
+    rows.append(("P5 regenerate the same note", f"{cached_wall:.2f} s", f"first run {first_wall:.1f} s",
                  f"{cached_wall / first_wall:.3f}", "<= 0.1", cached_wall / first_wall <= 0.1))
     if not args.skip_long:
         with notecast() as server, PeakRss(server.process.pid) as memory:

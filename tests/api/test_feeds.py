@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import time
+import wave
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import feedparser
+import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
@@ -105,3 +108,29 @@ def test_feed_endpoints_require_the_api_key_when_keys_are_set(
 def test_feed_url_for_an_invalid_user_is_a_clear_error(client: TestClient, user: str) -> None:
     response = client.get(f"/api/users/{user}/feed")
     assert response.status_code in (404, 422) and response.json()["success"] is False
+
+
+def test_m4a_delivery_with_intro_music_end_to_end(
+    make_client: Callable[..., tuple[TestClient, Services]], fake_providers: Providers, settings: Settings,
+    tmp_path: Path,
+) -> None:
+    music = tmp_path / "intro.wav"
+    rate = 22_050
+    t = np.arange(rate * 10) / rate
+    with wave.open(str(music), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes((0.3 * np.sin(2 * np.pi * 330 * t) * 32767).astype("<i2").tobytes())
+    custom = settings.model_copy(update={"audio_format": "m4a", "intro_music": music, "intro_music_lead_ms": 2000,
+                                         "intro_music_seconds": 6})
+    client, _ = make_client(fake_providers, custom)
+    job = make_episode(client, "m4a-user")
+    assert job["audioUrl"].endswith(".m4a")
+    assert job["transcript"][0]["start"] == pytest.approx(2.0, abs=0.01), "the hosts start after the music's lead"
+    assert job["audioDuration"] >= 6 - 0.1, "the bed plays out even under a short episode"
+    audio = client.get(local(job["audioUrl"]))
+    assert audio.status_code == 200 and audio.headers["content-type"] == "audio/mp4"
+    assert client.get(local(job["chaptersUrl"])).json()["chapters"][0]["startTime"] == 0.0
+    feed = feedparser.parse(client.get(local(client.get("/api/users/m4a-user/feed").json()["feedUrl"])).content)
+    assert feed.entries[0].enclosures[0].type == "audio/mp4"
