@@ -50,8 +50,8 @@ def render_feed(*, show: str, user_id: str, feed_url: str, site_url: str, cover_
     feed.register_extension("podcastindex", _PodcastIndexFeed, _PodcastIndexEntry, atom=False)
     feed.title(f"{show}: {user_id}")
     feed.description(f"Episodes {show} made from {user_id}'s notes. This feed is private: do not share its address.")
-    feed.link(href=site_url, rel="alternate")
     feed.link(href=feed_url, rel="self")
+    feed.link(href=site_url, rel="alternate")  # after `self`: RSS's <link> takes the last one given
     feed.language("en")
     feed.image(url=cover_url, title=show, link=site_url)
     feed.podcast.itunes_author(show)

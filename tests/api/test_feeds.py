@@ -68,6 +68,7 @@ def test_feed_lists_the_users_episodes_for_podcast_apps(client: TestClient, sett
     assert not parsed.bozo, parsed.get("bozo_exception")
     assert parsed.version == "rss20" and parsed.namespaces.get("podcast") == PODCAST_NS
     assert "itunes" in parsed.namespaces and parsed.feed.image.href.endswith("/feeds/cover.png")
+    assert parsed.feed.link == "http://testserver/episodes"
     guids = [entry.id for entry in parsed.entries]
     assert sorted(guids) == sorted(job["podcastId"] for job in mine) and theirs["podcastId"] not in guids
     for entry in parsed.entries:
