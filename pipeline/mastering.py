@@ -5,7 +5,8 @@
 2. ffmpeg `loudnorm`, given those measurements, brings it to -16 LUFS with one linear gain, adds short fades
    and encodes it.
 
-`read_back` then measures the stored file itself; the caller corrects once if the encoder moved it.
+The encoded file is decoded and measured by `ebur128` as it is written (`encode` returns what it reads back);
+the caller encodes once more if the encoder moved the loudness.
 """
 
 from __future__ import annotations
