@@ -26,7 +26,7 @@ def episode_key(providers: Providers, mix: MixSettings, script: Script) -> str |
     if mix.intro_music is not None:  # the music's content, not its name, shapes the audio
         sound["intro_music"] = hashlib.sha256(mix.intro_music.read_bytes()).hexdigest()
     voice = providers.voice
-    identity = (f"episode-1|{voice.name}|{voice.cache_identity(0)}|{voice.cache_identity(1)}|"
+    identity = (f"episode-2|{voice.name}|{voice.cache_identity(0)}|{voice.cache_identity(1)}|"
                 f"{json.dumps(sound, sort_keys=True, default=str)}")
     spoken = [[section.title, [[turn.speaker, turn.text] for turn in section.turns]] for section in script.sections]
     return providers.cache.key(identity, json.dumps(spoken, ensure_ascii=False))  # the title is only a tag

@@ -12,6 +12,7 @@ import math
 import numpy as np
 
 _BLOCK_SECONDS, _BLOCK_HOP = 0.4, 0.1  # 400 ms gating blocks with 75 % overlap
+_SHORTEST_SECONDS = 0.05
 _ABSOLUTE_GATE_LUFS, _RELATIVE_GATE_LU = -70.0, -10.0
 SILENT = -math.inf
 
@@ -41,9 +42,10 @@ def _k_weighting(rate: int, bins: int) -> np.ndarray:
 
 
 def integrated_loudness(samples: np.ndarray, rate: int) -> float:
-    """Gated loudness in LUFS of mono float samples in [-1, 1]; -inf for silence or clips under 400 ms."""
-    block = int(rate * _BLOCK_SECONDS)
-    if len(samples) < block:
+    """Gated loudness in LUFS of mono float samples in [-1, 1]; -inf for silence. A clip shorter than one
+    400 ms gating block (a host's "Right.") is measured as a single block, so short turns are matched too."""
+    block = min(int(rate * _BLOCK_SECONDS), len(samples))
+    if block < rate * _SHORTEST_SECONDS:
         return SILENT
     size = 1 << int(len(samples) + rate // 10).bit_length()  # padded so the filter's tail does not wrap around
     spectrum = np.fft.rfft(samples.astype(np.float32), size)

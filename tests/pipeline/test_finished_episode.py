@@ -65,6 +65,11 @@ def test_hosts_are_level_matched(episode: tuple[FinishedEpisode, Path, Settings]
     assert len(loudness) == 2
     first, second = loudness.values()
     assert abs(first - second) <= 2, loudness
+    # turn by turn too: the typical turn of one host is as loud as the other's
+    per_turn = {host: float(np.median([ebur128(part, rate)["integrated"] for part in parts if len(part) > rate]))
+                for host, parts in per_host.items()}
+    first, second = per_turn.values()
+    assert abs(first - second) <= 2, per_turn
 
 
 def test_no_clicks_at_the_joins(episode: tuple[FinishedEpisode, Path, Settings]) -> None:

@@ -121,3 +121,13 @@ def test_other_formats_are_normalised_and_tagged(tmp_path: Path, name: str) -> N
         tags = OggOpus(out)
         assert tags["TITLE"] == ["T"] and tags["ARTIST"] == ["Show"] and tags["METADATA_BLOCK_PICTURE"]
         assert [tags[f"CHAPTER00{n}NAME"][0] for n in (1, 2, 3)] == ["Intro", "Body", "Outro"]
+
+
+def test_short_turns_are_level_matched_too(tmp_path: Path) -> None:
+    with (tmp_path / "mix.f32").open("wb") as sink:
+        mixer = EpisodeMixer(sink, RATE)
+        spans = [mixer.add_speech(pcm16(babble(0.3, level, seed))) for level, seed in ((0.02, 7), (0.6, 8))]
+    mix = read_mix(tmp_path / "mix.f32").astype(np.float64)
+    levels = [integrated_loudness(mix[int(a * RATE): int(b * RATE)], RATE) for a, b in spans]
+    assert abs(levels[0] - levels[1]) < 1.0, levels
+    assert integrated_loudness(np.zeros(100), RATE) == float("-inf")
