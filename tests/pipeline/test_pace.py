@@ -68,3 +68,27 @@ def test_regenerating_a_note_reuses_its_script_after_the_rate_moved(
     assert pace.words_per_second(services.db, voice_key) != pytest.approx(150 / 60)  # the rate moved...
     assert second.transcript == first.transcript  # ...yet the note got the same script
     assert second.segments_total == second.segments_cached == first.segments_total
+
+
+def test_the_openai_writer_lands_within_15_percent_once_the_rate_is_known(
+    make_services: Callable[..., Services], settings: Settings
+) -> None:
+    from pipeline.openai_writer import OpenAIScriptWriter
+    from tests.openai_server import fake_openai
+
+    with fake_openai() as server:
+        server.write_ratio = 0.6  # the model writes short at first, so the length loop has work to do
+        custom = settings.model_copy(update={"script_provider": "openai", "openai_api_key": "sk-test",
+                                             "openai_base_url": server.url, "openai_timeout_seconds": 5.0})
+        slow = ToneVoice(seconds_per_word=0.5)  # 120 wpm: slower than the assumed 150
+        services = make_services(Providers(writer=OpenAIScriptWriter(custom), voice=slow,
+                                           media=LocalMediaStore(settings.media_dir, settings.public_base_url)))
+        durations = []
+        for note_number in range(2):
+            note = "# Facts\n\n" + " ".join(f"Fact {i} of set {note_number} is a sentence about item {i}."
+                                             for i in range(120))
+            new = NewJob(user_id="llm", note_id=f"n{note_number}", note_content=note, duration="short")
+            record = wait_for_job(services, services.executor.submit(new).record.job_id, timeout=240)
+            assert record.status == "completed", record.error
+            durations.append(record.audio_duration or 0)
+    assert abs(durations[1] - 300) <= 0.15 * 300, durations
