@@ -23,6 +23,7 @@ def build_app(settings: Settings) -> FastAPI:
     from nicegui import ui
 
     from api.app import create_api
+    from api.feeds import RedactFeedTokens
     from pipeline.services import build_services
     from ui import pages
     from ui.theme import favicon_path
@@ -31,6 +32,8 @@ def build_app(settings: Settings) -> FastAPI:
     app = create_api(services)
     pages.create(services)
     nicegui_app.on_startup(_freeze_startup_objects)
+    # after uvicorn has configured its loggers
+    nicegui_app.on_startup(lambda: logging.getLogger("uvicorn.access").addFilter(RedactFeedTokens()))
     if settings.run_worker:
         nicegui_app.on_startup(services.executor.start)
 

@@ -3,6 +3,8 @@ user's feed address."""
 
 from __future__ import annotations
 
+import logging
+import re
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request
@@ -22,6 +24,18 @@ router = APIRouter(tags=["feeds"])
 _FEED_EPISODES = 300
 _ERRORS = {code: {"model": ErrorResponse} for code in (401, 404, 422)}
 UserId = Annotated[str, Path(description="The userId given when queueing", json_schema_extra=ID_SCHEMA)]
+
+
+class RedactFeedTokens(logging.Filter):
+    """Keeps feed tokens out of the access log (ACCESS_LOG=true): a token in a log is a leaked subscription."""
+
+    _TOKEN = re.compile(r"(/feeds/[^/\s]+/)[^/\s]+\.xml")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(self._TOKEN.sub(r"\1<token>.xml", arg) if isinstance(arg, str) else arg
+                                for arg in record.args)
+        return True
 
 
 def feed_url(shared: Services, user_id: str, token: str) -> str:

@@ -135,3 +135,14 @@ def test_m4a_delivery_with_intro_music_end_to_end(
     assert client.get(local(job["chaptersUrl"])).json()["chapters"][0]["startTime"] == 0.0
     feed = feedparser.parse(client.get(local(client.get("/api/users/m4a-user/feed").json()["feedUrl"])).content)
     assert feed.entries[0].enclosures[0].type == "audio/mp4"
+
+
+def test_feed_tokens_are_kept_out_of_the_access_log() -> None:
+    import logging
+
+    from api.feeds import RedactFeedTokens
+
+    record = logging.LogRecord("uvicorn.access", logging.INFO, __file__, 1, '%s - "%s %s HTTP/%s" %d',
+                               ("127.0.0.1:5000", "GET", "/feeds/alice/s3cr3t-T0ken.xml", "1.1", 200), None)
+    assert RedactFeedTokens().filter(record)
+    assert "s3cr3t" not in record.getMessage() and "/feeds/alice/<token>.xml" in record.getMessage()
