@@ -8,11 +8,10 @@ from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 from feedgen.util import xml_elem
 
-from api.schemas import audio_type
-from store.media import MediaStore
+from pipeline.transcripts import TRANSCRIPT_KINDS
+from store.media import MediaStore, content_type
 
 PODCAST_NAMESPACE = "https://podcastindex.org/namespace/1.0"
-_TRANSCRIPT_TYPES = {"vtt": "text/vtt", "srt": "application/x-subrip", "json": "application/json"}
 
 
 class _PodcastIndexFeed(BaseExtension):
@@ -67,11 +66,11 @@ def render_feed(*, show: str, user_id: str, feed_url: str, site_url: str, cover_
         entry.description(" ".join(line["text"] for line in lines[:2])[:600] or podcast["title"])
         entry.published(podcast["created_at"])
         entry.enclosure(media.url_for(podcast["audio_key"]), str(podcast["audio_bytes"]),
-                        audio_type(podcast["audio_key"]))
+                        content_type(podcast["audio_key"]))
         entry.podcast.itunes_duration(round(podcast["audio_duration"]))
         files = podcast.get("files") or {}
         extension = entry.podcastindex
-        extension.transcripts = [(media.url_for(files[kind]), kind_type) for kind, kind_type in
-                                 _TRANSCRIPT_TYPES.items() if kind in files]
+        extension.transcripts = [(media.url_for(files[kind]), content_type(files[kind]))
+                                 for kind in TRANSCRIPT_KINDS if kind in files]
         extension.chapters = media.url_for(files["chapters"]) if "chapters" in files else None
     return feed.rss_str(pretty=True)  # type: ignore[no-any-return]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request
@@ -19,6 +20,7 @@ from pipeline.services import Services
 from pipeline.submission import ID_PATTERN, ID_SCHEMA
 from pipeline.tags import default_cover
 from store import feeds, queries
+from store.db import Database
 
 router = APIRouter(tags=["feeds"])
 _FEED_EPISODES = 300
@@ -43,29 +45,26 @@ def feed_url(shared: Services, user_id: str, token: str) -> str:
     return feeds.feed_url(shared.settings.public_base_url, user_id, token)
 
 
-def _check_user(user_id: str) -> None:
-    if not ID_PATTERN.fullmatch(user_id):
-        raise NotFound("Feed not found")
-
-
 @router.get("/api/users/{userId}/feed", response_model=FeedResponse, responses=_ERRORS,
             dependencies=[Depends(require_api_key)])
 async def get_feed_url(request: Request, userId: UserId) -> FeedResponse:  # noqa: N803
     """The user's private feed URL (created on first request)."""
-    _check_user(userId)
-    shared = services(request)
-    token = await run_in_threadpool(feeds.token_for, shared.db, userId)
-    return FeedResponse(feedUrl=feed_url(shared, userId, token))
+    return await _feed_response(request, userId, feeds.token_for)
 
 
 @router.post("/api/users/{userId}/feed/rotate", response_model=FeedResponse, responses=_ERRORS,
              dependencies=[Depends(require_api_key)])
 async def rotate_feed(request: Request, userId: UserId) -> FeedResponse:  # noqa: N803
     """A new feed URL for the user; the old one answers 404 from now on."""
-    _check_user(userId)
+    return await _feed_response(request, userId, feeds.rotate)
+
+
+async def _feed_response(request: Request, user_id: str, token_of: Callable[[Database, str], str]) -> FeedResponse:
+    if not ID_PATTERN.fullmatch(user_id):
+        raise NotFound("Feed not found")
     shared = services(request)
-    token = await run_in_threadpool(feeds.rotate, shared.db, userId)
-    return FeedResponse(feedUrl=feed_url(shared, userId, token))
+    token = await run_in_threadpool(token_of, shared.db, user_id)
+    return FeedResponse(feedUrl=feed_url(shared, user_id, token))
 
 
 def cover_path(shared: Services) -> str:

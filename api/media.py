@@ -7,13 +7,11 @@ from fastapi.responses import FileResponse, RedirectResponse
 
 from api.auth import services
 from errors import NotFound
-from store.media import LocalMediaStore, check_key
+from store.media import LocalMediaStore, check_key, content_type
 from store.s3_media import S3MediaStore
 
 router = APIRouter(tags=["media"])
 
-_TYPES = {".mp3": "audio/mpeg", ".m4a": "audio/mp4", ".opus": "audio/ogg", ".json": "application/json",
-          ".vtt": "text/vtt; charset=utf-8", ".srt": "application/x-subrip; charset=utf-8"}
 
 
 @router.api_route("/media/{key:path}", methods=["GET", "HEAD"], include_in_schema=False,
@@ -28,5 +26,8 @@ def media(request: Request, key: str) -> FileResponse | RedirectResponse:
     path = store.path_for(key)
     if not path.is_file():
         raise NotFound("Media not found")
-    return FileResponse(path, media_type=_TYPES.get(path.suffix, "application/octet-stream"),
+    kind = content_type(path.name)
+    if kind in ("text/vtt", "application/x-subrip"):
+        kind += "; charset=utf-8"  # transcripts are UTF-8 text; say so, or browsers guess
+    return FileResponse(path, media_type=kind,
                         headers={"Cache-Control": "public, max-age=86400"})

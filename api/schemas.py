@@ -10,8 +10,9 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from pipeline.submission import DURATION_MINUTES
+from pipeline.transcripts import TRANSCRIPT_KINDS
 from store.jobs import JobRecord
-from store.media import MediaStore
+from store.media import MediaStore, content_type
 
 
 def fast_json(body: dict[str, Any], status_code: int = 200) -> Response:
@@ -210,7 +211,7 @@ def file_urls(files: dict[str, str] | None, media: MediaStore) -> dict[str, Any]
     """`transcriptUrls` and `chaptersUrl` for an episode's stored side files (none on episodes made before)."""
     if not files:
         return {}
-    return {"transcriptUrls": {kind: media.url_for(files[kind]) for kind in ("vtt", "srt", "json")},
+    return {"transcriptUrls": {kind: media.url_for(files[kind]) for kind in TRANSCRIPT_KINDS},
             "chaptersUrl": media.url_for(files["chapters"])}
 
 
@@ -219,14 +220,10 @@ def podcast_json(podcast: dict[str, Any], media: MediaStore) -> dict[str, Any]:
     return {
         "podcastId": podcast["podcast_id"], "jobId": podcast["job_id"], "userId": podcast["user_id"],
         "noteId": podcast["note_id"], "title": podcast["title"], "duration": podcast["duration"],
-        "audioUrl": media.url_for(podcast["audio_key"]), "audioType": audio_type(podcast["audio_key"]),
+        "audioUrl": media.url_for(podcast["audio_key"]), "audioType": content_type(podcast["audio_key"]),
         "audioBytes": podcast["audio_bytes"], "audioDuration": podcast["audio_duration"],
         "targetSeconds": DURATION_MINUTES.get(podcast["duration"], 0) * 60, "transcript": podcast["transcript"],
         **file_urls(podcast.get("files"), media), "loudness": podcast.get("loudness"),
         "createdAt": iso(podcast["created_at"]),
     }
 
-
-def audio_type(key: str) -> str:
-    """The content type of stored audio, from its extension."""
-    return {"m4a": "audio/mp4", "opus": "audio/ogg"}.get(key.rsplit(".", 1)[-1], "audio/mpeg")

@@ -11,6 +11,7 @@ from typing import Any
 from pipeline import transcripts
 from pipeline.mastering import AudioFormat, Loudness, chapters_metadata, encode
 from pipeline.tags import EpisodeTags, default_cover, write_tags
+from store.media import content_type
 
 
 @dataclass(frozen=True)
@@ -29,8 +30,7 @@ def audio_key(podcast_id: str, fmt: AudioFormat) -> str:
 
 def side_file_keys(podcast_id: str) -> dict[str, str]:
     """Where a podcast's transcripts and chapters are stored, by kind (vtt, srt, json, chapters)."""
-    kinds = [*transcripts.TRANSCRIPT_FILES, transcripts.CHAPTERS_FILE]
-    return {kind: f"{podcast_id}{'.' if '.' not in ext else '-'}{ext}" for kind, ext, _ in kinds}
+    return {kind: podcast_id + suffix for kind, suffix in transcripts.SIDE_FILE_SUFFIXES.items()}
 
 
 @dataclass(frozen=True)
@@ -65,11 +65,9 @@ def tag_audio(out: Path, fmt: AudioFormat, labels: Labels, chapters: list[dict[s
 
 def side_files(podcast_id: str, transcript: list[dict[str, Any]], workdir: Path) -> dict[str, EpisodeFile]:
     """Write the VTT, SRT and JSON transcripts and the JSON chapters into `workdir`, by kind."""
-    types = {kind: content_type for kind, _, content_type in [*transcripts.TRANSCRIPT_FILES,
-                                                              transcripts.CHAPTERS_FILE]}
     files = {}
     for kind, key in side_file_keys(podcast_id).items():
         path = workdir / key
         path.write_text(transcripts.render(kind, transcript), encoding="utf-8")
-        files[kind] = EpisodeFile(path, key, types[kind])
+        files[kind] = EpisodeFile(path, key, content_type(key))
     return files

@@ -8,10 +8,9 @@ from typing import Any
 
 Transcript = list[dict[str, Any]]  # lines: speaker, text, section, start, end (seconds in the final audio)
 
-# What each file is stored as: (kind, extension, content type). Kinds name the URLs in `transcriptUrls`.
-TRANSCRIPT_FILES = (("vtt", "vtt", "text/vtt"), ("srt", "srt", "application/x-subrip"),
-                    ("json", "transcript.json", "application/json"))
-CHAPTERS_FILE = ("chapters", "chapters.json", "application/json+chapters")
+# Each file's kind and the suffix its key adds to the podcast id; the first three name `transcriptUrls`.
+TRANSCRIPT_KINDS = ("vtt", "srt", "json")
+SIDE_FILE_SUFFIXES = {"vtt": ".vtt", "srt": ".srt", "json": "-transcript.json", "chapters": "-chapters.json"}
 
 
 def chapters_from(transcript: Transcript) -> list[dict[str, Any]]:
@@ -70,7 +69,7 @@ def to_json_chapters(chapters: list[dict[str, Any]]) -> str:
 
 
 def render(kind: str, transcript: Transcript) -> str:
-    """The file of `kind` (a TRANSCRIPT_FILES or CHAPTERS_FILE kind) for `transcript`."""
+    """The file of `kind` (a key of SIDE_FILE_SUFFIXES) for `transcript`."""
     renderers = {"vtt": to_vtt, "srt": to_srt, "json": to_json_transcript,
                  "chapters": lambda lines: to_json_chapters(chapters_from(lines))}
     return renderers[kind](transcript)

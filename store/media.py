@@ -22,6 +22,15 @@ _DISK_BACKOFF_SECONDS = 0.5
 _KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}(/[A-Za-z0-9_-]{1,64})*\.[a-z0-9]{2,5}$")
 
 
+_CONTENT_TYPES = {"mp3": "audio/mpeg", "m4a": "audio/mp4", "opus": "audio/ogg", "json": "application/json",
+                  "vtt": "text/vtt", "srt": "application/x-subrip"}
+
+
+def content_type(key: str) -> str:
+    """What a stored file is, from its key's extension."""
+    return _CONTENT_TYPES.get(key.rsplit(".", 1)[-1], "application/octet-stream")
+
+
 def check_key(key: str) -> str:
     """Return `key` if it is a well-formed media key; otherwise raise NotFound."""
     if not _KEY_PATTERN.fullmatch(key):
