@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import struct
 import threading
+import time
 
 from errors import ScriptError
 from pipeline.notes import word_count
@@ -35,6 +36,18 @@ class ToneVoice:
             struct.pack("<h", int(8000 * math.sin(2 * math.pi * frequency * i / self.sample_rate)))
             for i in range(frames)
         )
+
+
+class PacedVoice(ToneVoice):
+    """The tone voice, taking a fixed time per turn, as a real voice does (for watching progress)."""
+
+    def __init__(self, seconds_per_turn: float) -> None:
+        super().__init__()
+        self.seconds_per_turn = seconds_per_turn
+
+    def synthesize(self, text: str, host_index: int) -> bytes:
+        time.sleep(self.seconds_per_turn)
+        return super().synthesize(text, host_index)
 
 
 class RecordingWriter:

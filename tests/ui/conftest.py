@@ -27,8 +27,8 @@ async def ui_app(
     Parametrize indirectly with `{"providers": ..., "ui_password": ...}` to change the defaults.
     """
     options = getattr(request, "param", {})
-    if isinstance(options, str):  # a named option set, e.g. "flaky": fixtures named `ui_app_params` supply it
-        options = request.getfixturevalue("ui_app_params")
+    if isinstance(options, str):  # a named option set, e.g. "flaky", from the test module's `ui_app_params`
+        options = request.getfixturevalue("ui_app_params")[options]
     custom = settings.model_copy(update={"ui_password": options.get("ui_password", "")})
     providers: Providers | None = options.get("providers")
     with nicegui_reset_globals():

@@ -15,7 +15,7 @@ from pipeline.episode import Providers
 from pipeline.services import Services
 from store import feeds, queries, records
 from tests.conftest import SHORT_NOTE
-from tests.fakes import FailOnceWriter
+from tests.fakes import FailOnceWriter, PacedVoice
 
 
 async def _wait_until(condition: Callable[[], bool], timeout: float = 120) -> None:
@@ -31,18 +31,19 @@ def _user_id(user: User) -> str:
     return footer[0].removeprefix("Your user id: ")
 
 
+@pytest.mark.parametrize("ui_app", ["paced"], indirect=True)
 async def test_paste_generate_watch_progress_then_play(browser: User, ui_app: tuple[object, Services]) -> None:
     services = ui_app[1]
     await browser.open("/")
     browser.find(marker=None, kind=ui.textarea).type(SHORT_NOTE)
     browser.find("Generate podcast").click()
     await browser.should_see("Generation started")
-    bars = browser.find(kind=ui.linear_progress)
     await browser.should_see(kind=ui.linear_progress)
     seen: set[float] = set()
 
     def finished() -> bool:
-        for bar in bars.elements:
+        # looked up afresh each time: the card re-renders its bar when the job moves from queued to processing
+        for bar in browser.find(kind=ui.linear_progress).elements if _has(browser, ui.linear_progress) else ():
             seen.add(round(float(bar.value), 2))
         return bool(browser.find(kind=ui.audio).elements) if _has(browser, ui.audio) else False
 
@@ -150,9 +151,12 @@ async def test_pages_need_the_password_when_it_is_set(browser: User) -> None:
 
 
 @pytest.fixture
-def ui_app_params(fake_providers: Providers) -> dict[str, Providers]:
-    """Options for `ui_app` when a test parametrizes it by name: a writer that fails its first script."""
-    return {"providers": replace(fake_providers, writer=FailOnceWriter(BuiltinScriptWriter(("Alex", "Sam"))))}
+def ui_app_params(fake_providers: Providers) -> dict[str, dict[str, Providers]]:
+    """Options for `ui_app` when a test parametrizes it by name: a writer that fails its first script, and a
+    voice paced slowly enough that a progress refresh always lands mid-job."""
+    writer = BuiltinScriptWriter(("Alex", "Sam"))
+    return {"flaky": {"providers": replace(fake_providers, writer=FailOnceWriter(writer))},
+            "paced": {"providers": replace(fake_providers, writer=writer, voice=PacedVoice(seconds_per_turn=0.3))}}
 
 
 @pytest.mark.parametrize("ui_app", ["flaky"], indirect=True)
