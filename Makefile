@@ -1,20 +1,25 @@
 # Quick start: `make run` serves Notecast on http://localhost:3005; `make test` runs the tests.
-# Each target builds its own virtualenv (.venv) the first time, from pyproject.toml.
+# Each target builds its own virtualenv (.venv) the first time, from the hash-locked requirements/*.txt.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+PIP := $(PY) -m pip install --quiet --disable-pip-version-check
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench lock clean
 
-$(VENV)/.run-deps: pyproject.toml
+$(PY):
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e .
+
+# Exactly the locked versions, each checked against its hash; then Notecast itself, adding no dependency.
+$(VENV)/.run-deps: requirements/run.txt pyproject.toml | $(PY)
+	$(PIP) --require-hashes -r requirements/run.txt
+	$(PIP) --no-deps -e .
 	touch $@
 
-$(VENV)/.test-deps: $(VENV)/.run-deps
-	$(PY) -m pip install --quiet -e '.[test]'
-	touch $@
+$(VENV)/.test-deps: requirements/test.txt pyproject.toml | $(PY)
+	$(PIP) --require-hashes -r requirements/test.txt
+	$(PIP) --no-deps -e .
+	touch $@ $(VENV)/.run-deps
 
 run: $(VENV)/.run-deps
 	$(PY) main.py
@@ -29,6 +34,14 @@ bench: $(VENV)/.test-deps
 
 lint: $(VENV)/.test-deps
 	$(PY) -m ruff check .
+
+# After changing dependencies in pyproject.toml: re-resolve and re-hash both lock files.
+lock: | $(PY)
+	$(PIP) pip-tools
+	$(VENV)/bin/pip-compile -q --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url \
+		--no-emit-find-links --extra postgres -o requirements/run.txt pyproject.toml
+	$(VENV)/bin/pip-compile -q --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url \
+		--no-emit-find-links --extra postgres --extra test -o requirements/test.txt pyproject.toml
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-artifacts

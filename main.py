@@ -58,10 +58,12 @@ def main() -> None:
     """Run the service on HOST:PORT."""
     import uvicorn
 
+    from api.http_limits import server_options
+
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     # The event loop shares the GIL with the database writer and the generation threads. CPython's default 5 ms
-    # switch interval lets a busy thread make every other one wait that long per hand-off; 0.5 ms keeps
+    # switch interval lets a busy thread make every other one wait that long per hand-off; 2 ms keeps
     # polling latency low while a job generates, at a negligible cost in throughput.
     sys.setswitchinterval(0.002)
     try:
@@ -73,7 +75,7 @@ def main() -> None:
                                        settings.data_dir)
     # Browsers keep websockets open; do not let them hold up a shutdown (the job in progress is re-queued).
     uvicorn.run(build_app(settings), host=settings.host, port=settings.port, log_level="info",
-                access_log=settings.access_log, timeout_graceful_shutdown=3)
+                access_log=settings.access_log, timeout_graceful_shutdown=3, **server_options(settings.max_connections))
 
 
 # Only "__main__": the generation worker is spawned with this file as "__mp_main__" and must not serve.

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import importlib.util
+import os
 import secrets
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -94,6 +97,15 @@ class Settings(BaseSettings):
     storage_secret: str = Field(default="", repr=False)
     # When set, every page asks for this password first (the JSON API keeps its own API_KEYS rule).
     ui_password: str = Field(default="", repr=False)
+    # How long a browser stays signed in with UI_PASSWORD.
+    ui_session_hours: float = Field(default=168, gt=0, le=24 * 366)
+    # Episodes the browser UI starts per client address per hour (the UI needs no API key, so it is limited here).
+    ui_jobs_per_hour: int = Field(default=20, ge=1)
+    # "user": the segment cache and episode reuse are per user, so no user can tell what another has voiced;
+    # "global" shares them across users (faster regeneration for a single-user install).
+    cache_scope: Literal["user", "global"] = "user"
+    # Open connections (browsers' websockets included) past which the server answers 503.
+    max_connections: int = Field(default=1000, ge=10)
 
     @field_validator("public_base_url")
     @classmethod
@@ -110,6 +122,9 @@ class Settings(BaseSettings):
                                  "(for a local server such as Ollama any placeholder works, e.g. 'ollama')")
         if self.voice_provider == "openai" and len(self.openai_voice_list) != 2:
             raise ValueError("OPENAI_VOICES must name two voices, one per host, e.g. 'alloy,echo'")
+        if self.database_url.startswith("postgresql") and importlib.util.find_spec("psycopg") is None:
+            raise ValueError("DATABASE_URL is PostgreSQL, but its driver is not installed: "
+                             "pip install 'notecast[postgres]' (make run includes it)")
         if self.media_store == "s3" and not self.s3_bucket:
             raise ValueError("MEDIA_STORE is s3 but S3_BUCKET is not set")
         for setting, path in (("INTRO_MUSIC", self.intro_music), ("COVER_IMAGE", self.cover_image)):
@@ -133,6 +148,16 @@ class Settings(BaseSettings):
     def api_key_list(self) -> list[str]:
         """Configured API keys; empty means the API is open."""
         return [key.strip() for key in self.api_keys.split(",") if key.strip()]
+
+    @property
+    def media_origins(self) -> str:
+        """Other sites that serve episode audio to browsers (for the pages' Content-Security-Policy)."""
+        if self.media_store != "s3":
+            return ""
+        origins = {_origin(url) for url in (self.s3_public_base_url, self.s3_endpoint_url) if url}
+        if not self.s3_endpoint_url:
+            origins.add("https://*.amazonaws.com")  # where AWS's presigned URLs point
+        return " ".join(sorted(origins))
 
     @property
     def data_dir(self) -> Path:
@@ -161,10 +186,24 @@ class Settings(BaseSettings):
             return self.storage_secret
         path = self.data_dir / "storage_secret"
         if not path.exists():
-            self.data_dir.mkdir(parents=True, exist_ok=True)
-            path.write_text(secrets.token_urlsafe(32))
-            path.chmod(0o600)
+            self.ensure_data_dir()
+            try:  # created 0600, so there is no moment when others could read it
+                descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:  # another process made it first: use theirs
+                pass
+            else:
+                with os.fdopen(descriptor, "w") as file:
+                    file.write(secrets.token_urlsafe(32))
         return path.read_text().strip()
+
+    def ensure_data_dir(self) -> None:
+        """Create the data directory, readable by its owner only (0700): it holds the database and secrets."""
+        self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 class ConfigError(Exception):

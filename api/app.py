@@ -6,7 +6,8 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from api import feeds, health, media, podcasts
-from api.errors import BodyLimitMiddleware, install_error_handlers
+from api.errors import install_error_handlers
+from api.middleware import SecurityHeadersMiddleware, WriteGuardMiddleware, content_security_policy
 from pipeline.services import Services
 from settings import VERSION
 
@@ -20,7 +21,9 @@ def create_api(services: Services) -> FastAPI:
     # job id → (the record it was made from, its encoded answer), reused only while that very record is served
     app.state.encoded_jobs = {}
     install_error_handlers(app)
-    app.add_middleware(BodyLimitMiddleware, limit=services.settings.max_body_bytes)
+    settings = services.settings
+    app.add_middleware(WriteGuardMiddleware, limit=settings.max_body_bytes, keys=settings.api_key_list)
+    app.add_middleware(SecurityHeadersMiddleware, policy=content_security_policy(settings.media_origins))
     app.include_router(podcasts.router)
     app.include_router(health.router)
     app.include_router(media.router)

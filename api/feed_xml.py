@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import re
 from typing import Any
 
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
@@ -12,6 +14,8 @@ from pipeline.transcripts import TRANSCRIPT_KINDS
 from store.media import MediaStore, content_type
 
 PODCAST_NAMESPACE = "https://podcastindex.org/namespace/1.0"
+_NOT_XML = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+log = logging.getLogger(__name__)
 
 
 class _PodcastIndexFeed(BaseExtension):
@@ -47,7 +51,7 @@ def render_feed(*, show: str, user_id: str, feed_url: str, site_url: str, cover_
     feed = FeedGenerator()
     feed.load_extension("podcast")
     feed.register_extension("podcastindex", _PodcastIndexFeed, _PodcastIndexEntry, atom=False)
-    feed.title(f"{show}: {user_id}")
+    feed.title(xml_text(f"{show}: {user_id}"))
     feed.description(f"Episodes {show} made from {user_id}'s notes. This feed is private: do not share its address.")
     feed.link(href=feed_url, rel="self")
     feed.link(href=site_url, rel="alternate")  # after `self`: RSS's <link> takes the last one given
@@ -60,17 +64,32 @@ def render_feed(*, show: str, user_id: str, feed_url: str, site_url: str, cover_
     feed.podcast.itunes_category("Education")
     for podcast in reversed(podcasts):  # feedgen puts the last added entry first
         entry = feed.add_entry()
-        entry.guid(podcast["podcast_id"], permalink=False)
-        entry.title(podcast["title"])
-        lines = podcast["transcript"]
-        entry.description(" ".join(line["text"] for line in lines[:2])[:600] or podcast["title"])
-        entry.published(podcast["created_at"])
-        entry.enclosure(media.url_for(podcast["audio_key"]), str(podcast["audio_bytes"]),
-                        content_type(podcast["audio_key"]))
-        entry.podcast.itunes_duration(round(podcast["audio_duration"]))
-        files = podcast.get("files") or {}
-        extension = entry.podcastindex
-        extension.transcripts = [(media.url_for(files[kind]), content_type(files[kind]))
-                                 for kind in TRANSCRIPT_KINDS if kind in files]
-        extension.chapters = media.url_for(files["chapters"]) if "chapters" in files else None
+        try:
+            _fill_entry(entry, podcast, media)
+            entry.rss_entry()  # builds the item's XML now, so a bad item fails here, alone
+        except Exception as exc:  # whatever one stored episode holds, the rest of the feed must still work
+            feed.remove_entry(entry)
+            log.warning("feed of %s: skipped episode %s (%s)", user_id, podcast.get("podcast_id"),
+                        type(exc).__name__)
     return feed.rss_str(pretty=True)  # type: ignore[no-any-return]
+
+
+def _fill_entry(entry: Any, podcast: dict[str, Any], media: MediaStore) -> None:
+    entry.guid(podcast["podcast_id"], permalink=False)
+    entry.title(xml_text(podcast["title"]))
+    lines = podcast["transcript"]
+    entry.description(xml_text(" ".join(line["text"] for line in lines[:2])[:600] or podcast["title"]))
+    entry.published(podcast["created_at"])
+    audio_key = podcast["audio_key"]
+    entry.enclosure(media.url_for(audio_key), str(podcast["audio_bytes"]), content_type(audio_key))
+    entry.podcast.itunes_duration(round(podcast["audio_duration"]))
+    files = podcast.get("files") or {}
+    extension = entry.podcastindex
+    extension.transcripts = [(media.url_for(files[kind]), content_type(files[kind]))
+                             for kind in TRANSCRIPT_KINDS if kind in files]
+    extension.chapters = media.url_for(files["chapters"]) if "chapters" in files else None
+
+
+def xml_text(text: str) -> str:
+    """`text` without the characters XML 1.0 cannot carry (stored before titles were checked, or from a model)."""
+    return _NOT_XML.sub("", text)

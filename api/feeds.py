@@ -17,7 +17,7 @@ from api.feed_xml import render_feed
 from api.schemas import ErrorResponse, FeedResponse
 from errors import NotFound
 from pipeline.services import Services
-from pipeline.submission import ID_PATTERN, ID_SCHEMA
+from pipeline.submission import ID_SCHEMA, is_valid_id
 from pipeline.tags import default_cover
 from store import feeds, queries
 from store.db import Database
@@ -60,7 +60,7 @@ async def rotate_feed(request: Request, userId: UserId) -> FeedResponse:  # noqa
 
 
 async def _feed_response(request: Request, user_id: str, token_of: Callable[[Database, str], str]) -> FeedResponse:
-    if not ID_PATTERN.fullmatch(user_id):
+    if not is_valid_id(user_id):
         raise NotFound("Feed not found")
     shared = services(request)
     token = await run_in_threadpool(token_of, shared.db, user_id)
@@ -89,7 +89,7 @@ def cover(request: Request, extension: str) -> Response:
 def feed(request: Request, userId: str, feedToken: str) -> Response:  # noqa: N803
     """The RSS feed; an unknown user or a wrong token is a plain 404 (it does not say which)."""
     shared = services(request)
-    if not ID_PATTERN.fullmatch(userId) or len(feedToken) > 64 or not feeds.is_valid(shared.db, userId, feedToken):
+    if not is_valid_id(userId) or len(feedToken) > 64 or not feeds.is_valid(shared.db, userId, feedToken):
         raise NotFound("Feed not found")
     base = shared.settings.public_base_url
     body = render_feed(show=shared.settings.show_name, user_id=userId, feed_url=feed_url(shared, userId, feedToken),

@@ -13,7 +13,6 @@ from store.s3_media import S3MediaStore
 router = APIRouter(tags=["media"])
 
 
-
 @router.api_route("/media/{key:path}", methods=["GET", "HEAD"], include_in_schema=False,
                   response_model=None)
 def media(request: Request, key: str) -> FileResponse | RedirectResponse:
@@ -26,8 +25,17 @@ def media(request: Request, key: str) -> FileResponse | RedirectResponse:
     path = store.path_for(key)
     if not path.is_file():
         raise NotFound("Media not found")
+    _ignore_unknown_range_units(request)
     kind = content_type(path.name)
     if kind in ("text/vtt", "application/x-subrip"):
         kind += "; charset=utf-8"  # transcripts are UTF-8 text; say so, or browsers guess
     return FileResponse(path, media_type=kind,
                         headers={"Cache-Control": "public, max-age=86400"})
+
+
+def _ignore_unknown_range_units(request: Request) -> None:
+    """RFC 9110 §14.2: a server ignores a Range in a unit it does not know (`items=0-9`) and sends the whole file;
+    only byte ranges reach the file response."""
+    wanted = request.headers.get("range")
+    if wanted is not None and not wanted.strip().lower().startswith("bytes="):
+        request.scope["headers"] = [(name, value) for name, value in request.scope["headers"] if name != b"range"]

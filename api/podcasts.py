@@ -28,7 +28,7 @@ from api.schemas import (
     podcast_json,
 )
 from errors import InputError, NotFound
-from pipeline.submission import ID_PATTERN, ID_RULE, ID_SCHEMA, NoteSubmission
+from pipeline.submission import ID_RULE, ID_SCHEMA, NoteSubmission, is_valid_id
 from store import queries, records
 
 T = TypeVar("T")
@@ -105,7 +105,7 @@ def list_user_jobs(
     cursor: Annotated[str | None, Query(description="nextCursor from the previous page", pattern=r"^\d{0,18}$")] = None,
 ) -> JSONResponse:
     """A user's jobs, newest first."""
-    if not ID_PATTERN.fullmatch(userId):
+    if not is_valid_id(userId):
         raise InputError(f"Invalid request: userId {ID_RULE}", fields={"userId": ID_RULE})
     before = _parse_cursor(cursor)
     shared = services(request)

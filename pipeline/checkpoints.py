@@ -5,19 +5,18 @@ checkpointed by the segment cache."""
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from pipeline.mastering import Loudness
 from pipeline.script import Script, Section, Turn
+from store.files import write_durably
 
 
 def _write_json(path: Path, data: Any) -> None:
-    partial = path.with_suffix(".partial")
-    partial.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    os.replace(partial, path)  # a crash mid-write leaves the old checkpoint or none, never half of one
+    # a crash mid-write leaves the old checkpoint or none, never half of one
+    write_durably(path, json.dumps(data, ensure_ascii=False).encode())
 
 
 def script_json(script: Script, target_words: int) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -17,7 +17,7 @@ from errors import AudioError, ScriptError
 from pipeline import checkpoints, episode_cache
 from pipeline.finishing import EpisodeFile, Labels, audio_key, finish_audio, side_file_keys, side_files, tag_audio
 from pipeline.mastering import AudioFormat, audio_format, correction, read_back
-from pipeline.script import WORDS_PER_MINUTE, Script, ScriptWriter
+from pipeline.script import WORDS_PER_MINUTE, Script, ScriptWriter, cleaned
 from pipeline.segment_cache import SegmentCache
 from pipeline.submission import DURATION_MINUTES
 from pipeline.transcripts import chapters_from
@@ -111,6 +111,8 @@ def produce_episode(
 ) -> FinishedEpisode:
     """Run (or resume) every step for `job`; returns the verified, stored episode."""
     workdir.mkdir(parents=True, exist_ok=True)
+    if providers.cache is not None:
+        providers = replace(providers, cache=providers.cache.for_user(job.user_id))
     sink.report(5, "Podcast record created")
     script, target = _script(job, providers, mix, workdir, sink)
     fmt = mix.format
@@ -211,7 +213,7 @@ def _script(job: ClaimedJob, providers: Providers, mix: MixSettings, workdir: Pa
     else:
         sink.report(10, "Generating podcast script...")
         target = target_words(job.duration, job.words_per_second)
-        script = writer.write(job.note_content, job.title, target)
+        script = cleaned(writer.write(job.note_content, job.title, target))
         if not script.turns:
             raise ScriptError("The note has nothing that can be spoken")
         if cache is not None and cache_key is not None:

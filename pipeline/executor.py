@@ -110,7 +110,7 @@ class JobExecutor:
 
     def retry(self, job_id: str) -> records.JobRecord:
         """Queue a failed or cancelled job again; it resumes from whatever checkpoints remain."""
-        record = jobs.retry(self.db, job_id)
+        record = jobs.retry(self.db, job_id, self.config.limits)
         self.wake()
         return record
 

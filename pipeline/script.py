@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from pipeline.notes import word_count
 
 WORDS_PER_MINUTE = 150
+# C0 and C1 control characters: never spoken, invalid in XML (one in a title would break the RSS feed).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def plain_line(text: str) -> str:
+    """`text` without control characters; line breaks and tabs become spaces."""
+    return CONTROL_CHARACTERS.sub(lambda found: " " if found.group() in "\t\n\r" else "", text)
 
 
 @dataclass(frozen=True)
@@ -42,6 +50,14 @@ class Script:
     def words(self) -> int:
         """Spoken words in the whole script."""
         return sum(word_count(turn.text) for turn in self.turns)
+
+
+def cleaned(script: Script) -> Script:
+    """The script with control characters taken out of its titles and turns, whichever writer wrote it (a
+    heading in a note, or a model's output, may carry them)."""
+    return replace(script, title=plain_line(script.title), sections=tuple(
+        Section(plain_line(section.title), tuple(replace(turn, text=plain_line(turn.text)) for turn in section.turns))
+        for section in script.sections))
 
 
 class ScriptWriter(Protocol):

@@ -62,8 +62,8 @@ def build_providers(settings: Settings) -> Providers:
     stores: dict[str, Callable[[], MediaStore]] = {
         "local": lambda: LocalMediaStore(settings.media_dir, settings.public_base_url),
         "s3": lambda: _s3_store(settings)}
-    cache = SegmentCache(settings.data_dir / "cache" / "segments", settings.segment_cache_bytes) \
-        if settings.segment_cache_bytes else None
+    cache = SegmentCache(settings.data_dir / "cache" / "segments", settings.segment_cache_bytes,
+                         per_user=settings.cache_scope == "user") if settings.segment_cache_bytes else None
     return Providers(
         writer=writers[settings.script_provider](),
         voice=voices[settings.voice_provider](),
@@ -92,7 +92,7 @@ def mix_settings(settings: Settings) -> MixSettings:
 
 def build_services(settings: Settings, providers: Providers | None = None) -> Services:
     """Create the data dir and tables and the executor (not yet started)."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    settings.ensure_data_dir()
     db = Database(settings.effective_database_url)
     db.create_all()
     in_process = providers is not None or not settings.generation_process
@@ -103,4 +103,8 @@ def build_services(settings: Settings, providers: Providers | None = None) -> Se
         executor.runner = ProcessRunner(settings, on_alive=executor.beat)
     if not settings.api_key_list:
         log.warning("API_KEYS is not set: the JSON API is open to anyone who can reach it")
+    elif not settings.ui_password:
+        log.warning("API_KEYS is set but UI_PASSWORD is not: anyone who can reach the web pages can make episodes "
+                    "without a key (limited to UI_JOBS_PER_HOUR=%d per address); set UI_PASSWORD to close them",
+                    settings.ui_jobs_per_hour)
     return Services(settings=settings, db=db, providers=providers, executor=executor)

@@ -7,20 +7,33 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from pipeline.script import CONTROL_CHARACTERS
 from store.jobs import NewJob
 
 MAX_NOTE_CHARS = 100_000
 MAX_TITLE_CHARS = 200
-ID_PATTERN = re.compile(r"^[A-Za-z0-9_.:@-]{1,128}$")
-ID_RULE = "must be 1-128 characters of letters, digits and _ . : @ -"
-ID_SCHEMA = {"pattern": ID_PATTERN.pattern, "minLength": 1, "maxLength": 128}
+# At least one character besides dots: "." and ".." would make paths such as /feeds/../TOKEN.xml.
+ID_PATTERN = re.compile(r"^[A-Za-z0-9_.:@-]*[A-Za-z0-9_:@-][A-Za-z0-9_.:@-]*$")
+MAX_ID_CHARS = 128
+ID_RULE = "must be 1-128 characters of letters, digits and _ . : @ - (not only dots)"
+ID_SCHEMA = {"pattern": ID_PATTERN.pattern, "minLength": 1, "maxLength": MAX_ID_CHARS}
+
+
+def is_valid_id(value: str) -> bool:
+    """True for a well-formed noteId or userId."""
+    return len(value) <= MAX_ID_CHARS and ID_PATTERN.fullmatch(value) is not None
+
+# The same rules as the validators below, for the OpenAPI schema (ECMAScript regexes).
+_NOTE_CHARACTER = r"[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+NOTE_PATTERN = rf"^{_NOTE_CHARACTER}*[^\s\x00-\x1f\x7f-\x9f]{_NOTE_CHARACTER}*$"
+TITLE_PATTERN = r"^[^\x00-\x1f\x7f-\x9f]*$"
 
 Duration = Literal["short", "medium", "long"]
 DURATION_MINUTES = {"short": 5, "medium": 10, "long": 20}
 
 
 def _check_id(value: str) -> str:
-    if not ID_PATTERN.fullmatch(value):
+    if not is_valid_id(value):
         raise ValueError(ID_RULE)
     return value
 
@@ -33,13 +46,14 @@ class NoteSubmission(BaseModel):
     # The rules are enforced by the validators below (for our own error words) and documented in the schema here.
     note_id: str = Field(alias="noteId", description="The caller's id for the note", examples=["note-123"],
                          json_schema_extra=ID_SCHEMA)
-    note_content: str = Field(alias="noteContent", description="The note, Markdown allowed (1-100,000 characters)",
-                              json_schema_extra={"minLength": 1, "maxLength": MAX_NOTE_CHARS, "pattern": r"\S"})
+    note_content: str = Field(alias="noteContent", description=(
+        "The note, Markdown allowed (1-100,000 characters, not blank, no control characters but line breaks and "
+        "tabs)"), json_schema_extra={"minLength": 1, "maxLength": MAX_NOTE_CHARS, "pattern": NOTE_PATTERN})
     user_id: str = Field(alias="userId", description="Whose history the job belongs to", examples=["user-456"],
                          json_schema_extra=ID_SCHEMA)
     duration: Duration = Field(default="short", description="short ≈ 5 min, medium ≈ 10, long ≈ 20")
-    title: str | None = Field(default=None, description="Optional episode title (≤ 200 characters)",
-                              json_schema_extra={"maxLength": MAX_TITLE_CHARS})
+    title: str | None = Field(default=None, description="Optional episode title (≤ 200 characters, one line)",
+                              json_schema_extra={"maxLength": MAX_TITLE_CHARS, "pattern": TITLE_PATTERN})
 
     _ids = field_validator("note_id", "user_id")(_check_id)
 
@@ -50,6 +64,8 @@ class NoteSubmission(BaseModel):
             raise ValueError("must not be empty or only whitespace")
         if len(value) > MAX_NOTE_CHARS:
             raise ValueError(f"must be at most {MAX_NOTE_CHARS:,} characters (got {len(value):,})")
+        if found := CONTROL_CHARACTERS.search(value.replace("\n", "").replace("\t", "").replace("\r", "")):
+            raise ValueError(f"must not contain control characters (found U+{ord(found.group()):04X})")
         return value
 
     @field_validator("title")
@@ -59,6 +75,8 @@ class NoteSubmission(BaseModel):
             return None
         if len(value) > MAX_TITLE_CHARS:
             raise ValueError(f"must be at most {MAX_TITLE_CHARS} characters")
+        if found := CONTROL_CHARACTERS.search(value):
+            raise ValueError(f"must not contain control characters or line breaks (found U+{ord(found.group()):04X})")
         return value.strip()
 
     def to_new_job(self) -> NewJob:

@@ -9,13 +9,15 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, create_engine, event, inspect, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlmodel import SQLModel
 
 from store import models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from store.files import create_private
 
 _BUSY_TIMEOUT_MS = 15_000
 _RECENT_LIMIT = 10_000
@@ -39,6 +41,9 @@ class Database:
         # lock and the GIL; a server database takes a few at once.
         self.write_pool = ThreadPoolExecutor(max_workers=1 if self.is_sqlite else 4, thread_name_prefix="db-write")
         connect_args: dict[str, Any] = {"check_same_thread": False} if self.is_sqlite else {}
+        database_file = make_url(url).database if self.is_sqlite else None
+        if database_file and database_file != ":memory:" and not database_file.startswith("file:"):
+            create_private(Path(database_file))  # SQLite gives its -wal and -shm files the same mode
         self.engine: Engine = create_engine(url, connect_args=connect_args, pool_pre_ping=not self.is_sqlite)
         if self.is_sqlite:
             _tune_sqlite(self.engine)

@@ -11,11 +11,12 @@ worker and a cancel can never both move the same job.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, func, insert, literal, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, delete, func, insert, literal, or_, select, update
 
 from errors import ConflictError, NotFound, QueueFullError
 from store.db import Database, cursor
@@ -289,18 +290,34 @@ def cancel(db: Database, job_id: str) -> JobRecord:
                        "Job is already {status}; only queued or processing jobs can be cancelled")
 
 
-def retry(db: Database, job_id: str) -> JobRecord:
-    """Queue a failed or cancelled job again; its checkpoints are reused."""
+def retry(db: Database, job_id: str, limits: QueueLimits | None = None) -> JobRecord:
+    """Queue a failed or cancelled job again; its checkpoints are reused. A retry is an enqueue, so it is held
+    to the same queue limits (429 with Retry-After) as a new job."""
+
+    def within_limits(conn: Connection) -> None:
+        if limits is None:
+            return
+        if not db.is_sqlite:
+            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(%s)", (_ENQUEUE_LOCK,))
+        owner = conn.execute(select(jobs_table.c.user_id).where(
+            jobs_table.c.job_id == job_id, jobs_table.c.status.in_(RETRYABLE_STATUSES))).scalar()
+        if owner is not None:
+            # the driver cursor of this same connection, so the counts are read inside this transaction
+            _check_limits(db, conn.connection.cursor(), owner, limits)
+
     return _transition(db, job_id, RETRYABLE_STATUSES,
                        {"status": _QUEUED, "progress": 0, "current_step": "Queued (retry)", "error": None,
                         "attempts": 0, "started_at": None, "completed_at": None, "cancelled_at": None},
-                       "Job is {status}; only failed or cancelled jobs can be retried")
+                       "Job is {status}; only failed or cancelled jobs can be retried", guard=within_limits)
 
 
 def _transition(db: Database, job_id: str, allowed: tuple[str, ...], values: dict[str, Any],
-                refusal: str) -> JobRecord:
-    """Move a job from one of the `allowed` statuses; 404 if it does not exist, 409 (`refusal`) otherwise."""
+                refusal: str, guard: Callable[[Connection], None] | None = None) -> JobRecord:
+    """Move a job from one of the `allowed` statuses; 404 if it does not exist, 409 (`refusal`) otherwise.
+    `guard` runs first in the same transaction and may refuse by raising."""
     with db.write() as conn:
+        if guard is not None:
+            guard(conn)
         moved = conn.execute(update(jobs_table).where(jobs_table.c.job_id == job_id,
                                                       jobs_table.c.status.in_(allowed)).values(**values)).rowcount
     record = get(db, job_id)
@@ -316,10 +333,9 @@ def prune(db: Database, older_than: timedelta) -> list[str]:
     finished_before = and_(jobs_table.c.status.in_(FINISHED_STATUSES),
                            func.coalesce(jobs_table.c.completed_at, jobs_table.c.created_at) < utcnow() - older_than)
     with db.write() as conn:
-        ids = [row[0] for row in conn.execute(select(jobs_table.c.job_id).where(finished_before)).all()]
-        if ids:
-            conn.execute(delete(jobs_table).where(jobs_table.c.job_id.in_(ids)))
-    return ids
+        # one statement that checks and deletes: a retry committed in between cannot lose its job
+        deleted = conn.execute(delete(jobs_table).where(finished_before).returning(jobs_table.c.job_id)).all()
+    return [row[0] for row in deleted]
 
 
 def probe_writable(db: Database) -> None:

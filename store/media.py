@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import errno
 import logging
-import os
 import re
 import shutil
 import time
@@ -12,6 +11,7 @@ from pathlib import Path
 from typing import Protocol
 
 from errors import NotFound, StorageError
+from store.files import replace_durably
 
 log = logging.getLogger(__name__)
 _TRANSIENT_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EAGAIN, errno.EIO}
@@ -80,7 +80,7 @@ class LocalMediaStore:
             try:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(source, partial)
-                os.replace(partial, target)
+                replace_durably(partial, target)  # on disk before the job can be marked completed
                 break
             except OSError as exc:
                 partial.unlink(missing_ok=True)

@@ -10,7 +10,7 @@ import pytest
 from pydantic import ValidationError
 
 from pipeline.services import Services
-from settings import Settings
+from settings import ConfigError, Settings, load_settings
 
 
 def test_defaults_match_the_seed(settings: Settings) -> None:
@@ -51,3 +51,27 @@ def test_open_api_is_warned_about(make_services: Callable[..., Services], caplog
     with caplog.at_level(logging.WARNING):
         make_services(start=False)
     assert "API_KEYS is not set" in caplog.text
+
+
+def test_postgres_without_its_driver_is_one_clear_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *args: None if name == "psycopg" else real_find_spec(name, *args))
+    with pytest.raises(ConfigError, match=r"notecast\[postgres\]"):
+        load_settings(_env_file=None, database_url="postgresql+psycopg://db/notecast")
+
+
+def test_the_pages_may_play_media_from_the_configured_s3_host(settings: Settings) -> None:
+    from api.middleware import content_security_policy
+
+    assert settings.media_origins == ""
+    s3 = settings.model_copy(update={"media_store": "s3", "s3_bucket": "b",
+                                     "s3_endpoint_url": "https://minio.example:9000/",
+                                     "s3_public_base_url": "https://cdn.example/podcasts"})
+    assert s3.media_origins == "https://cdn.example https://minio.example:9000"
+    policy = content_security_policy(s3.media_origins)
+    assert "media-src 'self' blob: https://cdn.example https://minio.example:9000;" in policy
+    aws = settings.model_copy(update={"media_store": "s3", "s3_bucket": "b"})
+    assert aws.media_origins == "https://*.amazonaws.com"

@@ -5,16 +5,19 @@ from __future__ import annotations
 from nicegui import run, ui
 from pydantic import ValidationError
 
+from errors import QueueFullError
 from pipeline.services import Services
 from pipeline.submission import MAX_NOTE_CHARS, MAX_TITLE_CHARS, NoteSubmission, summarize, validation_fields
 from store import queries
 from ui.job_card import JobCard
+from ui.throttle import RateLimit
 
 DURATIONS = {"short": "Short · about 5 min", "medium": "Medium · about 10 min", "long": "Long · about 20 min"}
 
 
-async def create_page(services: Services, user_id: str) -> None:
-    """The form and this browser's unfinished jobs."""
+async def create_page(services: Services, user_id: str, job_limit: RateLimit) -> None:
+    """The form and this browser's unfinished jobs; `job_limit` caps episodes per client address."""
+    address = ui.context.client.ip
     ui.label("Turn a note into a podcast").classes("text-2xl font-bold")
     ui.label("Paste a note (Markdown is fine). Two hosts will talk it through.").classes("text-gray-500")
     note = ui.textarea("Your note", placeholder="# Topic\n\nWhat you want the hosts to discuss...").classes(
@@ -48,8 +51,19 @@ async def create_page(services: Services, user_id: str) -> None:
                 error.set_text(summarize(validation_fields(exc)))
                 error.set_visibility(True)
                 return
+            wait = job_limit.take(address)
+            if wait > 0:
+                error.set_text(f"You have started {job_limit.limit} episodes in the last hour from this address. "
+                               f"Please try again in {int(wait // 60) + 1} min.")
+                error.set_visibility(True)
+                return
             error.set_visibility(False)
-            created = await run.io_bound(services.executor.submit, submission.to_new_job())
+            try:
+                created = await run.io_bound(services.executor.submit, submission.to_new_job())
+            except QueueFullError as exc:
+                error.set_text(f"{exc.message} Try again in {exc.retry_after} s.")
+                error.set_visibility(True)
+                return
             record = created.record
             empty.set_visibility(False)
             with in_progress:

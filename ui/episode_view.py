@@ -25,6 +25,11 @@ def side_file_urls(files: dict[str, str] | None, media: MediaStore, public_base_
     return {kind: browser_url(media.url_for(key), public_base_url) for kind, key in (files or {}).items()}
 
 
+def absolute_url(url: str, origin: str) -> str:
+    """`url` as a link to share: relative media links get the origin the browser is using."""
+    return origin.rstrip("/") + url if url.startswith("/") else url
+
+
 def episode_view(title: str | None, audio_url: str, duration: float, transcript: list[dict[str, Any]],
                  podcast_id: str | None = None, files: dict[str, str] | None = None) -> None:
     """Everything a listener needs for one episode; `title=None` when the caller already shows it. `files` are
@@ -36,12 +41,14 @@ def episode_view(title: str | None, audio_url: str, duration: float, transcript:
     player = ui.audio(audio_url).classes("w-full").props('aria-label="Episode audio player" preload=metadata')
     with ui.row().classes("gap-2 flex-wrap"):
         kind = audio_url.rsplit(".", 1)[-1].upper()
-        ui.button(f"Download {kind}", icon="download").props(
-            f'href="{audio_url}" download type=a aria-label="Download {kind}"')
+        download = ui.button(f"Download {kind}", icon="download").props("download type=a")
+        # values go onto the element, never into a props string: data must not be parsed as markup
+        download.props["href"] = audio_url
+        download.props["aria-label"] = f"Download {kind}"
 
         async def copy_link() -> None:
-            absolute = await ui.run_javascript(f"new URL({audio_url!r}, window.location.href).href")
-            ui.clipboard.write(str(absolute))
+            origin = await ui.run_javascript("window.location.origin")
+            ui.clipboard.write(absolute_url(audio_url, str(origin)))
             ui.notify("Link copied")
 
         ui.button("Copy link", icon="link", on_click=copy_link).props('outline aria-label="Copy link to the audio"')
@@ -50,8 +57,8 @@ def episode_view(title: str | None, audio_url: str, duration: float, transcript:
                     'outline aria-label="Download the transcript or chapters"'), ui.menu():
                 for file_kind, label in _SIDE_FILES:
                     if file_kind in files:
-                        ui.menu_item(label).props(f'href="{files[file_kind]}" download type=a').mark(
-                            f"download-{file_kind}")
+                        item = ui.menu_item(label).props("download type=a").mark(f"download-{file_kind}")
+                        item.props["href"] = files[file_kind]
         if podcast_id:
             ui.link("Episode page", f"/episodes/{podcast_id}").classes("self-center")
     chapters_view(transcript, player)
@@ -66,8 +73,9 @@ def chapters_view(transcript: list[dict[str, Any]], player: ui.audio) -> None:
     with ui.row().classes("w-full gap-1 flex-wrap").props('aria-label="Chapters"'):
         for chapter in chapters:
             at = float(chapter["startTime"])
-            ui.chip(f"{clock(at)} {chapter['title']}", on_click=lambda _, at=at: player.seek(at)).props(
-                f'outline dense clickable aria-label="Jump to {chapter["title"]}"')
+            chip = ui.chip(f"{clock(at)} {chapter['title']}", on_click=lambda _, at=at: player.seek(at)).props(
+                "outline dense clickable")
+            chip.props["aria-label"] = f"Jump to {chapter['title']}"
 
 
 def transcript_view(transcript: list[dict[str, Any]], player: ui.audio) -> None:
@@ -78,9 +86,10 @@ def transcript_view(transcript: list[dict[str, Any]], player: ui.audio) -> None:
         for line in transcript:
             colour = speakers.setdefault(line["speaker"], SPEAKER_COLOURS[len(speakers) % len(SPEAKER_COLOURS)])
             start = float(line["start"])
-            with ui.row().classes("w-full no-wrap items-start gap-2 cursor-pointer hover:bg-gray-500/10 rounded p-1"
-                                  ).on("click", lambda _, at=start: player.seek(at)).props(
-                    f'role=button tabindex=0 aria-label="Play from {clock(start)}"'):
+            row = ui.row().classes("w-full no-wrap items-start gap-2 cursor-pointer hover:bg-gray-500/10 rounded p-1"
+                                   ).on("click", lambda _, at=start: player.seek(at)).props("role=button tabindex=0")
+            row.props["aria-label"] = f"Play from {clock(start)}"
+            with row:
                 ui.label(clock(start)).classes("font-mono text-xs text-gray-500 pt-1 w-10 shrink-0")
                 ui.label(line["speaker"]).classes(f"font-semibold shrink-0 w-14 {colour}")
                 ui.label(line["text"]).classes("grow")  # a label: note text is never rendered as HTML

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from nicegui import run, ui
 
@@ -37,13 +38,19 @@ async def history_page(services: Services, user_id: str) -> None:
             JobCard(services, item.job_id)
             continue
         assert isinstance(item, dict)
-        with ui.card().classes("w-full"), ui.link(target=f"/episodes/{item['podcast_id']}").classes(
-                "w-full no-underline text-inherit").props(f'aria-label="Open {item["title"]}"').mark("episode-link"):
-            with ui.row().classes("w-full items-center justify-between"):
-                ui.label(item["title"]).classes("font-semibold")
-                ui.badge("completed", color="positive")
-            ui.label(f"{DURATIONS.get(item['duration'], item['duration'])} · {clock(item['audio_duration'])} · "
-                     f"{item['created_at']:%Y-%m-%d %H:%M} UTC").classes("text-xs text-gray-500")
+        with ui.card().classes("w-full"):
+            link = ui.link(target=f"/episodes/{item['podcast_id']}").classes("w-full no-underline text-inherit")
+            link.props["aria-label"] = f"Open {item['title']}"  # on the element: a title is data, not markup
+            with link.mark("episode-link"):
+                _podcast_summary(item)
+
+
+def _podcast_summary(item: dict[str, Any]) -> None:
+    with ui.row().classes("w-full items-center justify-between"):
+        ui.label(item["title"]).classes("font-semibold")
+        ui.badge("completed", color="positive")
+    ui.label(f"{DURATIONS.get(item['duration'], item['duration'])} · {clock(item['audio_duration'])} · "
+             f"{item['created_at']:%Y-%m-%d %H:%M} UTC").classes("text-xs text-gray-500")
 
 
 async def episode_page(services: Services, user_id: str, podcast_id: str) -> None:

@@ -2,59 +2,61 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Awaitable, Callable
 from urllib.parse import quote
 
 from fastapi.responses import RedirectResponse
-from nicegui import ui
+from nicegui import app, ui
 
 from pipeline.services import Services
 from ui.create_page import create_page
 from ui.episodes_page import episode_page, history_page
-from ui.identity import current_user_id, is_signed_in, sign_in, sign_out
+from ui.identity import PasswordGate, current_user_id, safe_target
 from ui.theme import frame
+from ui.throttle import RateLimit, SignInThrottle
+
+log = logging.getLogger(__name__)
 
 
 def create(services: Services) -> None:
     """Register the pages on NiceGUI."""
-    password = services.settings.ui_password
+    settings = services.settings
+    gate = PasswordGate(settings.ui_password, settings.effective_storage_secret, settings.ui_session_hours * 3600)
+    throttle = SignInThrottle()
+    job_limit = RateLimit(settings.ui_jobs_per_hour, 3600)
 
-    def gate(path: str) -> RedirectResponse | None:
-        if is_signed_in(password):
-            return None
-        return RedirectResponse(f"/login?next={quote(path)}")
+    def sign_out() -> None:
+        gate.sign_out(app.storage.user)
+        ui.navigate.to("/login")
+
+    async def page(path: str, title: str, content: Callable[[str], Awaitable[None]]) -> RedirectResponse | None:
+        if not gate.is_signed_in(app.storage.user):
+            return RedirectResponse(f"/login?next={quote(path)}")
+        user_id = current_user_id()
+        with frame(title, user_id, on_sign_out=sign_out if gate.enabled else None):
+            await content(user_id)
+        return None
 
     @ui.page("/")
     async def index() -> RedirectResponse | None:
-        if redirect := gate("/"):
-            return redirect
-        user_id = current_user_id()
-        with frame("Create", user_id):
-            await create_page(services, user_id)
-        return None
+        return await page("/", "Create", lambda user_id: create_page(services, user_id, job_limit))
 
     @ui.page("/episodes")
     async def episodes() -> RedirectResponse | None:
-        if redirect := gate("/episodes"):
-            return redirect
-        user_id = current_user_id()
-        with frame("Episodes", user_id):
-            await history_page(services, user_id)
-        return None
+        return await page("/episodes", "Episodes", lambda user_id: history_page(services, user_id))
 
     @ui.page("/episodes/{podcast_id}")
     async def episode(podcast_id: str) -> RedirectResponse | None:
-        if redirect := gate(f"/episodes/{podcast_id}"):
-            return redirect
-        user_id = current_user_id()
-        with frame("Episode", user_id):
-            await episode_page(services, user_id, podcast_id)
-        return None
+        return await page(f"/episodes/{podcast_id}", "Episode",
+                          lambda user_id: episode_page(services, user_id, podcast_id))
 
     @ui.page("/login")
     def login(next: str = "/") -> RedirectResponse | None:
-        target = next if next.startswith("/") and not next.startswith("//") else "/"
-        if not password or is_signed_in(password):
+        target = safe_target(next)
+        if gate.is_signed_in(app.storage.user):
             return RedirectResponse(target)
+        address = ui.context.client.ip
         with frame("Sign in"):
             ui.label("Sign in to Notecast").classes("text-2xl font-bold")
             field = ui.input("Password", password=True, password_toggle_button=True).props(
@@ -62,16 +64,29 @@ def create(services: Services) -> None:
             message = ui.label("").classes("text-red-600").props("role=alert")
 
             def attempt() -> None:
-                if sign_in(password, field.value or ""):
+                wait = throttle.wait_for(address)
+                if wait > 0:
+                    message.set_text(f"Too many wrong passwords. Try again in {int(wait) + 1} s.")
+                    log.warning("sign-in from %s refused: too many failed attempts", address)
+                    return
+                if gate.sign_in(app.storage.user, field.value or ""):
+                    throttle.succeeded(address)
                     ui.navigate.to(target)
-                else:
-                    message.set_text("Wrong password")
+                    return
+                failures = throttle.failed(address)
+                log.warning("sign-in from %s failed: wrong password (%d in a row)", address, failures)
+                message.set_text("Wrong password")
 
             field.on("keydown.enter", attempt)
             ui.button("Sign in", on_click=attempt).props('aria-label="Sign in"')
         return None
 
     @ui.page("/logout")
-    def logout() -> RedirectResponse:
-        sign_out()
-        return RedirectResponse("/login")
+    def logout() -> RedirectResponse | None:
+        # Signing out is a button, never a GET: a link or an <img> on another site must not sign anyone out.
+        if not gate.is_signed_in(app.storage.user) or not gate.enabled:
+            return RedirectResponse("/login" if gate.enabled else "/")
+        with frame("Sign out"):
+            ui.label("Sign out of Notecast on this browser?").classes("text-xl font-semibold")
+            ui.button("Sign out", icon="logout", on_click=sign_out).props('aria-label="Sign out"')
+        return None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib.resources import files
 from pathlib import Path
@@ -20,8 +20,8 @@ def favicon_path() -> Path:
 
 
 @contextmanager
-def frame(title: str, user_id: str | None = None) -> Iterator[None]:
-    """Header, content column and footer around a page's content."""
+def frame(title: str, user_id: str | None = None, on_sign_out: Callable[[], None] | None = None) -> Iterator[None]:
+    """Header, content column and footer around a page's content; a sign-out button when `on_sign_out` is given."""
     ui.page_title(f"{title} · Notecast")
     ui.colors(primary="#4338ca", secondary="#0f766e", accent="#7c3aed")
     dark = ui.dark_mode(app.storage.user.get("dark"))
@@ -39,6 +39,9 @@ def frame(title: str, user_id: str | None = None) -> Iterator[None]:
 
             ui.button(icon="dark_mode", on_click=toggle_dark).props(
                 'flat round color=white aria-label="Toggle dark mode"')
+            if on_sign_out is not None:
+                ui.button(icon="logout", on_click=on_sign_out).props(
+                    'flat round color=white aria-label="Sign out"').tooltip("Sign out").mark("sign-out")
     with ui.column().classes("w-full max-w-3xl mx-auto p-2 sm:p-4 gap-4"):
         yield
     with ui.footer().classes("justify-between items-center text-xs px-4 py-1 bg-indigo-900"):

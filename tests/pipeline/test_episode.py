@@ -10,11 +10,12 @@ import pytest
 
 from pipeline import episode
 from pipeline.episode import Providers
+from pipeline.script import Script, Section, Turn
 from pipeline.segment_cache import SegmentCache
 from pipeline.services import Services
 from pipeline.voicing import voice_and_mix
 from settings import Settings
-from store import records
+from store import queries, records
 from store.media import LocalMediaStore
 from tests.audio_metrics import decode
 from tests.conftest import wait_for_job
@@ -72,3 +73,30 @@ def test_the_same_script_reuses_the_mastered_episode_retagged(
     media = settings.media_dir
     assert str(ID3(media / (second.audio_key or ""))["TIT2"]) == "Second", "retagged for the new job"
     assert decode(media / (second.audio_key or "")).tolist() == decode(media / (first.audio_key or "")).tolist()
+
+
+class ControlCharacterWriter:
+    """A writer whose output carries control characters, as a heading or a model's reply might."""
+
+    name = identity = "control-characters"
+
+    def write(self, note: str, title: str | None, target_words: int) -> Script:
+        return Script(title="Bell\x07 title", sections=(
+            Section("Intro\x01 part", (Turn("Alex", "Hello\x00 there."), Turn("Sam", "Hi.\r\nThere."))),
+            Section("Body\x9b", (Turn("Alex", "The end."),)),
+        ))
+
+
+def test_control_characters_never_reach_the_episode(
+    make_services: Callable[..., Services], fake_providers: Providers
+) -> None:
+    services = make_services(replace(fake_providers, writer=ControlCharacterWriter()))
+    job = services.executor.submit(records.NewJob(user_id="u", note_id="n", note_content="Note.",
+                                                  duration="short")).record
+    finished = wait_for_job(services, job.job_id)
+    assert finished.status == "completed", finished.error
+    lines = finished.transcript or []
+    assert [line["section"] for line in lines] == ["Intro part", "Intro part", "Body"]
+    assert [line["text"] for line in lines] == ["Hello there.", "Hi.  There.", "The end."]
+    podcast = queries.get_podcast(services.db, finished.podcast_id or "")
+    assert podcast is not None and podcast["title"] == "Bell title"

@@ -9,8 +9,8 @@ from pathlib import Path
 from pipeline.segment_cache import SegmentCache
 
 
-def test_key_covers_identity_and_text() -> None:
-    key = SegmentCache.key
+def test_key_covers_identity_and_text(tmp_path: Path) -> None:
+    key = SegmentCache(tmp_path, 10_000).key
     assert key("piper|pitch=1.0", "Hello.") == key("piper|pitch=1.0", "Hello.")
     assert key("piper|pitch=1.0", "Hello.") != key("piper|pitch=1.18", "Hello.")
     assert key("piper|pitch=1.0", "Hello.") != key("piper|pitch=1.0", "Hello!")
@@ -43,3 +43,16 @@ def test_existing_entries_count_towards_the_bound(tmp_path: Path) -> None:
     cache = SegmentCache(tmp_path, max_bytes=3_000)
     cache.put("new", b"y" * 1_000)
     assert not (tmp_path / "old.pcm").exists() and cache.get("new") is not None
+
+
+def test_each_user_has_a_scope_of_their_own_unless_the_cache_is_shared(tmp_path: Path) -> None:
+    cache = SegmentCache(tmp_path, max_bytes=10_000)
+    alice, bob = cache.for_user("alice"), cache.for_user("bob")
+    assert alice.key("voice", "Hello.") != bob.key("voice", "Hello.") != cache.key("voice", "Hello.")
+    assert cache.for_user("alice").key("voice", "Hello.") == alice.key("voice", "Hello.")
+    alice.put(alice.key("voice", "Hello."), b"x" * 6_000)
+    assert bob.get(bob.key("voice", "Hello.")) is None
+    bob.put(bob.key("voice", "Hello."), b"y" * 6_000)  # the scopes share one size bound
+    assert sum(p.stat().st_size for p in tmp_path.glob("*.pcm")) <= 10_000
+    shared = SegmentCache(tmp_path, max_bytes=10_000, per_user=False)
+    assert shared.for_user("alice") is shared

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import threading
 from datetime import timedelta
+from typing import Any
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import event, update
 
 from errors import ConflictError, NotFound, QueueFullError
 from store import jobs, queries, records
@@ -220,3 +221,37 @@ def test_a_worker_from_an_earlier_attempt_cannot_complete_a_resumed_job(db: Data
     assert second_attempt is not None and second_attempt.attempts == 2
     assert not jobs.complete(db, first_attempt, _episode())
     assert jobs.complete(db, second_attempt, _episode())
+
+
+def test_prune_cannot_delete_a_job_retried_while_it_runs(db: Database) -> None:
+    if db.is_sqlite:
+        pytest.skip("SQLite lets one writer in at a time, so no retry can land inside a prune")
+    old = jobs.create(db, _new()).record.job_id
+    jobs.fail(db, old, "boom")
+    long_ago = records.utcnow() - timedelta(hours=48)
+    with db.write() as conn:
+        conn.execute(update(jobs_table).values(created_at=long_ago, completed_at=long_ago))
+    retried = []
+
+    def retry_just_before_the_delete(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.lstrip().upper().startswith("DELETE FROM JOBS") and not retried:
+            retried.append(jobs.retry(db, old))  # another connection, committed before the delete runs
+
+    event.listen(db.engine, "before_cursor_execute", retry_just_before_the_delete)
+    try:
+        assert jobs.prune(db, timedelta(hours=24)) == []
+    finally:
+        event.remove(db.engine, "before_cursor_execute", retry_just_before_the_delete)
+    assert retried and queries.status_of(db, old) == "queued", "the retried job is still there"
+
+
+def test_retry_counts_against_the_queue_limits(db: Database) -> None:
+    limits = jobs.QueueLimits(max_per_user=2)
+    first = jobs.create(db, _new(), limits=limits).record.job_id
+    jobs.cancel(db, first)
+    jobs.create(db, _new(), limits=limits)
+    jobs.create(db, _new(), limits=limits)
+    with pytest.raises(QueueFullError):
+        jobs.retry(db, first, limits)
+    assert queries.status_of(db, first) == "cancelled"
+    assert jobs.retry(db, first).status == "queued", "without limits (an operator's retry) it still works"

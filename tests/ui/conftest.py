@@ -24,12 +24,12 @@ async def ui_app(
 ) -> AsyncIterator[tuple[Callable[[], AsyncIterator[User]], Services]]:
     """The pages wired to fresh services; yields a factory of independent browsers (each with its own cookies).
 
-    Parametrize indirectly with `{"providers": ..., "ui_password": ...}` to change the defaults.
+    Parametrize indirectly with `{"providers": ..., <any setting>: ...}` to change the defaults.
     """
     options = getattr(request, "param", {})
     if isinstance(options, str):  # a named option set, e.g. "flaky", from the test module's `ui_app_params`
         options = request.getfixturevalue("ui_app_params")[options]
-    custom = settings.model_copy(update={"ui_password": options.get("ui_password", "")})
+    custom = settings.model_copy(update={name: value for name, value in options.items() if name != "providers"})
     providers: Providers | None = options.get("providers")
     with nicegui_reset_globals():
         os.environ["NICEGUI_USER_SIMULATION"] = "true"

@@ -1,0 +1,61 @@
+"""Connection-level limits that uvicorn's fast HTTP parser (httptools) does not enforce itself: its parser
+buffers a request's line and headers without bound, so a client could send megabytes of headers. This protocol
+refuses a request whose head grows past `MAX_HEAD_BYTES` with 431 and closes the connection."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+MAX_HEAD_BYTES = 32 * 1024  # request line and headers; browsers send a few KiB, nginx allows 32 KiB by default
+_MESSAGE = b"Request header fields are too large.\n"
+_REFUSAL = (b"HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-type: text/plain; charset=utf-8\r\n"
+            b"content-length: %d\r\nconnection: close\r\n\r\n%s" % (len(_MESSAGE), _MESSAGE))
+
+
+class HeadTooLarge(Exception):
+    """Raised inside the parser's callback to stop it; uvicorn then answers through `send_400_response`."""
+
+
+class BoundedHeadHttpProtocol(HttpToolsProtocol):
+    """httptools' protocol, refusing request heads over `MAX_HEAD_BYTES`, whether they arrive in one chunk or
+    trickle in over many (then the parser is fed at most one read past the bound)."""
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        self._head_bytes, self._reading_head, self._head_too_large = 0, True, False
+        super().connection_made(transport)
+
+    def data_received(self, data: bytes) -> None:
+        if self._reading_head:
+            self._head_bytes += len(data)
+        super().data_received(data)
+        # the head is still incomplete after this chunk and already over the bound: stop before buffering more
+        if self._reading_head and self._head_bytes > MAX_HEAD_BYTES and not self.transport.is_closing():
+            self._head_too_large = True
+            self.send_400_response("")
+
+    def on_headers_complete(self) -> None:
+        self._reading_head = False
+        if len(self.url) + sum(len(name) + len(value) + 4 for name, value in self.headers) > MAX_HEAD_BYTES:
+            self._head_too_large = True
+            raise HeadTooLarge
+        super().on_headers_complete()
+
+    def on_message_complete(self) -> None:
+        super().on_message_complete()
+        self._head_bytes, self._reading_head = 0, True
+
+    def send_400_response(self, msg: str) -> None:
+        if not self._head_too_large:
+            super().send_400_response(msg)
+            return
+        self.transport.write(_REFUSAL)
+        self.transport.close()
+
+
+def server_options(max_connections: int) -> dict[str, Any]:
+    """uvicorn settings that bound what clients can hold: connections, idle keep-alives and request heads."""
+    return {"http": BoundedHeadHttpProtocol, "limit_concurrency": max_connections, "timeout_keep_alive": 5,
+            "h11_max_incomplete_event_size": MAX_HEAD_BYTES}

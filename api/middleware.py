@@ -1,0 +1,112 @@
+"""What every request passes through before a route: the API-key gate for writes, the body limit, and the
+security headers on every answer."""
+
+from __future__ import annotations
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.auth import key_problem
+from api.errors import error_response
+
+_READ_METHODS = ("GET", "HEAD", "OPTIONS")
+
+# NiceGUI needs 'unsafe-eval' (Vue compiles its templates in the browser) and 'unsafe-inline' (the page carries
+# its start-up script and element styles inline). What the policy still stops: loading script, styles, frames
+# or media from any other site, plugins, <base> hijacking, forms posting elsewhere, and framing of our pages.
+_PAGE_POLICY = ("default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; "
+                "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "
+                "connect-src 'self'; media-src 'self' blob:{media}; worker-src 'self' blob:; object-src 'none'; "
+                "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+# FastAPI's /docs and /redoc load Swagger UI and ReDoc from jsDelivr.
+_DOCS_CDN = "https://cdn.jsdelivr.net"
+_DOCS_POLICY = (f"default-src 'self'; script-src 'self' 'unsafe-inline' {_DOCS_CDN}; "
+                f"style-src 'self' 'unsafe-inline' {_DOCS_CDN} https://fonts.googleapis.com; "
+                "img-src 'self' data: https://fastapi.tiangolo.com https://cdn.redoc.ly; "
+                "font-src 'self' data: https://fonts.gstatic.com; connect-src 'self'; worker-src 'self' blob:; "
+                "object-src 'none'; base-uri 'self'; frame-ancestors 'none'")
+_DOCS_PATHS = ("/docs", "/redoc")
+
+
+def content_security_policy(media_origins: str = "") -> str:
+    """The policy for our pages; `media_origins` (space-separated) may serve audio, e.g. an S3 bucket."""
+    return _PAGE_POLICY.format(media=f" {media_origins}" if media_origins else "")
+
+
+class SecurityHeadersMiddleware:
+    """Adds headers that limit the damage of any future slip: no MIME sniffing, no framing, no referrer to other
+    sites, and a Content-Security-Policy."""
+
+    def __init__(self, app: ASGIApp, policy: str) -> None:
+        self.app = app
+        self.common = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"same-origin"),
+                       (b"x-frame-options", b"DENY")]
+        self.page_policy, self.docs_policy = policy.encode(), _DOCS_POLICY.encode()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope.get("path", "")
+        policy = self.docs_policy if path.startswith(_DOCS_PATHS) else self.page_policy
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {name.lower() for name, _ in message.get("headers", [])}
+                extra = [(name, value) for name, value in self.common if name not in present]
+                if b"content-security-policy" not in present:
+                    extra.append((b"content-security-policy", policy))
+                message["headers"] = [*message.get("headers", []), *extra]
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+class WriteGuardMiddleware:
+    """For writes to `/api`: checks the API key, then refuses bodies over `limit` bytes with 413, before any
+    body is read. A client without a key cannot make the server buffer a megabyte first."""
+
+    def __init__(self, app: ASGIApp, limit: int, keys: list[str]) -> None:
+        self.app, self.limit, self.keys = app, limit, keys
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in _READ_METHODS:
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope["headers"])
+        if scope.get("path", "").startswith("/api/"):
+            problem = key_problem(headers.get(b"x-api-key"), self.keys)
+            if problem is not None:
+                await error_response(401, problem)(scope, receive, send)
+                return
+        declared = headers.get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
+            await self._too_large(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
+            if size > self.limit:
+                await self._too_large(scope, receive, send)
+                return
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
+
+    async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = error_response(413, f"Request body is too large (limit {self.limit:,} bytes)")
+        await response(scope, receive, send)
