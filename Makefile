@@ -24,8 +24,11 @@ $(VENV)/.test-deps: requirements/test.txt pyproject.toml | $(PY)
 run: $(VENV)/.run-deps
 	$(PY) main.py
 
+# Lint, the layering contracts (pyproject.toml), types, then the tests.
 test: $(VENV)/.test-deps
 	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports
+	$(PY) -m mypy
 	$(PY) -m pytest
 
 bench: $(VENV)/.test-deps
@@ -34,6 +37,8 @@ bench: $(VENV)/.test-deps
 
 lint: $(VENV)/.test-deps
 	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports
+	$(PY) -m mypy
 
 # After changing dependencies in pyproject.toml: re-resolve and re-hash both lock files.
 lock: | $(PY)

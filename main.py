@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import os
 import sys
 from typing import TYPE_CHECKING
 
@@ -19,6 +20,9 @@ if TYPE_CHECKING:
 
 def build_app(settings: Settings) -> FastAPI:
     """The whole service: the JSON API app with the NiceGUI pages mounted beneath it."""
+    # NiceGUI keeps each browser's storage in ./.nicegui unless told otherwise before it is imported; it belongs
+    # with the rest of the state.
+    os.environ.setdefault("NICEGUI_STORAGE_PATH", str(settings.data_dir / "nicegui"))
     from nicegui import app as nicegui_app
     from nicegui import ui
 

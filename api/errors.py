@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 
+from api.schemas import ErrorResponse, encode
 from errors import (
     AuthError,
     ConflictError,
@@ -21,7 +21,7 @@ from errors import (
     ProviderError,
     QueueFullError,
 )
-from pipeline.submission import describe_errors, summarize
+from pipeline.jobs.submission import describe_errors, summarize
 
 log = logging.getLogger(__name__)
 
@@ -30,12 +30,13 @@ _STATUS = {PayloadTooLarge: 413, InputError: 422, MalformedRequest: 400, AuthErr
 _HTTP_MESSAGES = {404: "Not found", 405: "Method not allowed", 400: "The request body could not be read"}
 
 
-def error_response(status: int, message: str, headers: dict[str, str] | None = None, **extra: Any) -> JSONResponse:
+def error_response(status: int, message: str, headers: dict[str, str] | None = None, *,
+                   fields: dict[str, str] | None = None, job_id: str | None = None) -> Response:
     """Our error shape."""
-    body = {"success": False, "error": message, **{k: v for k, v in extra.items() if v is not None}}
     if status == 401:
         headers = {**(headers or {}), "WWW-Authenticate": "ApiKey"}
-    return JSONResponse(body, status_code=status, headers=headers)
+    body = ErrorResponse(error=message, fields=fields, jobId=job_id)
+    return Response(encode(body), status_code=status, headers=headers, media_type="application/json")
 
 
 def status_for(exc: NotecastError) -> int:
@@ -46,13 +47,13 @@ def status_for(exc: NotecastError) -> int:
     return 500 if isinstance(exc, ProviderError) else 400
 
 
-async def _notecast_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _notecast_error(_request: Request, exc: Exception) -> Response:
     assert isinstance(exc, NotecastError)
     headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, QueueFullError) else None
     return error_response(status_for(exc), exc.message, headers, fields=exc.fields or None)
 
 
-async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _validation_error(_request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     errors = list(exc.errors())
     if any(error.get("type") == "json_invalid" for error in errors):
@@ -61,13 +62,13 @@ async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
     return error_response(422, summarize(fields), fields=fields)
 
 
-async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _http_error(_request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     detail = exc.detail if isinstance(exc.detail, str) and exc.status_code != 400 else None
     return error_response(exc.status_code, _HTTP_MESSAGES.get(exc.status_code) or detail or "Request failed")
 
 
-async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
+async def _unexpected(_request: Request, exc: Exception) -> Response:
     log.exception("unhandled error", exc_info=exc)
     return error_response(500, "Internal server error")
 

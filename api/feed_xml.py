@@ -10,7 +10,7 @@ from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 from feedgen.util import xml_elem
 
-from pipeline.transcripts import TRANSCRIPT_KINDS
+from pipeline.episode.transcripts import TRANSCRIPT_KINDS
 from store.media import MediaStore, content_type
 
 PODCAST_NAMESPACE = "https://podcastindex.org/namespace/1.0"

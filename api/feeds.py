@@ -6,26 +6,25 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
-from typing import Annotated
+from typing import Any
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from api.auth import require_api_key, services
 from api.feed_xml import render_feed
-from api.schemas import ErrorResponse, FeedResponse
+from api.schemas import ErrorResponse, FeedResponse, UserId
 from errors import NotFound
+from pipeline.audio.tags import default_cover, image_type
+from pipeline.jobs.submission import is_valid_id
 from pipeline.services import Services
-from pipeline.submission import ID_SCHEMA, is_valid_id
-from pipeline.tags import default_cover
 from store import feeds, queries
 from store.db import Database
 
 router = APIRouter(tags=["feeds"])
 _FEED_EPISODES = 300
-_ERRORS = {code: {"model": ErrorResponse} for code in (401, 404, 422)}
-UserId = Annotated[str, Path(description="The userId given when queueing", json_schema_extra=ID_SCHEMA)]
+_ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorResponse} for code in (401, 404, 422)}
 
 
 class RedactFeedTokens(logging.Filter):
@@ -81,7 +80,7 @@ def cover(request: Request, extension: str) -> Response:
         raise NotFound("Cover not found")
     path = shared.settings.cover_image
     data = path.read_bytes() if path else default_cover()
-    kind = "image/png" if data.startswith(b"\x89PNG") else "image/jpeg"
+    kind = image_type(data)
     return Response(data, media_type=kind, headers={"Cache-Control": "public, max-age=86400"})
 
 

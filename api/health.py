@@ -6,10 +6,10 @@ import logging
 import time
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 
 from api.auth import services
-from api.schemas import HealthResponse
+from api.schemas import HealthResponse, QueueCounts, json_response
 from errors import NotFound
 from settings import VERSION
 from store import jobs, queries
@@ -19,24 +19,23 @@ log = logging.getLogger(__name__)
 
 
 @router.get("/healthz", response_model=HealthResponse, responses={503: {"model": HealthResponse}})
-def healthz(request: Request) -> JSONResponse:
+def healthz(request: Request) -> Response:
     """Service status and queue depth; 503 `degraded` when the executor stalls or the database refuses writes."""
     shared = services(request)
-    problems = []
+    problems: list[str] = []
     idle_for = time.monotonic() - shared.executor.last_beat
     if idle_for > shared.settings.executor_stale_seconds:
         problems.append(f"the executor has shown no progress for {int(idle_for)} s")
     try:
         jobs.probe_writable(shared.db)
-        queue = queries.counts(shared.db)
+        queue = QueueCounts(**queries.counts(shared.db))
     except Exception as exc:  # the point is to report it, whatever the driver raised
         log.warning("health check: database write failed: %s", type(exc).__name__)
         problems.append("the database does not accept writes")
-        queue = {"queued": 0, "processing": 0}
-    body = {"status": "degraded" if problems else "ok", "version": VERSION, "queue": queue}
-    if problems:
-        body["problems"] = problems
-    return JSONResponse(body, status_code=503 if problems else 200)
+        queue = QueueCounts(queued=0, processing=0)
+    health = HealthResponse(status="degraded" if problems else "ok", version=VERSION, queue=queue,
+                            problems=problems or None)
+    return json_response(health, status_code=503 if problems else 200)
 
 
 fallback = APIRouter(include_in_schema=False)

@@ -1,4 +1,5 @@
-"""`/media/<key>`: episodes from the local media store, with Range support so players can seek."""
+"""`/media/<key>`: stored episodes and their side files. The local store's files are served here, with Range
+support so players can seek; other stores say where to redirect."""
 
 from __future__ import annotations
 
@@ -7,8 +8,7 @@ from fastapi.responses import FileResponse, RedirectResponse
 
 from api.auth import services
 from errors import NotFound
-from store.media import LocalMediaStore, check_key, content_type
-from store.s3_media import S3MediaStore
+from store.media import content_type
 
 router = APIRouter(tags=["media"])
 
@@ -16,21 +16,17 @@ router = APIRouter(tags=["media"])
 @router.api_route("/media/{key:path}", methods=["GET", "HEAD"], include_in_schema=False,
                   response_model=None)
 def media(request: Request, key: str) -> FileResponse | RedirectResponse:
-    """Serve one stored file (local store) or redirect to a fresh presigned URL (S3); bad keys are 404."""
-    store = services(request).providers.media
-    if isinstance(store, S3MediaStore):
-        return RedirectResponse(store.presigned_url(check_key(key)), status_code=302)
-    if not isinstance(store, LocalMediaStore):
-        raise NotFound("Media not found")
-    path = store.path_for(key)
-    if not path.is_file():
+    """Serve one stored file, or redirect to where it is served (a fresh presigned URL on S3); bad keys are 404."""
+    where = services(request).providers.media.served_from(key)
+    if isinstance(where, str):
+        return RedirectResponse(where, status_code=302)
+    if not where.is_file():
         raise NotFound("Media not found")
     _ignore_unknown_range_units(request)
-    kind = content_type(path.name)
+    kind = content_type(where.name)
     if kind in ("text/vtt", "application/x-subrip"):
         kind += "; charset=utf-8"  # transcripts are UTF-8 text; say so, or browsers guess
-    return FileResponse(path, media_type=kind,
-                        headers={"Cache-Control": "public, max-age=86400"})
+    return FileResponse(where, media_type=kind, headers={"Cache-Control": "public, max-age=86400"})
 
 
 def _ignore_unknown_range_units(request: Request) -> None:

@@ -7,12 +7,11 @@ import hashlib
 import json
 import re
 import time
-from typing import Annotated, TypeVar
+from typing import Annotated, Any
 
-import orjson
 from fastapi import APIRouter, Depends, Header, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 
 from api.auth import require_api_key, require_key_for_reads, services
 from api.errors import error_response
@@ -21,28 +20,30 @@ from api.schemas import (
     ErrorResponse,
     JobListResponse,
     JobResponse,
+    JobView,
     PodcastResponse,
+    PodcastView,
     SyncGenerateResponse,
-    fast_json,
-    job_json,
-    podcast_json,
+    UserId,
+    encode,
+    json_response,
 )
 from errors import InputError, NotFound
-from pipeline.submission import ID_RULE, ID_SCHEMA, NoteSubmission, is_valid_id
+from pipeline.jobs.submission import ID_RULE, NoteSubmission, is_valid_id
 from store import queries, records
+from store.models import JobStatus
 
-T = TypeVar("T")
 router = APIRouter(prefix="/api/podcast", tags=["podcast"])
 
 ENQUEUED_MESSAGE = "Podcast generation started. Use the jobId to check status."
-_ERRORS = {code: {"model": ErrorResponse} for code in (400, 401, 404, 409, 413, 422, 429)}
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorResponse} for code in (400, 401, 404, 409, 413, 422, 429)}
 _SYNC_POLL_SECONDS = 0.5
 _KEY_PATTERN = re.compile(r"^[!-~]{1,255}$")
 
 
 JobId = Annotated[str, Path(max_length=80, description="The jobId returned when the job was queued")]
 PodcastId = Annotated[str, Path(max_length=64, description="The podcastId of a completed job")]
-UserId = Annotated[str, Path(description="The userId given when queueing", json_schema_extra=ID_SCHEMA)]
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", pattern=_KEY_PATTERN.pattern, description=(
     "Optional, ≤ 255 characters. Repeating a request with the same key and body returns the original answer "
     "and creates no new job; the same key with a different body is a 409."))]
@@ -67,14 +68,14 @@ async def generate_async(request: Request, submission: NoteSubmission, idempoten
     """Queue a note for generation; answers at once with the job id to poll."""
     await require_api_key(request)  # called, not a Depends: enqueueing is a hot path
     record = await _enqueue(request, submission, idempotency_key)
-    return fast_json({"success": True, "jobId": record.job_id, "status": "queued", "message": ENQUEUED_MESSAGE},
-                     status_code=202)
+    return json_response(EnqueueResponse(jobId=record.job_id, status=JobStatus.QUEUED, message=ENQUEUED_MESSAGE),
+                         status_code=202)
 
 
 @router.post("/generate", response_model=SyncGenerateResponse, responses={**_ERRORS, 202: {"model": EnqueueResponse}},
              dependencies=[Depends(require_api_key)])
 async def generate(request: Request, submission: NoteSubmission, idempotency_key: IdempotencyKey = None
-                   ) -> JSONResponse:
+                   ) -> Response:
     """The original synchronous call: waits up to SYNC_WAIT_SECONDS, else answers 202 with the job id to poll."""
     shared = services(request)
     record = await _enqueue(request, submission, idempotency_key)
@@ -84,17 +85,16 @@ async def generate(request: Request, submission: NoteSubmission, idempotency_key
         current = await run_in_threadpool(queries.get, shared.db, record.job_id)
         if current is None:
             raise NotFound("Job not found")
-        if current.status == "completed":
-            view = job_json(current, shared.providers.media)
-            return JSONResponse({"success": True, "jobId": current.job_id, "status": current.status,
-                                 "podcastId": view["podcastId"], "audioUrl": view["audioUrl"],
-                                 "audioDuration": view["audioDuration"], "transcript": view["transcript"],
-                                 "job": view})
-        if current.status in ("failed", "cancelled"):
-            return error_response(500, current.error or f"Generation {current.status}", jobId=current.job_id)
-    body = {"success": True, "jobId": record.job_id, "status": "queued",
-            "message": "Still generating. Use the jobId to check status."}
-    return JSONResponse(body, status_code=202)
+        if current.status == JobStatus.COMPLETED:
+            view = JobView.of(current, shared.providers.media)
+            return json_response(SyncGenerateResponse(
+                jobId=view.jobId, status=view.status, podcastId=view.podcastId or "", audioUrl=view.audioUrl or "",
+                audioDuration=view.audioDuration or 0.0, transcript=view.transcript or [], job=view))
+        if current.status in (JobStatus.FAILED, JobStatus.CANCELLED):
+            return error_response(500, current.error or f"Generation {current.status}", job_id=current.job_id)
+    still = EnqueueResponse(jobId=record.job_id, status=JobStatus.QUEUED,
+                            message="Still generating. Use the jobId to check status.")
+    return json_response(still, status_code=202)
 
 
 @router.get("/jobs/user/{userId}", response_model=JobListResponse, responses=_ERRORS,
@@ -103,7 +103,7 @@ def list_user_jobs(
     request: Request, userId: UserId,  # noqa: N803  (the path segment's public name)
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[str | None, Query(description="nextCursor from the previous page", pattern=r"^\d{0,18}$")] = None,
-) -> JSONResponse:
+) -> Response:
     """A user's jobs, newest first."""
     if not is_valid_id(userId):
         raise InputError(f"Invalid request: userId {ID_RULE}", fields={"userId": ID_RULE})
@@ -112,9 +112,8 @@ def list_user_jobs(
     page = queries.list_for_user(shared.db, userId, limit + 1, before)
     more = len(page) > limit
     page = page[:limit]
-    body = {"success": True, "jobs": [job_json(job, shared.providers.media) for job in page],
-            "nextCursor": str(page[-1].seq) if more else None}
-    return JSONResponse(body)
+    return json_response(JobListResponse(jobs=[JobView.of(job, shared.providers.media) for job in page],
+                                         nextCursor=str(page[-1].seq) if more else None))
 
 
 @router.get("/jobs/{jobId}", response_model=JobResponse, responses=_ERRORS)
@@ -132,52 +131,45 @@ async def get_job(request: Request, jobId: JobId) -> Response:  # noqa: N803
     if encoded is None or encoded[0] is not record:
         if len(cache) > 10_000:
             cache.clear()
-        encoded = cache[jobId] = (record, orjson.dumps({"success": True,
-                                                        "job": job_json(record, shared.providers.media)}))
+        encoded = cache[jobId] = (record, encode(JobResponse(job=JobView.of(record, shared.providers.media))))
     return Response(encoded[1], media_type="application/json")
 
 
 @router.get("/{podcastId}", response_model=PodcastResponse, responses=_ERRORS,
             dependencies=[Depends(require_key_for_reads)])
-def get_podcast(request: Request, podcastId: PodcastId) -> JSONResponse:  # noqa: N803
+def get_podcast(request: Request, podcastId: PodcastId) -> Response:  # noqa: N803
     """A stored podcast."""
     shared = services(request)
-    podcast = queries.get_podcast(shared.db, podcastId) if len(podcastId) <= 64 else None
+    podcast = queries.get_podcast(shared.db, podcastId)
     if podcast is None:
         raise NotFound("Podcast not found")
-    return JSONResponse({"success": True, "podcast": podcast_json(podcast, shared.providers.media)})
+    return json_response(PodcastResponse(podcast=PodcastView.of(podcast, shared.providers.media)))
 
 
 @router.post("/jobs/{jobId}/cancel", response_model=JobResponse, responses={**_ERRORS, 409: {"model": ErrorResponse}},
              dependencies=[Depends(require_api_key)])
-def cancel_job(request: Request, jobId: JobId) -> JSONResponse:  # noqa: N803
+def cancel_job(request: Request, jobId: JobId) -> Response:  # noqa: N803
     """Cancel a queued job at once, or a processing one at its next segment; a finished job is a 409."""
     shared = services(request)
-    record = shared.executor.cancel(_known_job_id(jobId))
-    return JSONResponse({"success": True, "job": job_json(record, shared.providers.media)})
+    record = shared.executor.cancel(jobId)
+    return json_response(JobResponse(job=JobView.of(record, shared.providers.media)))
 
 
 @router.delete("/jobs/{jobId}", response_model=JobResponse, responses={**_ERRORS, 409: {"model": ErrorResponse}},
                dependencies=[Depends(require_api_key)])
-def delete_job(request: Request, jobId: JobId) -> JSONResponse:  # noqa: N803
+def delete_job(request: Request, jobId: JobId) -> Response:  # noqa: N803
     """Same as cancel."""
     return cancel_job(request, jobId)
 
 
 @router.post("/jobs/{jobId}/retry", status_code=202, response_model=EnqueueResponse,
              responses={**_ERRORS, 409: {"model": ErrorResponse}}, dependencies=[Depends(require_api_key)])
-def retry_job(request: Request, jobId: JobId) -> JSONResponse:  # noqa: N803
+def retry_job(request: Request, jobId: JobId) -> Response:  # noqa: N803
     """Queue a failed or cancelled job again, reusing its checkpoints; other states are a 409."""
-    record = services(request).executor.retry(_known_job_id(jobId))
-    body = {"success": True, "jobId": record.job_id, "status": record.status,
-            "message": "Podcast generation queued again. Use the jobId to check status."}
-    return JSONResponse(body, status_code=202)
-
-
-def _known_job_id(job_id: str) -> str:
-    if len(job_id) > 80:
-        raise NotFound("Job not found")
-    return job_id
+    record = services(request).executor.retry(jobId)
+    queued = EnqueueResponse(jobId=record.job_id, status=JobStatus(record.status),
+                             message="Podcast generation queued again. Use the jobId to check status.")
+    return json_response(queued, status_code=202)
 
 
 def _parse_cursor(cursor: str | None) -> int | None:

@@ -1,23 +1,38 @@
-"""The JSON contract (camelCase, as the seed's Next.js client expects), and record → JSON conversion."""
+"""The JSON contract (camelCase, as the seed's Next.js client expects): one model per shape, built from the
+store's records here. Routes answer with these models, so the OpenAPI schema and the bytes sent are one."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-import orjson
+from fastapi import Path
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from pipeline.submission import DURATION_MINUTES
-from pipeline.transcripts import TRANSCRIPT_KINDS
-from store.jobs import JobRecord
+from pipeline.durations import target_seconds
+from pipeline.episode.transcripts import TRANSCRIPT_KINDS
+from pipeline.jobs.submission import ID_SCHEMA
 from store.media import MediaStore, content_type
+from store.models import JobStatus
+from store.records import JobRecord
+
+UserId = Annotated[str, Path(description="The userId given when queueing", json_schema_extra=ID_SCHEMA)]
 
 
-def fast_json(body: dict[str, Any], status_code: int = 200) -> Response:
-    """A JSON response serialised with orjson (the polling path answers thousands of these a second)."""
-    return Response(orjson.dumps(body), status_code=status_code, media_type="application/json")
+def _absent() -> Any:
+    """An optional field left out of the JSON when it has no value (the seed's shape omits such keys)."""
+    return Field(default=None, exclude_if=lambda value: value is None)
+
+
+def encode(model: BaseModel) -> bytes:
+    """The model's JSON, as sent (public names; optional fields without a value left out)."""
+    return model.model_dump_json(by_alias=True).encode()
+
+
+def json_response(model: BaseModel, status_code: int = 200) -> Response:
+    """A response carrying `model`."""
+    return Response(encode(model), status_code=status_code, media_type="application/json")
 
 
 def iso(value: datetime | None) -> str | None:
@@ -34,7 +49,7 @@ class TranscriptLine(BaseModel):
     text: str
     start: float
     end: float
-    section: str | None = None
+    section: str | None = _absent()
 
 
 class TranscriptUrls(BaseModel):
@@ -64,30 +79,49 @@ class JobView(BaseModel):
     """A job's state; the podcast fields appear once it is completed."""
 
     jobId: str
-    status: Literal["queued", "processing", "completed", "failed", "cancelled"]
+    status: JobStatus
     progress: int = Field(ge=0, le=100)
     currentStep: str
     noteId: str
     userId: str
     duration: str
-    title: str | None = None
+    title: str | None = _absent()
     createdAt: str
-    startedAt: str | None = None
-    completedAt: str | None = None
-    cancelledAt: str | None = None
-    error: str | None = None
-    attempts: int | None = None
-    segments: SegmentCounts | None = None
-    targetWords: int | None = None
-    scriptWords: int | None = None
+    startedAt: str | None = _absent()
+    completedAt: str | None = _absent()
+    cancelledAt: str | None = _absent()
+    error: str | None = _absent()
+    attempts: int | None = _absent()
+    segments: SegmentCounts | None = _absent()
+    targetWords: int | None = _absent()
+    scriptWords: int | None = _absent()
     targetSeconds: int
-    podcastId: str | None = None
-    audioUrl: str | None = None
-    audioDuration: float | None = None
-    transcript: list[TranscriptLine] | None = None
-    transcriptUrls: TranscriptUrls | None = None
-    chaptersUrl: str | None = None
-    loudness: LoudnessView | None = None
+    podcastId: str | None = _absent()
+    audioUrl: str | None = _absent()
+    audioDuration: float | None = _absent()
+    transcript: list[TranscriptLine] | None = _absent()
+    transcriptUrls: TranscriptUrls | None = _absent()
+    chaptersUrl: str | None = _absent()
+    loudness: LoudnessView | None = _absent()
+
+    @classmethod
+    def of(cls, record: JobRecord, media: MediaStore) -> JobView:
+        """The view of a job row."""
+        done = record.status == JobStatus.COMPLETED and record.audio_key is not None
+        segments = (SegmentCounts(total=record.segments_total, cached=record.segments_cached or 0)
+                    if record.segments_total is not None else None)
+        return cls.model_validate({
+            "jobId": record.job_id, "status": record.status, "progress": record.progress,
+            "currentStep": record.current_step, "noteId": record.note_id, "userId": record.user_id,
+            "duration": record.duration, "title": record.display_title, "createdAt": iso(record.created_at),
+            "startedAt": iso(record.started_at), "completedAt": iso(record.completed_at),
+            "cancelledAt": iso(record.cancelled_at), "error": record.error, "attempts": record.attempts or None,
+            "segments": segments, "targetWords": record.target_words, "scriptWords": record.script_words,
+            "targetSeconds": target_seconds(record.duration),
+            **({"podcastId": record.podcast_id, "audioUrl": media.url_for(record.audio_key or ""),
+                "audioDuration": record.audio_duration, "transcript": record.transcript,
+                "loudness": record.loudness, **_file_urls(record.files, media)} if done else {}),
+        })
 
 
 class EnqueueResponse(BaseModel):
@@ -95,7 +129,7 @@ class EnqueueResponse(BaseModel):
 
     success: Literal[True] = True
     jobId: str
-    status: str
+    status: JobStatus
     message: str
 
 
@@ -129,10 +163,23 @@ class PodcastView(BaseModel):
     audioDuration: float
     targetSeconds: int
     transcript: list[TranscriptLine]
-    transcriptUrls: TranscriptUrls | None = None
-    chaptersUrl: str | None = None
-    loudness: LoudnessView | None = None
+    transcriptUrls: TranscriptUrls | None = _absent()
+    chaptersUrl: str | None = _absent()
+    loudness: LoudnessView | None = _absent()
     createdAt: str
+
+    @classmethod
+    def of(cls, podcast: dict[str, Any], media: MediaStore) -> PodcastView:
+        """The view of a stored podcast row."""
+        return cls.model_validate({
+            "podcastId": podcast["podcast_id"], "jobId": podcast["job_id"], "userId": podcast["user_id"],
+            "noteId": podcast["note_id"], "title": podcast["title"], "duration": podcast["duration"],
+            "audioUrl": media.url_for(podcast["audio_key"]), "audioType": content_type(podcast["audio_key"]),
+            "audioBytes": podcast["audio_bytes"], "audioDuration": podcast["audio_duration"],
+            "targetSeconds": target_seconds(podcast["duration"]), "transcript": podcast["transcript"],
+            **_file_urls(podcast.get("files"), media), "loudness": podcast.get("loudness"),
+            "createdAt": iso(podcast["created_at"]),
+        })
 
 
 class PodcastResponse(BaseModel):
@@ -147,7 +194,7 @@ class SyncGenerateResponse(BaseModel):
 
     success: Literal[True] = True
     jobId: str
-    status: str
+    status: JobStatus
     podcastId: str
     audioUrl: str
     audioDuration: float
@@ -167,8 +214,8 @@ class ErrorResponse(BaseModel):
 
     success: Literal[False] = False
     error: str
-    fields: dict[str, str] | None = None
-    jobId: str | None = None
+    fields: dict[str, str] | None = _absent()
+    jobId: str | None = _absent()
 
 
 class QueueCounts(BaseModel):
@@ -184,46 +231,12 @@ class HealthResponse(BaseModel):
     status: Literal["ok", "degraded"] = "ok"
     version: str
     queue: QueueCounts
-    problems: list[str] | None = None
+    problems: list[str] | None = _absent()
 
 
-def job_json(record: JobRecord, media: MediaStore) -> dict[str, Any]:
-    """A job as the API shows it, without keys that do not apply."""
-    view: dict[str, Any] = {
-        "jobId": record.job_id, "status": record.status, "progress": record.progress,
-        "currentStep": record.current_step, "noteId": record.note_id, "userId": record.user_id,
-        "duration": record.duration, "title": record.display_title, "createdAt": iso(record.created_at),
-        "startedAt": iso(record.started_at), "completedAt": iso(record.completed_at),
-        "cancelledAt": iso(record.cancelled_at), "error": record.error, "attempts": record.attempts or None,
-        "targetWords": record.target_words, "scriptWords": record.script_words,
-        "targetSeconds": DURATION_MINUTES.get(record.duration, 0) * 60,
-    }
-    if record.segments_total is not None:
-        view["segments"] = {"total": record.segments_total, "cached": record.segments_cached or 0}
-    if record.status == "completed" and record.audio_key:
-        view |= {"podcastId": record.podcast_id, "audioUrl": media.url_for(record.audio_key),
-                 "audioDuration": record.audio_duration, "transcript": record.transcript,
-                 "loudness": record.loudness, **file_urls(record.files, media)}
-    return {key: value for key, value in view.items() if value is not None}
-
-
-def file_urls(files: dict[str, str] | None, media: MediaStore) -> dict[str, Any]:
+def _file_urls(files: dict[str, str] | None, media: MediaStore) -> dict[str, Any]:
     """`transcriptUrls` and `chaptersUrl` for an episode's stored side files (none on episodes made before)."""
     if not files:
         return {}
     return {"transcriptUrls": {kind: media.url_for(files[kind]) for kind in TRANSCRIPT_KINDS},
             "chaptersUrl": media.url_for(files["chapters"])}
-
-
-def podcast_json(podcast: dict[str, Any], media: MediaStore) -> dict[str, Any]:
-    """A stored podcast as the API shows it."""
-    return {
-        "podcastId": podcast["podcast_id"], "jobId": podcast["job_id"], "userId": podcast["user_id"],
-        "noteId": podcast["note_id"], "title": podcast["title"], "duration": podcast["duration"],
-        "audioUrl": media.url_for(podcast["audio_key"]), "audioType": content_type(podcast["audio_key"]),
-        "audioBytes": podcast["audio_bytes"], "audioDuration": podcast["audio_duration"],
-        "targetSeconds": DURATION_MINUTES.get(podcast["duration"], 0) * 60, "transcript": podcast["transcript"],
-        **file_urls(podcast.get("files"), media), "loudness": podcast.get("loudness"),
-        "createdAt": iso(podcast["created_at"]),
-    }
-

@@ -17,20 +17,10 @@ from typing import Any
 import httpx
 from harness import notecast, table
 
+from tests.notes import field_guide
+
 HERE = Path(__file__).parent
 MEDIUM_NOTE = (HERE / "medium_note.md").read_text()
-
-
-def long_note() -> str:
-    """About 4,000 words in 30 sections: enough content for a 20-minute episode."""
-    parts = ["# A long field guide"]
-    for section in range(30):
-        parts.append(f"## Field note {section + 1}")
-        parts.append(" ".join(
-            f"Observation {section + 1}.{line} records that the meadow plot number {line + section} held "
-            f"{(line * 7 + section) % 23 + 2} kinds of flowers after the {('early', 'late')[line % 2]} rain."
-            for line in range(7)))
-    return "\n\n".join(parts)
 
 
 def run_job(base: str, note: str, duration: str) -> dict[str, Any]:
@@ -60,7 +50,7 @@ def raw_piper_rtf(texts: list[str], threads: int) -> float:
     import sys
 
     sys.path.insert(0, str(HERE.parent))
-    from pipeline.voices import _load_piper
+    from pipeline.voices.piper import _load_piper
 
     voice = _load_piper(threads)
     voice.synthesize("Warm up.")
@@ -145,7 +135,7 @@ def main() -> None:
                  f"{cached_wall / first_wall:.3f}", "<= 0.1", cached_wall / first_wall <= 0.1))
     if not args.skip_long:
         with notecast() as server, PeakRss(server.process.pid) as memory:
-            long_job = run_job(server.url, long_note(), "long")
+            long_job = run_job(server.url, field_guide(), "long")
         rows.append((f"P6 peak RSS, long episode ({long_job['audioDuration'] / 60:.1f} min)",
                      f"{memory.peak_mb:.0f} MB", "server + worker + ffmpeg", "-", "<= 600 MB", memory.peak_mb <= 600))
     start = statistics.median(starts)

@@ -147,7 +147,7 @@ class Prepared:
         return tuple(merged[name] for name in self.order) if self.order is not None else merged
 
     def run(self, cursor: Any, **values: Any) -> Any:
-        """Execute on `cursor` (from `Database.cursor`); returns the cursor for fetching."""
+        """Execute on `cursor` (from `store.db.cursor`); returns the cursor for fetching."""
         cursor.execute(self.sql, self.params(values))
         return cursor
 

@@ -57,6 +57,11 @@ class MediaStore(Protocol):
         """Remove `key` if present."""
         ...
 
+    def served_from(self, key: str) -> Path | str:
+        """Where `/media/<key>` answers from: a local file to send, or a URL to redirect to. NotFound for a
+        malformed key (a missing local file is the caller's 404)."""
+        ...
+
 
 class LocalMediaStore:
     """Files under `root`, served by the app at `/media/<key>`."""
@@ -108,3 +113,7 @@ class LocalMediaStore:
     def delete(self, key: str) -> None:
         """Remove the file if present."""
         self.path_for(key).unlink(missing_ok=True)
+
+    def served_from(self, key: str) -> Path:
+        """The file itself; this app serves it."""
+        return self.path_for(key)

@@ -21,6 +21,7 @@ class JobStatus(StrEnum):
 
 
 FINISHED_STATUSES = (JobStatus.COMPLETED.value, JobStatus.FAILED.value, JobStatus.CANCELLED.value)
+OPEN_STATUSES = (JobStatus.QUEUED.value, JobStatus.PROCESSING.value)
 RETRYABLE_STATUSES = (JobStatus.FAILED.value, JobStatus.CANCELLED.value)
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import bindparam, func, select
 
 from store.db import Database, cursor
 from store.models import JobStatus, jobs_table, podcasts_table
-from store.records import JobRecord, NewJob, as_utc
+from store.records import JobRecord, as_utc
 
 _HIDDEN = {"note_content", "idempotency_key", "request_hash", "heartbeat_at"}
 _JOB_COLUMNS = [c for c in jobs_table.c if c.name not in _HIDDEN]
@@ -75,15 +75,6 @@ def counts(db: Database) -> dict[str, int]:
     with db.read() as conn:
         found = {status: int(n) for status, n in conn.execute(query).all()}
     return {"queued": found.get("queued", 0), "processing": found.get("processing", 0)}
-
-
-def get_submission(db: Database, job_id: str) -> NewJob | None:
-    """What was submitted for a job."""
-    columns = (jobs_table.c.user_id, jobs_table.c.note_id, jobs_table.c.note_content, jobs_table.c.duration,
-               jobs_table.c.title)
-    with db.read() as conn:
-        row = conn.execute(select(*columns).where(jobs_table.c.job_id == job_id)).mappings().first()
-    return NewJob(**row) if row else None
 
 
 def get_podcast(db: Database, podcast_id: str) -> dict[str, Any] | None:

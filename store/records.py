@@ -7,7 +7,20 @@ import secrets
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NotRequired, TypedDict
+
+
+class TranscriptLine(TypedDict):
+    """One turn of an episode, timed in the final audio (seconds)."""
+
+    speaker: str
+    text: str
+    start: float
+    end: float
+    section: NotRequired[str]  # the script section (chapter) the turn belongs to
+
+
+Transcript = list[TranscriptLine]
 
 
 def utcnow() -> datetime:
@@ -72,7 +85,7 @@ class JobRecord:
     segments_cached: int | None = None
     audio_key: str | None = None
     audio_duration: float | None = None
-    transcript: list[dict[str, Any]] | None = None
+    transcript: Transcript | None = None
     podcast_title: str | None = None
     files: dict[str, str] | None = None
     loudness: dict[str, float] | None = None
@@ -118,7 +131,7 @@ class FinishedEpisode:
     audio_key: str
     audio_bytes: int
     audio_duration: float
-    transcript: list[dict[str, Any]]
+    transcript: Transcript
     files: dict[str, str] | None = None  # transcript and chapters keys, by kind (vtt, srt, json, chapters)
     loudness: dict[str, float] | None = None  # as read back from the final file
     words: int = 0

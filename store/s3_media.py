@@ -79,6 +79,10 @@ class S3MediaStore:
         return str(self.client.generate_presigned_url(
             "get_object", Params={"Bucket": self.bucket, "Key": self.object_key(key)}, ExpiresIn=self.presign_seconds))
 
+    def served_from(self, key: str) -> str:
+        """A fresh presigned URL: browsers are redirected there, so no private bucket is ever public."""
+        return self.presigned_url(check_key(key))
+
     def delete(self, key: str) -> None:
         """Remove the object if present."""
         try:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline.audio import ffmpeg_exe
+from pipeline.ffmpeg import ffmpeg_exe
 
 
 def decode(path: Path, rate: int = 16_000) -> np.ndarray:

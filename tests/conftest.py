@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -15,39 +15,15 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from api.app import create_api  # noqa: E402
-from pipeline.episode import Providers  # noqa: E402
-from pipeline.services import Services, build_providers, build_services  # noqa: E402
+from pipeline.providers import Providers, build_providers  # noqa: E402
+from pipeline.services import Services, build_services  # noqa: E402
 from settings import Settings  # noqa: E402
 from store import queries, records  # noqa: E402
 from store.media import LocalMediaStore  # noqa: E402
+from store.models import JobStatus  # noqa: E402
 from tests.fakes import RecordingWriter, ToneVoice  # noqa: E402
-
-SHORT_NOTE = (
-    "# Tide pools\n\n"
-    "Tide pools form where the sea leaves water behind on rocky shores at low tide.\n\n"
-    "## Who lives there\n"
-    "- Sea stars cling to rocks with hundreds of tiny tube feet\n"
-    "- Anemones sting small fish and pull them into their mouths\n\n"
-    "## Why they matter\n"
-    "Tide pools let scientists watch how animals cope with heat, waves and drying out. "
-    "Visitors should step only on bare rock and never take animals home."
-)
-
-
-TOPICS = ["Soil", "Seeds", "Water", "Light", "Pests", "Harvest"]
-
-
-def long_note() -> str:
-    """Six sections with enough distinct sentences for more than five minutes of speech."""
-    parts = ["# Growing vegetables at home"]
-    for number, topic in enumerate(TOPICS):
-        parts.append(f"## {topic}")
-        parts.append(" ".join(
-            f"{topic} matters in week {week + 1} because plot {number * 10 + week} needs "
-            f"{('careful', 'regular', 'gentle', 'patient')[week % 4]} attention before the "
-            f"{('spring', 'autumn')[week % 2]} frost, so gardeners check it {week + 2} times a week."
-            for week in range(9)))
-    return "\n\n".join(parts)
+from tests.notes import SHORT_NOTE, TOPICS, long_note  # noqa: E402, F401  (re-exported for the tests)
+from tests.waiting import wait_until  # noqa: E402
 
 
 @pytest.fixture
@@ -102,13 +78,19 @@ def make_client(make_services: Callable[..., Services]) -> Iterator[Callable[...
         client.close()
 
 
+FINISHED = {status.value for status in (JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED)}
+
+
 def wait_for_job(services: Services, job_id: str, timeout: float = 120.0) -> records.JobRecord:
-    """Poll the store until the job finishes; fail the test on timeout."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        record = queries.get(services.db, job_id)
-        assert record is not None
-        if record.status in ("completed", "failed"):
-            return record
-        time.sleep(0.1)
-    raise AssertionError(f"job {job_id} did not finish within {timeout} s")
+    """The job's row once it has finished (completed, failed or cancelled)."""
+    record = wait_until(lambda: queries.get(services.db, job_id), lambda row: row is None or row.status in FINISHED,
+                        timeout)
+    assert record is not None, f"job {job_id} is gone"
+    return record
+
+
+def wait_for_api_job(client: TestClient, job_id: str, until: Callable[[dict[str, Any]], bool] | None = None,
+                     timeout: float = 60.0, every: float = 0.05) -> dict[str, Any]:
+    """The job as the API shows it, once `until(job)` holds (by default: once it has finished)."""
+    done = until or (lambda job: job["status"] in FINISHED)
+    return wait_until(lambda: dict(client.get(f"/api/podcast/jobs/{job_id}").json()["job"]), done, timeout, every)

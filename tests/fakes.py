@@ -8,8 +8,8 @@ import threading
 import time
 
 from errors import ScriptError
-from pipeline.notes import word_count
-from pipeline.script import Script, ScriptWriter, Section, Turn
+from pipeline.sentences import word_count
+from pipeline.writers.base import Script, ScriptWriter, Section, Turn
 
 
 class ToneVoice:
@@ -26,6 +26,9 @@ class ToneVoice:
 
     def cache_identity(self, host_index: int) -> str:
         return f"tone|{self.seconds_per_word}|{host_index}"
+
+    def warm_up(self) -> None:
+        """Nothing to load."""
 
     def synthesize(self, text: str, host_index: int) -> bytes:
         with self.lock:

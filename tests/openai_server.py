@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from pipeline.audio import ffmpeg_exe
-from pipeline.notes import split_sentences, word_count
-from pipeline.voices import PiperVoice
+from pipeline.ffmpeg import ffmpeg_exe
+from pipeline.sentences import split_sentences, word_count
+from pipeline.voices.piper import PiperVoice
 
 _PART = re.compile(r"--- NOTE PART[^\n]*---\n(.*?)\n--- END OF NOTE PART ---", re.S)
 

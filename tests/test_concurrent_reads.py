@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import time
 from pathlib import Path
 
 import httpx
 
 from api.schemas import JobResponse
-from tests.server import running_server
+from tests.server import running_server, wait_for_job_at
 from tests.test_reliability import LONG_NOTE
 
 
@@ -19,10 +18,7 @@ def test_200_concurrent_status_reads_during_a_job_are_valid_and_monotonic(tmp_pa
     with running_server(tmp_path / "data") as base:
         job_id = httpx.post(f"{base}/api/podcast/generate/async", json={
             "noteId": "n", "noteContent": LONG_NOTE, "userId": "u"}).json()["jobId"]
-        deadline = time.monotonic() + 60
-        while httpx.get(f"{base}/api/podcast/jobs/{job_id}").json()["job"]["progress"] < 30:
-            assert time.monotonic() < deadline
-            time.sleep(0.1)
+        wait_for_job_at(base, job_id, lambda job: job["progress"] >= 30, timeout=60)
 
         async def waves() -> list[list[httpx.Response]]:
             async with httpx.AsyncClient(base_url=base, timeout=30,

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import httpx
 
 from tests.conftest import SHORT_NOTE
-from tests.server import running_server
+from tests.server import running_server, wait_for_job_at
 
 
 def test_seed_curl_flow_against_the_running_service(tmp_path: Path) -> None:
@@ -17,12 +16,7 @@ def test_seed_curl_flow_against_the_running_service(tmp_path: Path) -> None:
             "noteId": "note-123", "noteContent": SHORT_NOTE, "userId": "user-456", "duration": "short"})
         assert enqueue.status_code == 202
         job_id = enqueue.json()["jobId"]
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            job = httpx.get(f"{base}/api/podcast/jobs/{job_id}").json()["job"]
-            if job["status"] in ("completed", "failed"):
-                break
-            time.sleep(0.3)
+        job = wait_for_job_at(base, job_id, timeout=120)
         assert job["status"] == "completed", job
         assert job["audioUrl"].startswith(f"{base}/media/")
         audio = httpx.get(job["audioUrl"], headers={"Range": "bytes=0-1023"})
@@ -41,10 +35,23 @@ def test_jobs_survive_a_restart(tmp_path: Path) -> None:
     with running_server(data) as base:
         job_id = httpx.post(f"{base}/api/podcast/generate/async", json={
             "noteId": "n", "noteContent": "Short note. Two sentences.", "userId": "u"}).json()["jobId"]
-        deadline = time.monotonic() + 120
-        while httpx.get(f"{base}/api/podcast/jobs/{job_id}").json()["job"]["status"] != "completed":
-            assert time.monotonic() < deadline
-            time.sleep(0.3)
+        assert wait_for_job_at(base, job_id, timeout=120)["status"] == "completed"
     with running_server(data) as base:
         job = httpx.get(f"{base}/api/podcast/jobs/{job_id}").json()["job"]
         assert job["status"] == "completed" and httpx.get(job["audioUrl"]).status_code == 200
+
+
+def test_a_full_run_writes_nothing_outside_the_data_directory(tmp_path: Path) -> None:
+    cwd, home, scratch, data = (tmp_path / name for name in ("cwd", "home", "tmp", "data"))
+    for folder in (cwd, home, scratch):
+        folder.mkdir()
+    with running_server(data, cwd=cwd, HOME=str(home), TMPDIR=str(scratch)) as base:
+        job_id = httpx.post(f"{base}/api/podcast/generate/async", json={
+            "noteId": "n", "noteContent": SHORT_NOTE, "userId": "u"}).json()["jobId"]
+        assert wait_for_job_at(base, job_id, timeout=120)["status"] == "completed"
+        with httpx.Client(base_url=base) as browser:  # keeps its session cookie, as a browser does
+            for path in ("/", "/episodes", "/"):
+                assert browser.get(path).status_code == 200
+    leftovers = [path for folder in (cwd, home, scratch) for path in folder.rglob("*")]
+    assert leftovers == [], f"written outside NOTECAST_DATA_DIR: {leftovers}"
+    assert list((data / "nicegui").glob("storage-*.json")), "each browser's storage is kept in the data directory"

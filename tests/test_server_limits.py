@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import socket
-import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
 
 from tests.server import ServerURL, running_server
+from tests.waiting import wait_until
 
 KEY = "server-limits-key"
 
@@ -38,13 +38,11 @@ def _answer(sock: socket.socket) -> bytes:
 
 def test_a_write_without_the_key_is_refused_before_its_body_is_read(server: ServerURL) -> None:
     with _connect(server) as sock:
-        # announces a large body and sends none of it: the answer must not wait for it
+        # announces a large body and sends none of it: a server waiting for it would time the socket out
         sock.sendall(b"POST /api/podcast/generate/async HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                      b"Content-Length: 900000\r\n\r\n")
-        started = time.monotonic()
         head = _answer(sock)
     assert head.startswith(b"HTTP/1.1 401"), head[:100]
-    assert time.monotonic() - started < 5
     wrong = httpx.post(f"{server}/api/podcast/generate/async", content=b"x" * 2_000_000,
                        headers={"x-api-key": "wrong"})
     assert wrong.status_code == 401 and wrong.json()["error"] == "Invalid API key"
@@ -71,16 +69,11 @@ def test_connections_past_the_limit_get_503_and_idle_ones_are_closed(server: Ser
     finally:
         for sock in idle:
             sock.close()
-    deadline = time.monotonic() + 10
-    while httpx.get(f"{server}/healthz").status_code != 200:
-        assert time.monotonic() < deadline, "the server did not recover after the idle connections closed"
-        time.sleep(0.1)
+    wait_until(lambda: httpx.get(f"{server}/healthz").status_code, lambda status: status == 200, timeout=10)
     with _connect(server) as sock:
         sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
         assert _answer(sock).startswith(b"HTTP/1.1 200")
-        sock.settimeout(15)
-        started = time.monotonic()
+        sock.settimeout(15)  # the server closes an idle keep-alive connection after 5 s; a socket timeout fails here
         while sock.recv(4096):  # the rest of the answer, then the close
             pass
-        assert time.monotonic() - started < 10, "an idle keep-alive connection is closed after a few seconds"
 

@@ -6,13 +6,15 @@ from nicegui import run, ui
 from pydantic import ValidationError
 
 from errors import QueueFullError
+from pipeline.durations import DURATIONS
+from pipeline.jobs.submission import MAX_NOTE_CHARS, MAX_TITLE_CHARS, NoteSubmission, summarize, validation_fields
 from pipeline.services import Services
-from pipeline.submission import MAX_NOTE_CHARS, MAX_TITLE_CHARS, NoteSubmission, summarize, validation_fields
 from store import queries
+from store.models import OPEN_STATUSES
 from ui.job_card import JobCard
 from ui.throttle import RateLimit
 
-DURATIONS = {"short": "Short · about 5 min", "medium": "Medium · about 10 min", "long": "Long · about 20 min"}
+DURATION_LABELS = {name: duration.label for name, duration in DURATIONS.items()}
 
 
 async def create_page(services: Services, user_id: str, job_limit: RateLimit) -> None:
@@ -28,7 +30,7 @@ async def create_page(services: Services, user_id: str, job_limit: RateLimit) ->
     with ui.row().classes("w-full items-start gap-4 flex-wrap"):
         title = ui.input("Title (optional)").classes("grow").props(
             f'outlined maxlength={MAX_TITLE_CHARS} aria-label="Episode title"')
-        duration = ui.select(DURATIONS, value="short", label="Length").classes("w-56").props(
+        duration = ui.select(DURATION_LABELS, value="short", label="Length").classes("w-56").props(
             'outlined aria-label="Episode length"')
     error = ui.label("").classes("text-red-600 text-sm").props("role=alert")
     error.set_visibility(False)
@@ -64,6 +66,8 @@ async def create_page(services: Services, user_id: str, job_limit: RateLimit) ->
                 error.set_text(f"{exc.message} Try again in {exc.retry_after} s.")
                 error.set_visibility(True)
                 return
+            if created is None:  # the app is shutting down
+                return
             record = created.record
             empty.set_visibility(False)
             with in_progress:
@@ -83,7 +87,7 @@ async def create_page(services: Services, user_id: str, job_limit: RateLimit) ->
 
 async def _show_unfinished(services: Services, user_id: str, column: ui.column, empty: ui.label) -> None:
     recent = await run.io_bound(queries.list_for_user, services.db, user_id, 20) or []
-    unfinished = [job for job in recent if job.status in ("queued", "processing")]
+    unfinished = [job for job in recent if job.status in OPEN_STATUSES]
     if unfinished:
         empty.set_visibility(False)
     with column:

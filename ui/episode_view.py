@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from nicegui import ui
 
-from pipeline.transcripts import chapters_from
+from pipeline.episode.transcripts import chapters_from
 from store.media import MediaStore
+from store.records import Transcript
 from ui.theme import SPEAKER_COLOURS, clock
 
 _SIDE_FILES = (("vtt", "Transcript (VTT)"), ("srt", "Transcript (SRT)"), ("chapters", "Chapters (JSON)"))
@@ -30,7 +29,7 @@ def absolute_url(url: str, origin: str) -> str:
     return origin.rstrip("/") + url if url.startswith("/") else url
 
 
-def episode_view(title: str | None, audio_url: str, duration: float, transcript: list[dict[str, Any]],
+def episode_view(title: str | None, audio_url: str, duration: float, transcript: Transcript,
                  podcast_id: str | None = None, files: dict[str, str] | None = None) -> None:
     """Everything a listener needs for one episode; `title=None` when the caller already shows it. `files` are
     the URLs of the transcript and chapter files, by kind."""
@@ -65,7 +64,7 @@ def episode_view(title: str | None, audio_url: str, duration: float, transcript:
     transcript_view(transcript, player)
 
 
-def chapters_view(transcript: list[dict[str, Any]], player: ui.audio) -> None:
+def chapters_view(transcript: Transcript, player: ui.audio) -> None:
     """One chip per chapter (the script's sections); clicking one jumps there."""
     chapters = chapters_from(transcript)
     if len(chapters) < 2:
@@ -78,7 +77,7 @@ def chapters_view(transcript: list[dict[str, Any]], player: ui.audio) -> None:
             chip.props["aria-label"] = f"Jump to {chapter['title']}"
 
 
-def transcript_view(transcript: list[dict[str, Any]], player: ui.audio) -> None:
+def transcript_view(transcript: Transcript, player: ui.audio) -> None:
     """Speaker-coloured lines with timestamps; clicking a line seeks the player there."""
     speakers: dict[str, str] = {}
     with ui.expansion("Transcript", icon="subject", value=True).classes("w-full").props(

@@ -7,9 +7,10 @@ from typing import Any
 
 from nicegui import run, ui
 
+from pipeline.durations import DURATIONS
 from pipeline.services import Services
 from store import queries, records
-from ui.create_page import DURATIONS
+from store.models import JobStatus
 from ui.episode_view import browser_url, episode_view, side_file_urls
 from ui.feed_panel import feed_panel
 from ui.job_card import JobCard
@@ -24,7 +25,7 @@ async def history_page(services: Services, user_id: str) -> None:
     await feed_panel(services, user_id)
     podcasts = await run.io_bound(queries.list_podcasts_for_user, services.db, user_id, _HISTORY_LIMIT) or []
     jobs = await run.io_bound(queries.list_for_user, services.db, user_id, _HISTORY_LIMIT) or []
-    open_jobs = [job for job in jobs if job.status != "completed"]
+    open_jobs = [job for job in jobs if job.status != JobStatus.COMPLETED]
     entries: list[tuple[datetime, str, object]] = [(p["created_at"], "podcast", p) for p in podcasts]
     entries += [(job.created_at, "job", job) for job in open_jobs]
     entries.sort(key=lambda entry: entry[0], reverse=True)
@@ -48,8 +49,8 @@ async def history_page(services: Services, user_id: str) -> None:
 def _podcast_summary(item: dict[str, Any]) -> None:
     with ui.row().classes("w-full items-center justify-between"):
         ui.label(item["title"]).classes("font-semibold")
-        ui.badge("completed", color="positive")
-    ui.label(f"{DURATIONS.get(item['duration'], item['duration'])} · {clock(item['audio_duration'])} · "
+        ui.badge(JobStatus.COMPLETED, color="positive")
+    ui.label(f"{_duration_label(item['duration'])} · {clock(item['audio_duration'])} · "
              f"{item['created_at']:%Y-%m-%d %H:%M} UTC").classes("text-xs text-gray-500")
 
 
@@ -67,3 +68,8 @@ async def episode_page(services: Services, user_id: str, podcast_id: str) -> Non
         episode_view(podcast["title"], url, podcast["audio_duration"], podcast["transcript"],
                      files=side_file_urls(podcast.get("files"), media, base))
     ui.label(f"Made {podcast['created_at']:%Y-%m-%d %H:%M} UTC").classes("text-xs text-gray-500")
+
+
+def _duration_label(name: str) -> str:
+    found = DURATIONS.get(name)
+    return found.label if found else name

@@ -9,6 +9,7 @@ from nicegui import run, ui
 from errors import NotecastError
 from pipeline.services import Services
 from store import queries, records
+from store.models import OPEN_STATUSES, JobStatus
 from ui.episode_view import browser_url, episode_view, side_file_urls
 from ui.theme import clock
 
@@ -40,8 +41,8 @@ class JobCard:
         if record.status != self.shown_status:
             self.shown_status = record.status
             self._draw(record)
-        if record.status in ("queued", "processing"):
-            self._update_live(record, position)
+        if record.status in OPEN_STATUSES:
+            self._update_live(record, position or 0)
         else:
             self.timer.deactivate()
 
@@ -50,11 +51,11 @@ class JobCard:
         with self.card:
             with ui.row().classes("w-full items-center justify-between"):
                 ui.label(record.display_title or "Untitled note").classes("font-semibold")
-                ui.badge(record.status, color=_STATUS_COLOURS.get(record.status, "grey")).props(
+                ui.badge(record.status, color=_STATUS_COLOURS.get(JobStatus(record.status), "grey")).props(
                     'aria-label="Job status"')
             ui.label(f"{record.duration.capitalize()} · started {record.created_at:%Y-%m-%d %H:%M} UTC").classes(
                 "text-xs text-gray-500 -mt-2")
-            if record.status in ("queued", "processing"):
+            if record.status in OPEN_STATUSES:
                 self.progress = ui.linear_progress(value=0, show_value=False, size="12px").props(
                     'aria-label="Generation progress" instant-feedback')
                 self.step = ui.label("").classes("text-sm")
@@ -62,13 +63,13 @@ class JobCard:
                     self.detail = ui.label("").classes("text-xs text-gray-500")
                     ui.button("Cancel", icon="close", on_click=self.cancel).props(
                         'flat dense color=negative aria-label="Cancel this job"')
-            elif record.status == "completed" and record.audio_key:
+            elif record.status == JobStatus.COMPLETED and record.audio_key:
                 media = self.services.providers.media
                 url = browser_url(media.url_for(record.audio_key), self.services.settings.public_base_url)
                 episode_view(None, url, record.audio_duration or 0.0, record.transcript or [], record.podcast_id,
                              side_file_urls(record.files, media, self.services.settings.public_base_url))
             else:
-                message = "Cancelled." if record.status == "cancelled" else record.error or "Generation failed."
+                message = "Cancelled." if record.status == JobStatus.CANCELLED else record.error or "Generation failed."
                 ui.label(message).classes("text-red-600").props('role=alert')
                 ui.button("Try again", icon="replay", on_click=self.try_again).props('aria-label="Try again"')
 
@@ -78,7 +79,7 @@ class JobCard:
         self.step.text = f"{record.progress}% · {record.current_step}"
         since = record.started_at or record.created_at
         elapsed = clock((datetime.now(UTC) - since).total_seconds())
-        self.detail.text = (f"Position {position} in the queue · waiting {elapsed}" if record.status == "queued"
+        self.detail.text = (f"Position {position} in the queue · waiting {elapsed}" if record.status == JobStatus.QUEUED
                             else f"Elapsed {elapsed}")
 
     async def try_again(self) -> None:
@@ -101,5 +102,5 @@ class JobCard:
         await self.refresh()
 
 
-_STATUS_COLOURS = {"queued": "grey", "processing": "indigo", "completed": "positive", "failed": "negative",
-                   "cancelled": "orange"}
+_STATUS_COLOURS = {JobStatus.QUEUED: "grey", JobStatus.PROCESSING: "indigo", JobStatus.COMPLETED: "positive",
+                   JobStatus.FAILED: "negative", JobStatus.CANCELLED: "orange"}

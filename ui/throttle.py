@@ -58,7 +58,7 @@ class SignInThrottle:
     def _delay(self, failures: int, free: int) -> float:
         if failures < free:
             return 0.0
-        return min(self.max_delay, self.base_delay * 2 ** (failures - free))
+        return min(self.max_delay, self.base_delay * 2.0 ** (failures - free))
 
     def _forget_before(self, cutoff: float) -> None:
         while self._overall and self._overall[0] < cutoff:
@@ -77,7 +77,7 @@ class RateLimit:
     def take(self, address: str) -> float:
         """Record one action and return 0, or return the seconds until one is allowed (recording nothing)."""
         now = self.clock()
-        times = self._seen.pop(address, None) or deque()
+        times = self._seen.pop(address, deque())
         while times and times[0] <= now - self.window:
             times.popleft()
         self._seen[address] = times

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 from fastapi.testclient import TestClient
 
-from pipeline.episode import Providers
+from pipeline.providers import Providers
 from pipeline.services import Services
 
 

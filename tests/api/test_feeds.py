@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 import wave
 from collections.abc import Callable
 from pathlib import Path
@@ -13,9 +12,10 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
-from pipeline.episode import Providers
+from pipeline.providers import Providers
 from pipeline.services import Services
 from settings import Settings
+from tests.conftest import wait_for_api_job
 
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
 
@@ -23,14 +23,9 @@ PODCAST_NS = "https://podcastindex.org/namespace/1.0"
 def make_episode(client: TestClient, user: str, note: str = "A note. It has two sentences.") -> dict[str, Any]:
     job_id = client.post("/api/podcast/generate/async", json={
         "noteId": "n1", "noteContent": note, "userId": user, "duration": "short"}).json()["jobId"]
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        job = client.get(f"/api/podcast/jobs/{job_id}").json()["job"]
-        if job["status"] in ("completed", "failed"):
-            assert job["status"] == "completed", job
-            return dict(job)
-        time.sleep(0.1)
-    raise AssertionError("job did not finish")
+    job = wait_for_api_job(client, job_id)
+    assert job["status"] == "completed", job
+    return job
 
 
 def local(url: str) -> str:

@@ -10,10 +10,12 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from pipeline.episode import Providers
+from pipeline.providers import Providers
 from pipeline.services import Services
 from settings import Settings
+from tests.conftest import wait_for_api_job
 from tests.fakes import RecordingWriter, ToneVoice
+from tests.waiting import wait_until
 
 NOTE = " ".join(f"Sentence {i} of a note that is long enough to have several turns." for i in range(30))
 
@@ -34,22 +36,12 @@ class ManyTurnsWriter(RecordingWriter):
     """A script with one turn per note sentence."""
 
     def write(self, note: str, title: str | None, target_words: int):  # type: ignore[no-untyped-def]
-        from pipeline.notes import split_sentences
-        from pipeline.script import Script, Section, Turn
+        from pipeline.sentences import split_sentences
+        from pipeline.writers.base import Script, Section, Turn
 
         self.notes.append(note)
         turns = tuple(Turn(("Alex", "Sam")[i % 2], s) for i, s in enumerate(split_sentences(note)))
         return Script(title="T", sections=(Section("Body", turns),))
-
-
-def _wait(client: TestClient, job_id: str, until: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        job = client.get(f"/api/podcast/jobs/{job_id}").json()["job"]
-        if until(job):
-            return job
-        time.sleep(0.02)
-    raise AssertionError(f"timed out: {job}")
 
 
 def test_cancel_a_queued_job_at_once(make_client: Callable[..., tuple[TestClient, Services]],
@@ -62,7 +54,7 @@ def test_cancel_a_queued_job_at_once(make_client: Callable[..., tuple[TestClient
     job = cancelled.json()["job"]
     assert job["status"] == "cancelled" and job["cancelledAt"].endswith("Z")
     client.delete(f"/api/podcast/jobs/{first}")
-    assert _wait(client, first, lambda j: j["status"] == "cancelled")["status"] == "cancelled"
+    assert wait_for_api_job(client, first, lambda j: j["status"] == "cancelled")["status"] == "cancelled"
 
 
 def test_cancel_while_processing_stops_within_a_segment_and_leaves_no_files(
@@ -71,10 +63,11 @@ def test_cancel_while_processing_stops_within_a_segment_and_leaves_no_files(
     voice = SlowVoice()
     client, _ = make_client(replace(fake_providers, voice=voice, writer=ManyTurnsWriter()))
     job_id = client.post("/api/podcast/generate/async", json=body()).json()["jobId"]
-    _wait(client, job_id, lambda j: "(3/" in j["currentStep"])
+    wait_for_api_job(client, job_id, lambda j: "(3/" in j["currentStep"])
     assert client.post(f"/api/podcast/jobs/{job_id}/cancel").status_code == 200
     voiced_at_cancel = len(voice.calls)
-    time.sleep(1.0)
+    # the executor removes the job's scratch files once its run has stopped: no voicing can follow that
+    wait_until(lambda: (settings.work_dir / job_id).exists(), lambda exists: not exists)
     job = client.get(f"/api/podcast/jobs/{job_id}").json()["job"]
     assert job["status"] == "cancelled" and "audioUrl" not in job
     assert len(voice.calls) <= voiced_at_cancel + 2, "work went on after the cancel"
@@ -84,7 +77,7 @@ def test_cancel_while_processing_stops_within_a_segment_and_leaves_no_files(
 
 def test_cancelling_a_finished_job_is_a_409(client: TestClient) -> None:
     job_id = client.post("/api/podcast/generate/async", json=body(noteContent="Short. Note.")).json()["jobId"]
-    _wait(client, job_id, lambda j: j["status"] == "completed")
+    wait_for_api_job(client, job_id, lambda j: j["status"] == "completed")
     response = client.post(f"/api/podcast/jobs/{job_id}/cancel")
     assert response.status_code == 409
     assert response.json() == {"success": False,
@@ -110,12 +103,12 @@ def test_retry_of_a_failed_job_reuses_its_checkpoints(
 
     media.put = flaky_put  # type: ignore[method-assign]
     job_id = client.post("/api/podcast/generate/async", json=body()).json()["jobId"]
-    failed = _wait(client, job_id, lambda j: j["status"] == "failed")
+    failed = wait_for_api_job(client, job_id, lambda j: j["status"] == "failed")
     assert failed["error"] == "The media store is unavailable"
     broken["on"] = False
     retried = client.post(f"/api/podcast/jobs/{job_id}/retry")
     assert retried.status_code == 202 and retried.json()["jobId"] == job_id
-    done = _wait(client, job_id, lambda j: j["status"] == "completed")
+    done = wait_for_api_job(client, job_id, lambda j: j["status"] == "completed")
     assert len(writer.notes) == 1, "the script checkpoint was reused"
     assert client.get(f"/api/podcast/{done['podcastId']}").status_code == 200
     assert client.post(f"/api/podcast/jobs/{job_id}/retry").status_code == 409
@@ -124,24 +117,24 @@ def test_retry_of_a_failed_job_reuses_its_checkpoints(
 def test_the_segment_cache_serves_a_second_run_and_is_keyed_on_voice_settings(
     make_client: Callable[..., tuple[TestClient, Services]], settings: Settings
 ) -> None:
-    from pipeline.services import build_providers
+    from pipeline.providers import build_providers
 
     providers = build_providers(settings)
     voice = ToneVoice()
     client, _ = make_client(replace(providers, voice=voice, writer=ManyTurnsWriter()))
-    first = _wait(client, client.post("/api/podcast/generate/async", json=body()).json()["jobId"],
+    first = wait_for_api_job(client, client.post("/api/podcast/generate/async", json=body()).json()["jobId"],
                   lambda j: j["status"] == "completed")
     calls = len(voice.calls)
-    second = _wait(client, client.post("/api/podcast/generate/async", json=body()).json()["jobId"],
+    second = wait_for_api_job(client, client.post("/api/podcast/generate/async", json=body()).json()["jobId"],
                    lambda j: j["status"] == "completed")
     assert second["segments"] == {"total": first["segments"]["total"], "cached": first["segments"]["total"]}
     assert len(voice.calls) == calls, "nothing was voiced again"
     voice.seconds_per_word = 0.03  # a different synthesis setting must miss the cache
-    third = _wait(client, client.post("/api/podcast/generate/async", json=body()).json()["jobId"],
+    third = wait_for_api_job(client, client.post("/api/podcast/generate/async", json=body()).json()["jobId"],
                   lambda j: j["status"] == "completed")
     assert third["segments"]["cached"] == 0
     edited = body(noteContent=NOTE.replace("Sentence 7 of", "Sentence seven of"))
-    fourth = _wait(client, client.post("/api/podcast/generate/async", json=edited).json()["jobId"],
+    fourth = wait_for_api_job(client, client.post("/api/podcast/generate/async", json=edited).json()["jobId"],
                    lambda j: j["status"] == "completed")
     assert fourth["segments"]["cached"] == fourth["segments"]["total"] - 1, "an edited turn re-voices only itself"
 

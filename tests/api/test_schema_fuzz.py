@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 
 from api.app import create_api
-from pipeline.episode import Providers
+from pipeline.providers import Providers
 from pipeline.services import Services
 
 EXAMPLES_PER_OPERATION = 30

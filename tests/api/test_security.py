@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
-from pipeline.episode import Providers
+from pipeline.providers import Providers
 from pipeline.services import Services
 from settings import Settings
 from store.models import podcasts_table
@@ -126,7 +126,7 @@ def _voiced_twice(make_client: Callable[..., tuple[TestClient, Services]], provi
 def test_one_user_cannot_tell_what_another_has_voiced(
     make_client: Callable[..., tuple[TestClient, Services]], fake_providers: Providers, settings: Settings
 ) -> None:
-    from pipeline.segment_cache import SegmentCache
+    from pipeline.cache import SegmentCache
 
     cache = SegmentCache(settings.data_dir / "cache", 10**9, per_user=True)
     first, second, voiced, again = _voiced_twice(make_client, replace(fake_providers, cache=cache), settings)
@@ -137,7 +137,7 @@ def test_one_user_cannot_tell_what_another_has_voiced(
 def test_a_single_user_install_may_share_the_cache(
     make_client: Callable[..., tuple[TestClient, Services]], fake_providers: Providers, settings: Settings
 ) -> None:
-    from pipeline.segment_cache import SegmentCache
+    from pipeline.cache import SegmentCache
 
     cache = SegmentCache(settings.data_dir / "cache", 10**9, per_user=False)
     _, second, _, again = _voiced_twice(make_client, replace(fake_providers, cache=cache), settings)

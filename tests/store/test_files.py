@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import checkpoints
-from pipeline.script import Script, Section, Turn
+from pipeline.episode import checkpoints
+from pipeline.writers.base import Script, Section, Turn
 from settings import Settings
 from store.db import Database
 from store.media import LocalMediaStore

@@ -12,7 +12,7 @@ from nicegui import core, ui
 from nicegui.testing.general import nicegui_reset_globals, prepare_simulation
 from nicegui.testing.user import User
 
-from pipeline.episode import Providers
+from pipeline.providers import Providers
 from pipeline.services import Services
 from settings import Settings
 from ui import pages
@@ -56,3 +56,10 @@ async def ui_app(
 async def browser(ui_app: tuple[Callable[[], AsyncIterator[User]], Services]) -> User:
     """One simulated browser."""
     return await ui_app[0]()  # type: ignore[misc]
+
+
+def user_id_of(browser: User) -> str:
+    """The user id this browser's footer shows."""
+    footer = next(label.text for label in browser.find(kind=ui.label).elements
+                  if label.text.startswith("Your user id: "))
+    return footer.removeprefix("Your user id: ")

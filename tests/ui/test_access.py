@@ -13,7 +13,8 @@ from pipeline.services import Services
 from settings import Settings
 from store import queries
 from tests.conftest import SHORT_NOTE
-from tests.waiting import wait_until
+from tests.ui.conftest import user_id_of
+from tests.waiting import wait_until_async
 
 PASSWORD = {"ui_password": "open sesame"}
 
@@ -74,12 +75,12 @@ async def test_after_sign_in_an_outside_target_lands_on_the_start_page(browser: 
 async def test_the_ui_limits_episodes_per_address(browser: User, ui_app: tuple[object, Services]) -> None:
     services = ui_app[1]
     await browser.open("/")
-    user_id = [label.text for label in browser.find(kind=ui.label).elements
-               if label.text.startswith("Your user id: ")][0].removeprefix("Your user id: ")
+    user_id = user_id_of(browser)
     for made in (1, 2):
         browser.find(kind=ui.textarea).clear().type(SHORT_NOTE)
         browser.find("Generate podcast").click()
-        await wait_until(lambda: len(queries.list_for_user(services.db, user_id, 10)), lambda n, made=made: n == made)
+        await wait_until_async(lambda: len(queries.list_for_user(services.db, user_id, 10)),
+                               lambda count, made=made: count == made)
     browser.find("Generate podcast").click()
     await browser.should_see("You have started 2 episodes in the last hour from this address.")
     assert len(queries.list_for_user(services.db, user_id, 10)) == 2

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import shutil
-import time
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import ROOT, SHORT_NOTE
 from tests.server import running_server
+from tests.waiting import wait_until
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = ROOT / "test-artifacts"
@@ -34,14 +34,13 @@ def test_paste_generate_and_play_in_a_real_browser(tmp_path: Path) -> None:
             page.get_by_label("Your note").fill(SHORT_NOTE)
             page.get_by_role("button", name="Generate podcast").click()
             seen: set[float] = set()
-            deadline = time.monotonic() + 120
-            while time.monotonic() < deadline:
-                for value in page.locator('[role="progressbar"]').evaluate_all(
-                        "bars => bars.map(b => parseFloat(b.getAttribute('aria-valuenow') || '-1'))"):
-                    seen.add(value)
-                if page.locator("audio[src]").count():
-                    break
-                time.sleep(0.1)
+
+            def players() -> int:
+                seen.update(page.locator('[role="progressbar"]').evaluate_all(
+                    "bars => bars.map(b => parseFloat(b.getAttribute('aria-valuenow') || '-1'))"))
+                return page.locator("audio[src]").count()
+
+            wait_until(players, bool, timeout=120, every=0.1)
             audio = page.locator("audio[src]")
             assert audio.count() == 1, "the player never appeared"
             assert any(0 < value < 100 for value in seen), f"progress values seen: {sorted(seen)}"

@@ -3,14 +3,13 @@ script on any page, and each must show literally. The pages must also work under
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.server import running_server
+from tests.server import running_server, wait_for_job_at
 from tests.ui.test_browser import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = [
@@ -43,17 +42,8 @@ def _plant(base: str, user_id: str) -> list[dict[str, Any]]:
             "noteId": f"hostile-{index}", "noteContent": _note(HOSTILE_HEADINGS), "userId": user_id, "title": title})
         assert answer.status_code == 202, answer.text
         job_ids.append(answer.json()["jobId"])
-    finished = []
-    deadline = time.monotonic() + 240
-    for job_id in job_ids:
-        while True:
-            job = httpx.get(f"{base}/api/podcast/jobs/{job_id}").json()["job"]
-            if job["status"] in ("completed", "failed"):
-                assert job["status"] == "completed", job
-                finished.append(job)
-                break
-            assert time.monotonic() < deadline, f"job {job_id} did not finish"
-            time.sleep(0.2)
+    finished = [wait_for_job_at(base, job_id, timeout=240) for job_id in job_ids]
+    assert [job["status"] for job in finished] == ["completed"] * len(job_ids), finished
     return finished
 
 

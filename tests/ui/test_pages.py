@@ -10,25 +10,18 @@ import pytest
 from nicegui import ui
 from nicegui.testing import User
 
-from pipeline.builtin_writer import BuiltinScriptWriter
-from pipeline.episode import Providers
+from pipeline.providers import Providers
 from pipeline.services import Services
+from pipeline.writers.builtin import BuiltinScriptWriter
 from store import feeds, queries, records
-from tests.conftest import SHORT_NOTE
+from tests.conftest import SHORT_NOTE, wait_for_job
 from tests.fakes import FailOnceWriter, PacedVoice
+from tests.ui.conftest import user_id_of
+from tests.waiting import wait_until_async
 
 
-async def _wait_until(condition: Callable[[], bool], timeout: float = 120) -> None:
-    for _ in range(int(timeout / 0.1)):
-        if condition():
-            return
-        await asyncio.sleep(0.1)
-    raise AssertionError("condition not met in time")
-
-
-def _user_id(user: User) -> str:
-    footer = [label.text for label in user.find(kind=ui.label).elements if label.text.startswith("Your user id: ")]
-    return footer[0].removeprefix("Your user id: ")
+async def _until(condition: Callable[[], bool], timeout: float = 120) -> None:
+    await wait_until_async(condition, bool, timeout, every=0.1)
 
 
 @pytest.mark.parametrize("ui_app", ["paced"], indirect=True)
@@ -47,12 +40,12 @@ async def test_paste_generate_watch_progress_then_play(browser: User, ui_app: tu
             seen.add(round(float(bar.value), 2))
         return bool(browser.find(kind=ui.audio).elements) if _has(browser, ui.audio) else False
 
-    await _wait_until(finished)
+    await _until(finished)
     assert any(0 < value < 1 for value in seen), f"no intermediate progress seen: {sorted(seen)}"
     await browser.should_see("Download MP3")
     await browser.should_see("Copy link")
     await browser.should_see("Sea stars cling to rocks with hundreds of tiny tube feet.")
-    user_id = _user_id(browser)
+    user_id = user_id_of(browser)
     [job] = queries.list_for_user(services.db, user_id, 5)
     assert job.status == "completed"
     audio = browser.find(kind=ui.audio).elements.pop()
@@ -86,10 +79,10 @@ async def test_history_lists_the_job_and_jobs_from_the_api_for_the_same_user(
     services = ui_app[1]
     await browser.open("/episodes")
     await browser.should_see("No episodes yet — paste a note to make your first one.")
-    user_id = _user_id(browser)
+    user_id = user_id_of(browser)
     record = services.executor.submit(records.NewJob(user_id=user_id, note_id="api-note", note_content=SHORT_NOTE,
                                                   duration="short", title="From the API")).record
-    await asyncio.to_thread(_wait_done, services, record.job_id)
+    await asyncio.to_thread(wait_for_job, services, record.job_id)
     await browser.open("/episodes")
     await browser.should_see("From the API")
     browser.find(marker="episode-link").click()
@@ -97,20 +90,14 @@ async def test_history_lists_the_job_and_jobs_from_the_api_for_the_same_user(
     await browser.should_see("Download MP3")
 
 
-def _wait_done(services: Services, job_id: str) -> None:
-    from tests.conftest import wait_for_job
-
-    wait_for_job(services, job_id)
-
-
 async def test_one_browser_cannot_see_another_s_episode(ui_app: tuple[Callable, Services]) -> None:
     new_browser, services = ui_app
     owner, stranger = await new_browser(), await new_browser()
     await owner.open("/")
-    owner_id = _user_id(owner)
+    owner_id = user_id_of(owner)
     record = services.executor.submit(records.NewJob(user_id=owner_id, note_id="n", note_content=SHORT_NOTE,
                                                   duration="short", title="Private episode")).record
-    finished = await asyncio.to_thread(_finished, services, record.job_id)
+    finished = await asyncio.to_thread(wait_for_job, services, record.job_id)
     await owner.open(f"/episodes/{finished.podcast_id}")
     await owner.should_see("Private episode")
     await stranger.open(f"/episodes/{finished.podcast_id}")
@@ -118,13 +105,7 @@ async def test_one_browser_cannot_see_another_s_episode(ui_app: tuple[Callable, 
     await stranger.should_not_see("Private episode")
     await stranger.open("/episodes")
     await stranger.should_not_see("Private episode")
-    assert _user_id(stranger) != owner_id
-
-
-def _finished(services: Services, job_id: str) -> records.JobRecord:
-    from tests.conftest import wait_for_job
-
-    return wait_for_job(services, job_id)
+    assert user_id_of(stranger) != owner_id
 
 
 async def test_a_script_tag_in_a_note_renders_as_text(browser: User, ui_app: tuple[object, Services]) -> None:
@@ -133,9 +114,9 @@ async def test_a_script_tag_in_a_note_renders_as_text(browser: User, ui_app: tup
     note = "# Safety\n\nThis note says <script>alert('x')</script> out loud. It is only text."
     browser.find(kind=ui.textarea).type(note)
     browser.find("Generate podcast").click()
-    await _wait_until(lambda: _has(browser, ui.audio))
+    await _until(lambda: _has(browser, ui.audio))
     await browser.should_see("This note says <script>alert('x')</script> out loud.")
-    assert queries.list_for_user(services.db, _user_id(browser), 1)[0].status == "completed"
+    assert queries.list_for_user(services.db, user_id_of(browser), 1)[0].status == "completed"
 
 
 @pytest.mark.parametrize("ui_app", [{"ui_password": "open sesame"}], indirect=True)
@@ -166,7 +147,7 @@ async def test_a_failed_job_shows_its_error_and_try_again_works(browser: User) -
     browser.find("Generate podcast").click()
     await browser.should_see("The script writer is unavailable right now", retries=100)
     browser.find(kind=ui.button, content="Try again").click()
-    await _wait_until(lambda: _has(browser, ui.audio))
+    await _until(lambda: _has(browser, ui.audio))
     await browser.should_see("Sea stars cling to rocks with hundreds of tiny tube feet.")
 
 
@@ -175,9 +156,9 @@ async def test_episode_shows_chapters_and_transcript_downloads(
 ) -> None:
     services = ui_app[1]
     await browser.open("/")
-    record = services.executor.submit(records.NewJob(user_id=_user_id(browser), note_id="n", note_content=SHORT_NOTE,
+    record = services.executor.submit(records.NewJob(user_id=user_id_of(browser), note_id="n", note_content=SHORT_NOTE,
                                                   duration="short", title="Chaptered")).record
-    finished = await asyncio.to_thread(_finished, services, record.job_id)
+    finished = await asyncio.to_thread(wait_for_job, services, record.job_id)
     await browser.open(f"/episodes/{finished.podcast_id}")
     await browser.should_see("Transcript & chapters")
     vtt = browser.find(marker="download-vtt").elements.pop()
@@ -191,7 +172,7 @@ async def test_feed_address_is_shown_and_can_be_replaced(browser: User, ui_app: 
     services = ui_app[1]
     await browser.open("/episodes")
     await browser.should_see("Podcast feed")
-    user_id = _user_id(browser)
+    user_id = user_id_of(browser)
     address = browser.find(marker="feed-url").elements.pop()
     first = str(address.value)
     assert first.startswith(f"{services.settings.public_base_url}/feeds/{user_id}/") and first.endswith(".xml")

@@ -1,0 +1,100 @@
+"""Voicing every turn (through the segment cache) and laying the turns into the mix, in order, as they arrive."""
+
+from __future__ import annotations
+
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+
+from pipeline.audio.mastering import Premaster
+from pipeline.audio.mix import MixedEpisode, MixSettings
+from pipeline.audio.mixer import TURN_LOUDNESS_LUFS, EpisodeMixer
+from pipeline.audio.music import intro_bed
+from pipeline.cache import SegmentCache
+from pipeline.progress import Interrupted, ProgressSink
+from pipeline.voices.base import Voice
+from pipeline.writers.base import Script, Turn
+from store.records import Transcript
+
+_TAIL_MS = 400
+
+
+class _Voicer:
+    """Voices one turn through the cache, counting hits for this job."""
+
+    def __init__(self, voice: Voice, cache: SegmentCache | None, first_speaker: str) -> None:
+        self.voice, self.cache, self.first_speaker = voice, cache, first_speaker
+        self.cached = 0
+
+    def lookup(self, turn: Turn) -> tuple[str | None, bytes | None]:
+        host = self.host(turn)
+        if self.cache is None:
+            return None, None
+        key = self.cache.key(self.voice.cache_identity(host), turn.text)
+        found = self.cache.get(key)
+        if found is not None:
+            self.cached += 1
+        return key, found
+
+    def host(self, turn: Turn) -> int:
+        return 0 if turn.speaker == self.first_speaker else 1
+
+    def synthesize(self, turn: Turn, key: str | None) -> bytes:
+        pcm = self.voice.synthesize(turn.text, self.host(turn))
+        if self.cache is not None and key is not None:
+            self.cache.put(key, pcm)
+        return pcm
+
+
+def voice_and_mix(script: Script, voice: Voice, cache: SegmentCache | None, mix: MixSettings, premaster_path: Path,
+                  sink: ProgressSink) -> MixedEpisode:
+    """Voice turns a few at a time (the voice's concurrency, plus one so mixing overlaps voicing) and mix them in
+    order as they arrive; progress advances per finished segment, in order. Returns the premastered mix, with
+    the loudness measured on it."""
+    planned = [(section, index, turn) for section in script.sections for index, turn in enumerate(section.turns)]
+    total, voicer = len(planned), _Voicer(voice, cache, script.turns[0].speaker)
+    window = max(1, voice.concurrency) + 1
+    transcript: Transcript = []
+    rate = voice.sample_rate
+    bed, lead_ms = None, 0
+    if mix.intro_music is not None:
+        lead_ms = mix.intro_lead_ms
+        bed = intro_bed(mix.intro_music, rate, lead_ms, mix.intro_music_seconds, TURN_LOUDNESS_LUFS)
+    premaster = Premaster(premaster_path, rate, mix.format.sample_rate)
+    mixer = EpisodeMixer(premaster, rate, ramp_ms=mix.ramp_ms, bed=bed, lead_ms=lead_ms)
+    pending: deque[Future[bytes]] = deque()
+    with ThreadPoolExecutor(max_workers=window - 1, thread_name_prefix="voice") as pool:
+        try:
+            sink.report(30, f"Generating audio for each segment... (0/{total})")
+            for done in range(total):
+                while len(pending) < window and done + len(pending) < total:
+                    turn = planned[done + len(pending)][2]
+                    key, found = voicer.lookup(turn)
+                    if found is not None:
+                        ready: Future[bytes] = Future()
+                        ready.set_result(found)
+                        pending.append(ready)
+                    else:
+                        pending.append(pool.submit(voicer.synthesize, turn, key))
+                if sink.should_stop():
+                    raise Interrupted
+                pcm = pending.popleft().result()
+                section, index, turn = planned[done]
+                if done:
+                    mixer.add_pause(mix.section_pause_ms if index == 0 else mix.pause_ms)
+                start, end = mixer.add_speech(pcm)
+                transcript.append({"speaker": turn.speaker, "text": turn.text, "section": section.title,
+                                   "start": round(start, 3), "end": round(end, 3)})
+                sink.report(30 + 30 * (done + 1) // total,
+                            f"Generating audio for each segment... ({done + 1}/{total})")
+            mixer.add_pause(max(mix.pause_ms, _TAIL_MS))  # players must not clip the last word, nor the fade
+            seconds = mixer.finish()
+            sink.report(65, "Measuring loudness...")
+            measured = premaster.finish()
+        except BaseException:
+            for future in pending:
+                future.cancel()
+            premaster.abandon()
+            raise
+    sink.segments_voiced(total, voicer.cached)
+    return MixedEpisode(transcript, seconds, measured)

@@ -1,0 +1,21 @@
+"""How long a script should be: the requested length at the speaking rate measured for this voice."""
+
+from __future__ import annotations
+
+from pipeline.audio.mix import MixSettings
+from pipeline.durations import DURATIONS
+from pipeline.voices.base import Voice
+
+
+def target_words(duration: str, words_per_second: float | None = None) -> int:
+    """Words a script for `duration` should have: at the speaking rate measured on earlier episodes when there
+    is one (aiming a little short, as the built-in writer must not overshoot), else at a typical 150 wpm."""
+    length = DURATIONS[duration]
+    if words_per_second:
+        return int(length.seconds * words_per_second * 0.96)
+    return length.words
+
+
+def pace_key(voice: Voice, mix: MixSettings) -> str:
+    """What the measured speaking rate depends on: the voice and the pauses between turns."""
+    return f"{voice.name}|{voice.cache_identity(0)}|pauses={mix.pause_ms}/{mix.section_pause_ms}"[:255]

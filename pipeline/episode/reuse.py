@@ -1,0 +1,48 @@
+"""Whole mastered episodes in the segment cache: the same script, voice and settings always master to the same
+audio, so regenerating a note reuses it (retagged for the new job) instead of mixing and encoding again."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict
+from pathlib import Path
+
+from pipeline.audio.mix import MixedEpisode, MixSettings
+from pipeline.cache import SegmentCache
+from pipeline.voices.base import Voice
+from pipeline.writers.base import Script
+
+_HEADER_BYTES = 4
+
+
+def episode_key(cache: SegmentCache, voice: Voice, mix: MixSettings, script: Script) -> str:
+    """The cache key of the mastered episode for `script`."""
+    sound = {name: value for name, value in asdict(mix).items() if name not in ("show_name", "cover")}
+    if mix.intro_music is not None:  # the music's content, not its name, shapes the audio
+        sound["intro_music"] = hashlib.sha256(mix.intro_music.read_bytes()).hexdigest()
+    identity = (f"episode-2|{voice.name}|{voice.cache_identity(0)}|{voice.cache_identity(1)}|"
+                f"{json.dumps(sound, sort_keys=True, default=str)}")
+    spoken = [[section.title, [[turn.speaker, turn.text] for turn in section.turns]] for section in script.sections]
+    return cache.key(identity, json.dumps(spoken, ensure_ascii=False))  # the title is only a tag
+
+
+def load(cache: SegmentCache, key: str, out: Path) -> MixedEpisode | None:
+    """Write the cached episode's audio to `out` and return its record; None on a miss."""
+    blob = cache.get(key)
+    if blob is None or len(blob) < _HEADER_BYTES:
+        return None
+    size = int.from_bytes(blob[:_HEADER_BYTES], "big")
+    try:
+        found = MixedEpisode.from_json(json.loads(blob[_HEADER_BYTES:_HEADER_BYTES + size]))
+    except ValueError:
+        return None
+    if found is not None:
+        out.write_bytes(blob[_HEADER_BYTES + size:])
+    return found
+
+
+def store(cache: SegmentCache, key: str, audio: Path, episode: MixedEpisode) -> None:
+    """Keep a verified episode for the next time the same script is voiced with the same settings."""
+    meta = json.dumps(episode.as_json()).encode()
+    cache.put(key, len(meta).to_bytes(_HEADER_BYTES, "big") + meta + audio.read_bytes())

@@ -1,0 +1,76 @@
+"""An episode's timed transcript in the formats podcast apps read: WebVTT, SRT, Podcasting 2.0 JSON, and its
+chapters (one per script section) as Podcasting 2.0 JSON chapters."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from store.records import Transcript
+
+# Each file's kind and the suffix its key adds to the podcast id; the first three name `transcriptUrls`.
+TRANSCRIPT_KINDS = ("vtt", "srt", "json")
+SIDE_FILE_SUFFIXES = {"vtt": ".vtt", "srt": ".srt", "json": "-transcript.json", "chapters": "-chapters.json"}
+
+
+def chapters_from(transcript: Transcript) -> list[dict[str, Any]]:
+    """One chapter per script section, starting where its first line starts; the first starts at 0 so intro
+    music (if any) belongs to the intro chapter."""
+    chapters: list[dict[str, Any]] = []
+    for line in transcript:
+        title = line.get("section") or "Episode"
+        if not chapters or chapters[-1]["title"] != title:
+            chapters.append({"startTime": 0.0 if not chapters else float(line["start"]), "title": title})
+    return chapters
+
+
+def _clock(seconds: float, separator: str) -> str:
+    millis = round(seconds * 1000)
+    hours, rest = divmod(millis, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    return f"{hours:02d}:{minutes:02d}:{rest // 1000:02d}{separator}{rest % 1000:03d}"
+
+
+def _cue_text(text: str) -> str:
+    # Cue payloads may not contain a blank line or "-->"; VTT also reserves & and <.
+    return " ".join(text.split()).replace("-->", "→")
+
+
+def to_vtt(transcript: Transcript) -> str:
+    """WebVTT with a voice span per cue (`<v Alex>`)."""
+    cues = ["WEBVTT", ""]
+    for number, line in enumerate(transcript, 1):
+        text = _cue_text(line["text"]).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        speaker = line["speaker"].replace(">", "")
+        cues += [str(number), f"{_clock(line['start'], '.')} --> {_clock(line['end'], '.')}",
+                 f"<v {speaker}>{text}", ""]
+    return "\n".join(cues)
+
+
+def to_srt(transcript: Transcript) -> str:
+    """SubRip, the speaker's name leading each cue."""
+    cues = []
+    for number, line in enumerate(transcript, 1):
+        cues += [str(number), f"{_clock(line['start'], ',')} --> {_clock(line['end'], ',')}",
+                 f"{line['speaker']}: {_cue_text(line['text'])}", ""]
+    return "\n".join(cues)
+
+
+def to_json_transcript(transcript: Transcript) -> str:
+    """The Podcasting 2.0 JSON transcript format."""
+    segments = [{"speaker": line["speaker"], "startTime": line["start"], "endTime": line["end"],
+                 "body": line["text"]} for line in transcript]
+    return json.dumps({"version": "1.0.0", "segments": segments}, ensure_ascii=False)
+
+
+def to_json_chapters(chapters: list[dict[str, Any]]) -> str:
+    """The Podcasting 2.0 JSON chapters format."""
+    return json.dumps({"version": "1.2.0", "chapters": chapters}, ensure_ascii=False)
+
+
+def render(kind: str, transcript: Transcript) -> str:
+    """The file of `kind` (a key of SIDE_FILE_SUFFIXES) for `transcript`."""
+    renderers: dict[str, Callable[[Transcript], str]] = {"vtt": to_vtt, "srt": to_srt, "json": to_json_transcript,
+                 "chapters": lambda lines: to_json_chapters(chapters_from(lines))}
+    return renderers[kind](transcript)

@@ -1,0 +1,210 @@
+"""Runs jobs one at a time on an APScheduler single-slot executor. The database is the queue.
+
+Enqueueing wakes a dispatcher that claims the oldest queued job, runs it, then claims the next, until the
+queue is empty. Every APScheduler job here has `misfire_grace_time=None`: with the default of 1 s, one-off
+jobs that wait behind a running generation would be silently dropped.
+
+A running job heartbeats; jobs whose heartbeat goes stale (their process died) are re-queued and resume from
+their checkpoints, until MAX_ATTEMPTS is used up.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
+from pathlib import Path
+
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from errors import NotecastError
+from pipeline.audio.mix import MixSettings
+from pipeline.episode.length import pace_key
+from pipeline.episode.produce import media_keys, remove_stored
+from pipeline.jobs.enqueue import EnqueueBatcher
+from pipeline.jobs.runner import InlineRunner, RowSink, Runner
+from pipeline.progress import Interrupted
+from pipeline.providers import Providers
+from store import jobs, pace, queries, records
+from store.db import Database
+from store.models import JobStatus
+
+log = logging.getLogger(__name__)
+
+_GENERATION = "generation"
+_MAINTENANCE = "maintenance"
+_UNEXPECTED_ERROR = "Something went wrong while generating this podcast. Please try again."
+# Catches wake-ups that raced a finishing dispatcher, and jobs enqueued by other processes sharing the database.
+_SAFETY_NET_SECONDS = 15
+
+
+@dataclass(frozen=True)
+class ExecutorSettings:
+    """Timing and limits of the executor."""
+
+    job_ttl: timedelta = timedelta(hours=24)
+    prune_every: timedelta = timedelta(hours=1)
+    heartbeat_every: float = 5.0
+    stale_after: float = 30.0
+    max_attempts: int = 3
+    limits: jobs.QueueLimits = field(default_factory=jobs.QueueLimits)
+
+
+class JobExecutor:
+    """Owns the scheduler: dispatching, running, recovering and pruning jobs."""
+
+    def __init__(self, db: Database, providers: Providers, mix: MixSettings, work_root: Path,
+                 config: ExecutorSettings | None = None, runner: Runner | None = None) -> None:
+        self.db, self.providers, self.mix, self.work_root = db, providers, mix, work_root
+        self.runner: Runner = runner or InlineRunner(providers, mix)
+        self.config = config or ExecutorSettings()
+        self.stopping = threading.Event()
+        self.last_beat = time.monotonic()
+        self._wake_lock = threading.Lock()
+        self._drain_pending = False
+        self._running: str | None = None
+        self.batcher = EnqueueBatcher(db, self.config.limits)
+        self._scheduler = BackgroundScheduler(
+            executors={_GENERATION: ThreadPoolExecutor(1), _MAINTENANCE: ThreadPoolExecutor(1)},
+            job_defaults={"misfire_grace_time": None, "coalesce": True}, timezone="UTC")
+
+    def start(self) -> None:
+        """Recover jobs orphaned by a dead process, start the scheduler and run whatever is queued."""
+        # SQLite has one process per file, so anything still processing now was orphaned; a shared database
+        # (PostgreSQL) may have live workers elsewhere, so there only stale heartbeats count.
+        self._recover(everything=self.db.is_sqlite)
+        self._scheduler.add_job(self.prune, "interval", seconds=self.config.prune_every.total_seconds(),
+                                id="prune", executor=_MAINTENANCE, max_instances=1)
+        self._scheduler.add_job(self._maintain, "interval", seconds=self.config.heartbeat_every,
+                                id="heartbeat", executor=_MAINTENANCE, max_instances=1)
+        self._scheduler.add_job(self._drain, "interval", seconds=_SAFETY_NET_SECONDS, id="dispatch-safety-net",
+                                executor=_GENERATION, max_instances=1)
+        self._scheduler.start()
+        self.runner.warm_up()
+        self.wake()
+
+    def shutdown(self) -> None:
+        """Stop claiming; a running job stops after its current segment and goes back to the queue."""
+        self.stopping.set()
+        self.runner.stop()
+        if self._scheduler.running:
+            self._scheduler.shutdown(wait=True)
+
+    def submit(self, new: records.NewJob, *, idempotency_key: str | None = None,
+               request_hash: str | None = None) -> jobs.Created:
+        """Queue a job (committed before this returns, within the queue limits) and wake the dispatcher."""
+        created = jobs.create(self.db, new, limits=self.config.limits, idempotency_key=idempotency_key,
+                              request_hash=request_hash)
+        self.wake()
+        return created
+
+    async def submit_async(self, new: records.NewJob, *, idempotency_key: str | None = None,
+                           request_hash: str | None = None) -> jobs.Created:
+        """`submit` for the event loop: batched with other enqueues arriving at the same time."""
+        created = await self.batcher.submit(jobs.Submission(new, idempotency_key, request_hash))
+        self.wake()
+        return created
+
+    def retry(self, job_id: str) -> records.JobRecord:
+        """Queue a failed or cancelled job again; it resumes from whatever checkpoints remain."""
+        record = jobs.retry(self.db, job_id, self.config.limits)
+        self.wake()
+        return record
+
+    def cancel(self, job_id: str) -> records.JobRecord:
+        """Cancel a job; a queued one has nothing to clean, a running one cleans up at its next segment."""
+        record = jobs.cancel(self.db, job_id)
+        if self._running != job_id:
+            shutil.rmtree(self.work_root / job_id, ignore_errors=True)
+        return record
+
+    def wake(self) -> None:
+        """Make sure a dispatcher will look at the queue soon; at most one waits at a time."""
+        with self._wake_lock:
+            if self._drain_pending or self.stopping.is_set() or not self._scheduler.running:
+                return
+            self._drain_pending = True
+        self._scheduler.add_job(self._drain, id=f"dispatch-{uuid.uuid4().hex}", executor=_GENERATION)
+
+    def beat(self) -> None:
+        """The executor is alive and making progress (read by /healthz)."""
+        self.last_beat = time.monotonic()
+
+    def _drain(self) -> None:
+        with self._wake_lock:
+            self._drain_pending = False
+        while not self.stopping.is_set():
+            self.beat()
+            claimed = jobs.claim_next(self.db)
+            if claimed is None:
+                return
+            self._run(claimed)
+
+    def _run(self, job: records.ClaimedJob) -> None:
+        workdir = self.work_root / job.job_id
+        log.info("job %s started (attempt %d)", job.job_id, job.attempts)
+        self._running = job.job_id
+        voice = pace_key(self.providers.voice, self.mix)
+        finished = False  # True once nothing of this attempt is worth keeping for a resume
+        try:
+            job = replace(job, words_per_second=pace.words_per_second(self.db, voice))
+            episode = self.runner.run(job, workdir, RowSink(self.db, job.job_id, self.stopping, on_report=self.beat))
+        except Interrupted:
+            if queries.status_of(self.db, job.job_id) == JobStatus.CANCELLED:
+                finished = True
+                log.info("job %s cancelled", job.job_id)
+            elif jobs.requeue(self.db, job.job_id):
+                log.info("job %s interrupted by shutdown; queued to resume", job.job_id)
+        except NotecastError as exc:
+            log.warning("job %s failed: %s", job.job_id, exc.message)
+            jobs.fail(self.db, job.job_id, exc.message)
+        except Exception:
+            log.exception("job %s failed unexpectedly", job.job_id)
+            jobs.fail(self.db, job.job_id, _UNEXPECTED_ERROR)
+        else:
+            finished = True
+            if jobs.complete(self.db, job, episode):
+                log.info("job %s completed: %.1f s of audio", job.job_id, episode.audio_duration)
+                pace.record(self.db, voice, episode.words, episode.audio_duration)
+        finally:
+            self._running = None
+        # One clean-up, whichever way the attempt ended: a cancel (before, during or just after storing) must
+        # leave neither scratch files nor a stored episode behind.
+        if finished:
+            shutil.rmtree(workdir, ignore_errors=True)
+        if queries.status_of(self.db, job.job_id) == JobStatus.CANCELLED:
+            shutil.rmtree(workdir, ignore_errors=True)
+            self._delete_media(job.podcast_id)
+
+    def _delete_media(self, podcast_id: str) -> None:
+        remove_stored(self.providers.media, media_keys(podcast_id, self.mix))
+
+    def _maintain(self) -> None:
+        if self._running:
+            jobs.heartbeat(self.db, [self._running])
+        self._recover(everything=False)
+
+    def _recover(self, everything: bool) -> None:
+        cutoff = None if everything else records.utcnow() - timedelta(seconds=self.config.stale_after)
+        running = (self._running,) if self._running else ()
+        requeued, failed = jobs.recover_stale(self.db, cutoff, self.config.max_attempts, exclude=running)
+        for job_id in requeued:
+            log.warning("job %s was interrupted (its worker stopped); queued to resume", job_id)
+        for job_id in failed:
+            log.warning("job %s failed: interrupted %d times", job_id, self.config.max_attempts)
+        if requeued:
+            self.wake()
+
+    def prune(self) -> list[str]:
+        """Delete finished jobs past their TTL, and their scratch files."""
+        removed = jobs.prune(self.db, self.config.job_ttl)
+        for job_id in removed:
+            shutil.rmtree(self.work_root / job_id, ignore_errors=True)
+        if removed:
+            log.info("pruned %d finished jobs", len(removed))
+        return removed

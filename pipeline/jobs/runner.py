@@ -1,0 +1,176 @@
+"""Where a job's steps run: in the executor's thread (tests, custom providers), or in a separate low-priority
+worker process, so generation never competes with the web server for the GIL (the default when serving)."""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import logging
+import multiprocessing
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+from typing import Any, Protocol
+
+from pipeline.audio.mix import MixSettings
+from pipeline.episode.produce import produce_episode
+from pipeline.progress import ProgressSink
+from pipeline.providers import Providers
+from store import jobs, queries
+from store.db import Database
+from store.models import JobStatus
+from store.records import ClaimedJob, FinishedEpisode
+
+log = logging.getLogger(__name__)
+
+_WORKER_NICENESS = 10
+_PR_SET_PDEATHSIG = 1
+_WAIT_SLICE_SECONDS = 1.0
+
+
+class Runner(Protocol):
+    """Runs one claimed job to its verified episode, reporting through `sink`."""
+
+    def run(self, job: ClaimedJob, workdir: Path, sink: ProgressSink) -> FinishedEpisode:
+        """Produce the episode (raises like `produce_episode`)."""
+        ...
+
+    def stop(self) -> None:
+        """Ask a running job to stop at its next segment, and release resources."""
+        ...
+
+    def warm_up(self) -> None:
+        """Get ready for the first job (load the voice) without waiting for it."""
+        ...
+
+
+class RowSink:
+    """Writes a running job's progress to its row; stops it on shutdown (`stopping` is set) or once the row says
+    it is no longer processing (cancelled). Used in the server and in the worker process alike."""
+
+    def __init__(self, db: Database, job_id: str, stopping: Any, on_report: Callable[[], None] | None = None) -> None:
+        self.db, self.job_id, self.stopping = db, job_id, stopping
+        self.on_report = on_report or (lambda: None)
+
+    def report(self, percent: int, step: str) -> None:
+        """Progress and step; also a sign of life."""
+        self.on_report()
+        jobs.report_progress(self.db, self.job_id, percent, step)
+
+    def script_written(self, target_words: int, script_words: int) -> None:
+        """Target and actual length of the script."""
+        jobs.record_lengths(self.db, self.job_id, target_words, script_words)
+
+    def segments_voiced(self, total: int, cached: int) -> None:
+        """Segments in all and from the cache."""
+        jobs.record_segments(self.db, self.job_id, total, cached)
+
+    def should_stop(self) -> bool:
+        """Shutdown or cancel."""
+        return bool(self.stopping.is_set()) or queries.status_of(self.db, self.job_id) != JobStatus.PROCESSING
+
+
+class InlineRunner:
+    """Runs the steps in the calling thread with the given providers."""
+
+    def __init__(self, providers: Providers, mix: MixSettings) -> None:
+        self.providers, self.mix = providers, mix
+
+    def run(self, job: ClaimedJob, workdir: Path, sink: ProgressSink) -> FinishedEpisode:
+        """Produce the episode here."""
+        return produce_episode(job, self.providers, self.mix, workdir, sink)
+
+    def warm_up(self) -> None:
+        """Load the voice in a background thread; the first job waits for it only if it comes first."""
+        threading.Thread(target=self.providers.voice.warm_up, name="voice-warm-up", daemon=True).start()
+
+    def stop(self) -> None:
+        """Nothing to release: the sink's `should_stop` already stops the job."""
+
+
+class ProcessRunner:
+    """Runs the steps in one long-lived worker process that builds its own providers from the settings."""
+
+    def __init__(self, settings: Any, on_alive: Any = None) -> None:
+        self._context = multiprocessing.get_context("spawn")  # no fork: the parent has threads and an event loop
+        self._stopping = self._context.Event()
+        self._settings = settings
+        self._on_alive = on_alive or (lambda: None)
+        self._pool: ProcessPoolExecutor | None = None
+
+    def warm_up(self) -> None:
+        """Start the worker now, loading the voice in the background, so the first job does not wait for it."""
+        self._get_pool().submit(_warm_up)
+
+    def run(self, job: ClaimedJob, workdir: Path, sink: ProgressSink) -> FinishedEpisode:
+        """Produce the episode in the worker; the parent waits, beating while the worker is alive."""
+        future = self._get_pool().submit(_run_in_worker, job, str(workdir))
+        while True:
+            try:
+                return future.result(timeout=_WAIT_SLICE_SECONDS)
+            except TimeoutError:
+                self._on_alive()
+            except BrokenProcessPool:
+                self._pool = None
+                raise
+
+    def stop(self) -> None:
+        """Signal the worker to stop at its next segment, then wait for it to exit."""
+        self._stopping.set()
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def _get_pool(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=self._context, initializer=_init_worker,
+                                             initargs=(self._settings, self._stopping))
+        return self._pool
+
+
+# --- in the worker process -------------------------------------------------------------------------------------
+
+_worker: dict[str, Any] = {}
+
+
+def _init_worker(settings: Any, stopping: Any) -> None:
+    with contextlib.suppress(OSError):
+        os.nice(_WORKER_NICENESS)
+    _die_with_parent()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s[worker]: %(message)s")
+    from pipeline.providers import build_providers, mix_settings
+    from store.db import Database
+
+    _worker.update(settings=settings, stopping=stopping, providers=build_providers(settings),
+                   db=Database(settings.effective_database_url), mix=mix_settings(settings))
+
+
+def _die_with_parent() -> None:
+    """A worker outliving a killed server would keep writing to a job the next server has taken over."""
+    parent = os.getppid()
+    with contextlib.suppress(Exception):  # Linux: the kernel kills us the moment the parent dies
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:
+        os._exit(1)
+
+    def watch() -> None:  # elsewhere: notice being orphaned within a second
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def _warm_up() -> None:
+    started = time.monotonic()
+    _worker["providers"].voice.warm_up()
+    log.info("voice loaded in %.1f s", time.monotonic() - started)
+
+
+def _run_in_worker(job: ClaimedJob, workdir: str) -> FinishedEpisode:
+    sink = RowSink(_worker["db"], job.job_id, _worker["stopping"])
+    return produce_episode(job, _worker["providers"], _worker["mix"], Path(workdir), sink)

@@ -1,0 +1,110 @@
+"""Turns a Markdown note into sections of speakable sentences, in the note's order."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from urllib.parse import urlparse
+
+from pipeline.sentences import split_sentences, word_count
+
+# Stands in for a code block; the writer replaces it with a spoken remark instead of reading code aloud.
+CODE_BLOCK = "\x00code\x00"
+
+_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+_BULLET = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+(?:\[[ xX]\]\s+)?(.*)$")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_RULE = re.compile(r"^\s*([-*_])(\s*\1){2,}\s*$")
+_TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+_URL = re.compile(r"\bhttps?://[^\s)>\]]+")
+_INLINE_CODE = re.compile(r"`([^`]*)`")
+_EMPHASIS = re.compile(r"(\*\*|__|\*|_|~~)(?=\S)(.+?)(?<=\S)\1")
+_SPACES = re.compile(r"\s+")
+_SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([.,!?;:])")
+
+
+@dataclass
+class NoteSection:
+    """A heading (None before the first one) and the sentences under it."""
+
+    heading: str | None
+    sentences: list[str] = field(default_factory=list)
+
+
+def speakable(text: str) -> str:
+    """Inline Markdown to plain speech: link text, no markup, URLs as their host, no emoji."""
+    text = _IMAGE.sub(lambda m: m.group(1), text)
+    text = _LINK.sub(lambda m: m.group(1), text)
+    text = _URL.sub(lambda m: urlparse(m.group(0)).netloc.removeprefix("www.") or "a link", text)
+    text = _INLINE_CODE.sub(lambda m: m.group(1), text)
+    for _ in range(2):  # nested emphasis such as ***bold italic***
+        text = _EMPHASIS.sub(lambda m: m.group(2), text)
+    text = "".join(ch for ch in text if not _is_emoji(ch))
+    return _SPACE_BEFORE_PUNCTUATION.sub(r"\1", _SPACES.sub(" ", text)).strip()
+
+
+def _is_emoji(ch: str) -> bool:
+    category = unicodedata.category(ch)
+    return category == "So" or ch in "\u200d\ufe0f" or category == "Cs"
+
+
+def _as_sentence(text: str) -> str:
+    text = text.strip()
+    if text and text[-1] not in ".!?:;":
+        text += "."
+    return text
+
+
+def parse_note(markdown: str) -> list[NoteSection]:
+    """Sections in note order; bullets and table rows become sentences, code blocks become CODE_BLOCK."""
+    sections = [NoteSection(heading=None)]
+    paragraph: list[str] = []
+    in_code = False
+
+    def flush() -> None:
+        if paragraph:
+            text = speakable(" ".join(paragraph))
+            sections[-1].sentences.extend(split_sentences(text))
+            paragraph.clear()
+
+    for line in markdown.replace("\r\n", "\n").split("\n"):
+        if _FENCE.match(line):
+            flush()
+            if not in_code:
+                sections[-1].sentences.append(CODE_BLOCK)
+            in_code = not in_code
+            continue
+        if in_code:
+            continue
+        stripped = line.strip().lstrip(">").strip()
+        if not stripped or _RULE.match(stripped) or _TABLE_SEPARATOR.match(stripped):
+            flush()
+            continue
+        if heading := _HEADING.match(stripped):
+            flush()
+            title = speakable(heading.group(2)).rstrip(".:")
+            sections.append(NoteSection(heading=title or None))
+            continue
+        if bullet := _BULLET.match(stripped):
+            flush()
+            text = speakable(bullet.group(1))
+            if text:
+                sections[-1].sentences.extend(split_sentences(_as_sentence(text)))
+            continue
+        if stripped.startswith("|") and stripped.endswith("|"):
+            flush()
+            cells = [speakable(cell) for cell in stripped.strip("|").split("|")]
+            row = ", ".join(cell for cell in cells if cell)
+            if row:
+                sections[-1].sentences.append(_as_sentence(row))
+            continue
+        paragraph.append(stripped)
+    flush()
+    return [section for section in sections if section.heading or _has_words(section.sentences)]
+
+
+def _has_words(sentences: list[str]) -> bool:
+    return any(word_count(sentence) for sentence in sentences if sentence != CODE_BLOCK)

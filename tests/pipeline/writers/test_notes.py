@@ -1,0 +1,42 @@
+"""Markdown notes become sections of speakable sentences."""
+
+from __future__ import annotations
+
+from pipeline.sentences import split_sentences
+from pipeline.writers.notes import CODE_BLOCK, parse_note, speakable
+
+
+def test_headings_start_sections_in_order() -> None:
+    sections = parse_note("Intro line.\n\n# One\nFirst.\n\n## Two\nSecond.\n### Three\nThird.")
+    assert [s.heading for s in sections] == [None, "One", "Two", "Three"]
+    assert [s.sentences for s in sections] == [["Intro line."], ["First."], ["Second."], ["Third."]]
+
+
+def test_bullets_numbered_lists_and_tasks_become_sentences() -> None:
+    sections = parse_note("- first point\n* second point!\n1. third point\n- [x] done task")
+    assert sections[0].sentences == ["first point.", "second point!", "third point.", "done task."]
+
+
+def test_inline_markup_links_urls_and_emoji_are_made_speakable() -> None:
+    text = "Read **this** [guide](https://x.io/a) at https://www.example.com/path 🚀 and run `ls`."
+    assert speakable(text) == "Read this guide at example.com and run ls."
+
+
+def test_code_blocks_are_replaced_by_a_marker() -> None:
+    sections = parse_note("Before.\n```\nrm -rf /\n```\nAfter.")
+    assert sections[0].sentences == ["Before.", CODE_BLOCK, "After."]
+
+
+def test_tables_become_rows_and_rules_are_skipped() -> None:
+    sections = parse_note("| Name | Age |\n|---|---|\n| Ada | 36 |\n\n---\n")
+    assert sections[0].sentences == ["Name, Age.", "Ada, 36."]
+
+
+def test_sentences_split_but_abbreviations_hold() -> None:
+    assert split_sentences("Use tools, e.g. a hammer. Then rest! Done?") == [
+        "Use tools, e.g. a hammer.", "Then rest!", "Done?"]
+
+
+def test_html_in_a_note_stays_literal_text() -> None:
+    sections = parse_note("Say <script>alert(1)</script> aloud.")
+    assert sections[0].sentences == ["Say <script>alert(1)</script> aloud."]
