@@ -7,7 +7,7 @@ from fastapi import FastAPI
 
 from api import feeds, health, media, podcasts
 from api.errors import install_error_handlers
-from api.middleware import SecurityHeadersMiddleware, WriteGuardMiddleware, content_security_policy
+from api.middleware import GuardMiddleware, content_security_policy
 from pipeline.services import Services
 from settings import VERSION
 
@@ -22,8 +22,8 @@ def create_api(services: Services) -> FastAPI:
     app.state.encoded_jobs = {}
     install_error_handlers(app)
     settings = services.settings
-    app.add_middleware(WriteGuardMiddleware, limit=settings.max_body_bytes, keys=settings.api_key_list)
-    app.add_middleware(SecurityHeadersMiddleware, policy=content_security_policy(settings.media_origins))
+    app.add_middleware(GuardMiddleware, policy=content_security_policy(settings.media_origins),
+                       limit=settings.max_body_bytes, keys=settings.api_key_list)
     app.include_router(podcasts.router)
     app.include_router(health.router)
     app.include_router(media.router)

@@ -1,5 +1,5 @@
 """What every request passes through before a route: the API-key gate for writes, the body limit, and the
-security headers on every answer."""
+security headers on every answer, in one middleware."""
 
 from __future__ import annotations
 
@@ -32,48 +32,43 @@ def content_security_policy(media_origins: str = "") -> str:
     return _PAGE_POLICY.format(media=f" {media_origins}" if media_origins else "")
 
 
-class SecurityHeadersMiddleware:
-    """Adds headers that limit the damage of any future slip: no MIME sniffing, no framing, no referrer to other
-    sites, and a Content-Security-Policy."""
+class GuardMiddleware:
+    """One ASGI layer (every answer passes it, so it is kept to one) that:
 
-    def __init__(self, app: ASGIApp, policy: str) -> None:
-        self.app = app
-        self.common = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"same-origin"),
-                       (b"x-frame-options", b"DENY")]
-        self.page_policy, self.docs_policy = policy.encode(), _DOCS_POLICY.encode()
+    - adds headers limiting the damage of any future slip: no MIME sniffing, no framing, no referrer to other
+      sites, and a Content-Security-Policy;
+    - for writes to `/api`, checks the API key, then refuses bodies over `limit` bytes with 413, before any body
+      is read: a client without a key cannot make the server buffer a megabyte first.
+    """
+
+    def __init__(self, app: ASGIApp, policy: str, limit: int, keys: list[str]) -> None:
+        self.app, self.limit, self.keys = app, limit, keys
+        common = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"same-origin"),
+                  (b"x-frame-options", b"DENY")]
+        # nothing behind this middleware sets these headers, so they are appended as they are
+        self.page_headers = [*common, (b"content-security-policy", policy.encode())]
+        self.docs_headers = [*common, (b"content-security-policy", _DOCS_POLICY.encode())]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         path: str = scope.get("path", "")
-        policy = self.docs_policy if path.startswith(_DOCS_PATHS) else self.page_policy
+        extra = self.docs_headers if path.startswith(_DOCS_PATHS) else self.page_headers
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                present = {name.lower() for name, _ in message.get("headers", [])}
-                extra = [(name, value) for name, value in self.common if name not in present]
-                if b"content-security-policy" not in present:
-                    extra.append((b"content-security-policy", policy))
-                message["headers"] = [*message.get("headers", []), *extra]
+                message["headers"] = [*message.get("headers", ()), *extra]
             await send(message)
 
-        await self.app(scope, receive, with_headers)
+        if scope["method"] in _READ_METHODS:
+            await self.app(scope, receive, with_headers)
+        else:
+            await self._write(scope, receive, with_headers, path.startswith("/api/"))
 
-
-class WriteGuardMiddleware:
-    """For writes to `/api`: checks the API key, then refuses bodies over `limit` bytes with 413, before any
-    body is read. A client without a key cannot make the server buffer a megabyte first."""
-
-    def __init__(self, app: ASGIApp, limit: int, keys: list[str]) -> None:
-        self.app, self.limit, self.keys = app, limit, keys
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] in _READ_METHODS:
-            await self.app(scope, receive, send)
-            return
+    async def _write(self, scope: Scope, receive: Receive, send: Send, to_api: bool) -> None:
         headers = dict(scope["headers"])
-        if scope.get("path", "").startswith("/api/"):
+        if to_api:
             problem = key_problem(headers.get(b"x-api-key"), self.keys)
             if problem is not None:
                 await error_response(401, problem)(scope, receive, send)

@@ -29,6 +29,7 @@ def is_valid_id(value: str) -> bool:
 _NOTE_CHARACTER = r"[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
 NOTE_PATTERN = rf"^{_NOTE_CHARACTER}*[^\s\x00-\x1f\x7f-\x9f]{_NOTE_CHARACTER}*$"
 TITLE_PATTERN = r"^[^\x00-\x1f\x7f-\x9f]*$"
+_NOTE_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # all but tab and line breaks
 
 
 
@@ -64,7 +65,7 @@ class NoteSubmission(BaseModel):
             raise ValueError("must not be empty or only whitespace")
         if len(value) > MAX_NOTE_CHARS:
             raise ValueError(f"must be at most {MAX_NOTE_CHARS:,} characters (got {len(value):,})")
-        if found := CONTROL_CHARACTERS.search(value.replace("\n", "").replace("\t", "").replace("\r", "")):
+        if found := _NOTE_CONTROL_CHARACTERS.search(value):
             raise ValueError(f"must not contain control characters (found U+{ord(found.group()):04X})")
         return value
 
