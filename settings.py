@@ -185,25 +185,41 @@ class Settings(BaseSettings):
         if self.storage_secret:
             return self.storage_secret
         path = self.data_dir / "storage_secret"
-        if not path.exists():
-            self.ensure_data_dir()
-            try:  # created 0600, so there is no moment when others could read it
-                descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            except FileExistsError:  # another process made it first: use theirs
+        self.ensure_data_dir()
+        secret = path.read_text().strip() if path.exists() else ""
+        if len(secret) < _MIN_SECRET_CHARS:  # absent, or cut short by a crash in an older version
+            # Written whole to a private temporary file, flushed, then linked into place: the secret file is
+            # complete or absent, never empty, and never readable by others. A racing process's link wins.
+            partial = path.with_name(f"storage_secret.{os.getpid()}.partial")
+            descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(descriptor, "w") as file:
+                file.write(secrets.token_urlsafe(32))
+                file.flush()
+                os.fsync(file.fileno())
+            path.unlink(missing_ok=True)  # a short secret is no secret: replace it
+            try:
+                os.link(partial, path)
+            except FileExistsError:
                 pass
-            else:
-                with os.fdopen(descriptor, "w") as file:
-                    file.write(secrets.token_urlsafe(32))
-        return path.read_text().strip()
+            finally:
+                partial.unlink(missing_ok=True)
+            secret = path.read_text().strip()
+        return secret
 
     def ensure_data_dir(self) -> None:
-        """Create the data directory, readable by its owner only (0700): it holds the database and secrets."""
+        """Create the data directory, readable by its owner only (0700): it holds the database and secrets. One
+        made by an older version (or by hand) is tightened too, when this process owns it."""
         self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if self.data_dir.stat().st_uid == os.getuid() and self.data_dir.stat().st_mode & 0o077:
+            self.data_dir.chmod(0o700)
 
 
 def _origin(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
+
+
+_MIN_SECRET_CHARS = 32
 
 
 class ConfigError(Exception):

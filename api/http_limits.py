@@ -9,6 +9,7 @@ from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+HEAD_TIMEOUT_SECONDS = 10.0  # a connection must finish each request head this soon (uvicorn has no such limit)
 MAX_HEAD_BYTES = 32 * 1024  # request line and headers; browsers send a few KiB, nginx allows 32 KiB by default
 _MESSAGE = b"Request header fields are too large.\n"
 _REFUSAL = (b"HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-type: text/plain; charset=utf-8\r\n"
@@ -25,10 +26,32 @@ class BoundedHeadHttpProtocol(HttpToolsProtocol):
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         self._head_bytes, self._reading_head, self._head_too_large = 0, True, False
+        self._head_timer: asyncio.TimerHandle | None = None
         super().connection_made(transport)
+        self._start_head_timer()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._cancel_head_timer()
+        super().connection_lost(exc)
+
+    def _start_head_timer(self) -> None:
+        # An idle or trickling connection would otherwise hold one of MAX_CONNECTIONS slots for ever.
+        if self._head_timer is None:
+            self._head_timer = asyncio.get_running_loop().call_later(HEAD_TIMEOUT_SECONDS, self._head_timed_out)
+
+    def _cancel_head_timer(self) -> None:
+        if self._head_timer is not None:
+            self._head_timer.cancel()
+            self._head_timer = None
+
+    def _head_timed_out(self) -> None:
+        self._head_timer = None
+        if self._reading_head and not self.transport.is_closing():
+            self.transport.close()
 
     def data_received(self, data: bytes) -> None:
         if self._reading_head:
+            self._start_head_timer()
             self._head_bytes += len(data)
         super().data_received(data)
         # the head is still incomplete after this chunk and already over the bound: stop before buffering more
@@ -38,6 +61,7 @@ class BoundedHeadHttpProtocol(HttpToolsProtocol):
 
     def on_headers_complete(self) -> None:
         self._reading_head = False
+        self._cancel_head_timer()
         if len(self.url) + sum(len(name) + len(value) + 4 for name, value in self.headers) > MAX_HEAD_BYTES:
             self._head_too_large = True
             raise HeadTooLarge

@@ -41,9 +41,12 @@ def write_durably(target: Path, data: bytes) -> None:
 
 def create_private(path: Path) -> None:
     """Create `path` empty and readable by its owner only (0600) if it does not exist: the mode is set when the
-    file is made, so there is no moment when others could open it."""
+    file is made, so there is no moment when others could open it. An existing file is made 0600."""
     try:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
+        # made by an older version, or by hand: tightened too, when this process owns it
+        if path.stat().st_uid == os.getuid() and path.stat().st_mode & 0o077:
+            path.chmod(0o600)
         return
     os.close(descriptor)

@@ -77,3 +77,11 @@ def test_connections_past_the_limit_get_503_and_idle_ones_are_closed(server: Ser
         while sock.recv(4096):  # the rest of the answer, then the close
             pass
 
+
+
+def test_a_connection_that_never_finishes_its_request_head_is_closed(server: ServerURL) -> None:
+    with _connect(server) as silent, _connect(server) as trickling:
+        trickling.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")  # and never the blank line
+        for sock in (silent, trickling):
+            sock.settimeout(30)  # the server gives up after HEAD_TIMEOUT_SECONDS; a socket timeout fails here
+            assert sock.recv(4096) == b"", "the server closed the connection"

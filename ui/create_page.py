@@ -71,7 +71,7 @@ async def create_page(services: Services, user_id: str, job_limit: RateLimit) ->
             record = created.record
             empty.set_visibility(False)
             with in_progress:
-                card = JobCard(services, record.job_id)
+                card = JobCard(services, record.job_id, job_limit)
                 card.card.move(in_progress, target_index=0)
             await card.refresh()
             ui.notify("Generation started", type="positive")
@@ -82,14 +82,15 @@ async def create_page(services: Services, user_id: str, job_limit: RateLimit) ->
     button.on_click(generate)
     with in_progress:
         empty = ui.label("Nothing in progress. Paste a note above to make an episode.").classes("text-gray-500")
-    await _show_unfinished(services, user_id, in_progress, empty)
+    await _show_unfinished(services, user_id, in_progress, empty, job_limit)
 
 
-async def _show_unfinished(services: Services, user_id: str, column: ui.column, empty: ui.label) -> None:
+async def _show_unfinished(services: Services, user_id: str, column: ui.column, empty: ui.label,
+                           job_limit: RateLimit) -> None:
     recent = await run.io_bound(queries.list_for_user, services.db, user_id, 20) or []
     unfinished = [job for job in recent if job.status in OPEN_STATUSES]
     if unfinished:
         empty.set_visibility(False)
     with column:
         for job in unfinished:
-            JobCard(services, job.job_id)
+            JobCard(services, job.job_id, job_limit)

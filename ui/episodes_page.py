@@ -15,11 +15,12 @@ from ui.episode_view import browser_url, episode_view, side_file_urls
 from ui.feed_panel import feed_panel
 from ui.job_card import JobCard
 from ui.theme import clock
+from ui.throttle import RateLimit
 
 _HISTORY_LIMIT = 100
 
 
-async def history_page(services: Services, user_id: str) -> None:
+async def history_page(services: Services, user_id: str, job_limit: RateLimit) -> None:
     """Finished podcasts and unfinished jobs, newest first; running ones keep their live bars."""
     ui.label("Your episodes").classes("text-2xl font-bold")
     await feed_panel(services, user_id)
@@ -36,7 +37,7 @@ async def history_page(services: Services, user_id: str) -> None:
     for _, kind, item in entries:
         if kind == "job":
             assert isinstance(item, records.JobRecord)
-            JobCard(services, item.job_id)
+            JobCard(services, item.job_id, job_limit)
             continue
         assert isinstance(item, dict)
         with ui.card().classes("w-full"):

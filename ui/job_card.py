@@ -12,6 +12,7 @@ from store import queries, records
 from store.models import OPEN_STATUSES, JobStatus
 from ui.episode_view import browser_url, episode_view, side_file_urls
 from ui.theme import clock
+from ui.throttle import RateLimit
 
 _REFRESH_SECONDS = 0.5
 
@@ -19,8 +20,9 @@ _REFRESH_SECONDS = 0.5
 class JobCard:
     """Reads the job row on a timer, so it keeps working after a reload and for jobs started through the API."""
 
-    def __init__(self, services: Services, job_id: str) -> None:
-        self.services, self.job_id = services, job_id
+    def __init__(self, services: Services, job_id: str, job_limit: RateLimit) -> None:
+        self.services, self.job_id, self.job_limit = services, job_id, job_limit
+        self.address = ui.context.client.ip
         self.card = ui.card().classes("w-full").props('aria-live="polite"')
         self.timer = ui.timer(_REFRESH_SECONDS, self.refresh)
         self.shown_status: str | None = None
@@ -83,7 +85,13 @@ class JobCard:
                             else f"Elapsed {elapsed}")
 
     async def try_again(self) -> None:
-        """Queue the same job again (the API's retry), resuming from its checkpoints."""
+        """Queue the same job again (the API's retry), resuming from its checkpoints; it counts against this
+        address's episodes per hour like a new one."""
+        wait = self.job_limit.take(self.address)
+        if wait > 0:
+            ui.notify(f"You have started {self.job_limit.limit} episodes in the last hour from this address. "
+                      f"Please try again in {int(wait // 60) + 1} min.", type="warning")
+            return
         try:
             await run.io_bound(self.services.executor.retry, self.job_id)
         except NotecastError as exc:

@@ -17,6 +17,7 @@ from ui.theme import frame
 from ui.throttle import RateLimit, SignInThrottle
 
 log = logging.getLogger(__name__)
+_SIGN_IN_CHECK_SECONDS = 5
 
 
 def create(services: Services) -> None:
@@ -36,6 +37,10 @@ def create(services: Services) -> None:
         user_id = current_user_id()
         with frame(title, user_id, on_sign_out=sign_out if gate.enabled else None):
             await content(user_id)
+        if gate.enabled:
+            # An open tab must not outlive a sign-out in another tab, a new password or the session lifetime.
+            ui.timer(_SIGN_IN_CHECK_SECONDS, lambda: None if gate.is_signed_in(app.storage.user)
+                     else ui.navigate.to(f"/login?next={quote(path)}"))
         return None
 
     @ui.page("/")
@@ -44,7 +49,7 @@ def create(services: Services) -> None:
 
     @ui.page("/episodes")
     async def episodes() -> RedirectResponse | None:
-        return await page("/episodes", "Episodes", lambda user_id: history_page(services, user_id))
+        return await page("/episodes", "Episodes", lambda user_id: history_page(services, user_id, job_limit))
 
     @ui.page("/episodes/{podcast_id}")
     async def episode(podcast_id: str) -> RedirectResponse | None:

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 _MAX_TRACKED = 10_000  # addresses remembered at once; the least recently seen are forgotten first
+_REMEMBER_FAILURES_SECONDS = 24 * 3600  # waiting out the longest delay must not earn a fresh set of free tries
 
 
 @dataclass
@@ -31,7 +32,7 @@ class SignInThrottle:
     def wait_for(self, address: str) -> float:
         """Seconds until `address` may try again; 0 when it may try now."""
         now = self.clock()
-        self._forget_before(now - self.max_delay)
+        self._forget_before(now)
         waits = [0.0]
         mine = self._by_address.get(address)
         if mine is not None:
@@ -60,9 +61,10 @@ class SignInThrottle:
             return 0.0
         return min(self.max_delay, self.base_delay * 2.0 ** (failures - free))
 
-    def _forget_before(self, cutoff: float) -> None:
-        while self._overall and self._overall[0] < cutoff:
+    def _forget_before(self, now: float) -> None:
+        while self._overall and self._overall[0] < now - self.max_delay:
             self._overall.popleft()
+        cutoff = now - _REMEMBER_FAILURES_SECONDS
         for address in [a for a, f in self._by_address.items() if f.last < cutoff]:
             del self._by_address[address]
 

@@ -84,3 +84,18 @@ def test_checkpoints_are_flushed_file_then_directory(tmp_path: Path, monkeypatch
     checkpoints.save_script(tmp_path, script, 100)
     assert synced == ["file", "dir"]
     assert checkpoints.load_script(tmp_path) == (script, 100)
+
+
+def test_an_existing_data_directory_database_and_short_secret_are_made_private(settings: Settings) -> None:
+    settings.data_dir.mkdir(mode=0o755, parents=True)
+    settings.data_dir.chmod(0o755)
+    database_file = settings.data_dir / "notecast.db"
+    database_file.touch(mode=0o644)
+    database_file.chmod(0o644)
+    (settings.data_dir / "storage_secret").write_text("")  # as a crash mid-write could have left it
+    settings.ensure_data_dir()
+    Database(settings.effective_database_url).dispose()
+    assert _mode(settings.data_dir) == 0o700 and _mode(database_file) == 0o600
+    secret = settings.effective_storage_secret
+    assert len(secret) >= 32 and _mode(settings.data_dir / "storage_secret") == 0o600
+    assert not list(settings.data_dir.glob("*.partial"))

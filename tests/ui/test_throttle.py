@@ -58,3 +58,14 @@ def test_rate_limit_allows_the_limit_per_window_per_address() -> None:
     assert limit.take("b") == 0
     clock.now = 3600
     assert limit.take("a") == 0
+
+
+def test_waiting_out_the_longest_delay_does_not_earn_fresh_free_tries() -> None:
+    clock = Clock()
+    throttle = SignInThrottle(free_per_address=2, free_overall=1000, base_delay=1, max_delay=60, clock=clock)
+    for _ in range(10):
+        throttle.failed("a")
+    clock.now += 61  # past the longest delay
+    assert throttle.wait_for("a") == 0
+    throttle.failed("a")
+    assert throttle.wait_for("a") == 60, "the address's earlier failures still count"
