@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 
 import pytest
 from nicegui import ui
 from nicegui.testing import User
 
+from pipeline.providers import Providers
 from pipeline.services import Services
 from settings import Settings
 from store import queries
@@ -96,3 +98,34 @@ def test_keys_without_a_ui_password_are_warned_about(
     with caplog.at_level(logging.WARNING):
         make_services(custom=settings.model_copy(update={"api_keys": "k1", "ui_password": "pw"}), start=False)
     assert "UI_PASSWORD" not in caplog.text
+
+
+@pytest.fixture
+def ui_app_params(fake_providers: Providers) -> dict[str, dict[str, object]]:
+    """A writer that fails its first script, with one episode per address per hour."""
+    from pipeline.writers.builtin import BuiltinScriptWriter
+    from tests.fakes import FailOnceWriter
+
+    return {"one-per-hour": {"providers": replace(fake_providers, writer=FailOnceWriter(
+        BuiltinScriptWriter(("Alex", "Sam")))), "ui_jobs_per_hour": 1}}
+
+
+@pytest.mark.parametrize("ui_app", ["one-per-hour"], indirect=True)
+async def test_try_again_counts_against_the_episodes_per_address(browser: User) -> None:
+    await browser.open("/")
+    browser.find(kind=ui.textarea).type(SHORT_NOTE)
+    browser.find("Generate podcast").click()
+    await browser.should_see("The script writer is unavailable right now", retries=100)
+    browser.find(kind=ui.button, content="Try again").click()
+    await browser.should_see("You have started 1 episodes in the last hour from this address.")
+
+
+@pytest.mark.parametrize("ui_app", [PASSWORD], indirect=True)
+async def test_an_open_page_closes_when_its_sign_in_ends(browser: User) -> None:
+    from nicegui import app
+
+    await browser.open("/episodes")
+    await _sign_in(browser, "open sesame")
+    await browser.should_see("Your episodes")
+    app.storage.user.pop("signed_in")  # as a sign-out in another tab does
+    await browser.should_see("Sign in to Notecast", retries=200)
