@@ -23,8 +23,8 @@ async def create_page(services: Services, user_id: str, job_limit: RateLimit) ->
     ui.label("Turn a note into a podcast").classes("text-2xl font-bold")
     ui.label("Paste a note (Markdown is fine). Two hosts will talk it through.").classes("text-gray-500")
     note = ui.textarea("Your note", placeholder="# Topic\n\nWhat you want the hosts to discuss...").classes(
-        "w-full").props(f'outlined autogrow input-style="min-height: 14rem" maxlength={MAX_NOTE_CHARS} '
-                        'aria-label="Your note"')
+        "w-full").props('outlined autogrow input-style="min-height: 14rem" aria-label="Your note"')
+    note.props["maxlength"] = MAX_NOTE_CHARS
     counter = ui.label(f"0 / {MAX_NOTE_CHARS:,} characters").classes("text-xs text-gray-500 self-end -mt-3")
     note.on_value_change(lambda e: counter.set_text(f"{len(e.value or ''):,} / {MAX_NOTE_CHARS:,} characters"))
     with ui.row().classes("w-full items-start gap-4 flex-wrap"):

@@ -90,5 +90,5 @@ def transcript_view(transcript: Transcript, player: ui.audio) -> None:
             row.props["aria-label"] = f"Play from {clock(start)}"
             with row:
                 ui.label(clock(start)).classes("font-mono text-xs text-gray-500 pt-1 w-10 shrink-0")
-                ui.label(line["speaker"]).classes(f"font-semibold shrink-0 w-14 {colour}")
+                ui.label(line["speaker"]).classes("font-semibold shrink-0 w-14").classes(colour)
                 ui.label(line["text"]).classes("grow")  # a label: note text is never rendered as HTML

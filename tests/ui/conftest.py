@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack
+from dataclasses import replace
 
 import httpx
 import pytest
@@ -14,7 +15,9 @@ from nicegui.testing.user import User
 
 from pipeline.providers import Providers
 from pipeline.services import Services
+from pipeline.writers.builtin import BuiltinScriptWriter
 from settings import Settings
+from tests.fakes import FailOnceWriter, PacedVoice
 from ui import pages
 
 
@@ -63,3 +66,14 @@ def user_id_of(browser: User) -> str:
     footer = next(label.text for label in browser.find(kind=ui.label).elements
                   if label.text.startswith("Your user id: "))
     return footer.removeprefix("Your user id: ")
+
+
+@pytest.fixture
+def ui_app_params(fake_providers: Providers) -> dict[str, dict[str, object]]:
+    """Named options for `ui_app`: a writer that fails its first script ("flaky", and "one-per-hour" with one
+    episode per address per hour), and a voice paced so a progress refresh always lands mid-job ("paced")."""
+    writer = BuiltinScriptWriter(("Alex", "Sam"))
+    flaky = replace(fake_providers, writer=FailOnceWriter(writer))
+    return {"flaky": {"providers": flaky},
+            "one-per-hour": {"providers": flaky, "ui_jobs_per_hour": 1},
+            "paced": {"providers": replace(fake_providers, writer=writer, voice=PacedVoice(seconds_per_turn=0.3))}}

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import replace
 
 import pytest
 from nicegui import ui
 from nicegui.testing import User
 
-from pipeline.providers import Providers
 from pipeline.services import Services
 from settings import Settings
 from store import queries
@@ -98,16 +96,6 @@ def test_keys_without_a_ui_password_are_warned_about(
     with caplog.at_level(logging.WARNING):
         make_services(custom=settings.model_copy(update={"api_keys": "k1", "ui_password": "pw"}), start=False)
     assert "UI_PASSWORD" not in caplog.text
-
-
-@pytest.fixture
-def ui_app_params(fake_providers: Providers) -> dict[str, dict[str, object]]:
-    """A writer that fails its first script, with one episode per address per hour."""
-    from pipeline.writers.builtin import BuiltinScriptWriter
-    from tests.fakes import FailOnceWriter
-
-    return {"one-per-hour": {"providers": replace(fake_providers, writer=FailOnceWriter(
-        BuiltinScriptWriter(("Alex", "Sam")))), "ui_jobs_per_hour": 1}}
 
 
 @pytest.mark.parametrize("ui_app", ["one-per-hour"], indirect=True)

@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import replace
 
 import pytest
 from nicegui import ui
 from nicegui.testing import User
 
-from pipeline.providers import Providers
 from pipeline.services import Services
-from pipeline.writers.builtin import BuiltinScriptWriter
 from store import feeds, queries, records
 from tests.conftest import SHORT_NOTE, wait_for_job
-from tests.fakes import FailOnceWriter, PacedVoice
 from tests.ui.conftest import user_id_of
 from tests.waiting import wait_until_async
 
@@ -129,15 +125,6 @@ async def test_pages_need_the_password_when_it_is_set(browser: User) -> None:
     browser.find("Password").clear().type("open sesame")
     browser.find(kind=ui.button, content="Sign in").click()
     await browser.should_see("Your episodes")
-
-
-@pytest.fixture
-def ui_app_params(fake_providers: Providers) -> dict[str, dict[str, Providers]]:
-    """Options for `ui_app` when a test parametrizes it by name: a writer that fails its first script, and a
-    voice paced slowly enough that a progress refresh always lands mid-job."""
-    writer = BuiltinScriptWriter(("Alex", "Sam"))
-    return {"flaky": {"providers": replace(fake_providers, writer=FailOnceWriter(writer))},
-            "paced": {"providers": replace(fake_providers, writer=writer, voice=PacedVoice(seconds_per_turn=0.3))}}
 
 
 @pytest.mark.parametrize("ui_app", ["flaky"], indirect=True)
