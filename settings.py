@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import secrets
 from functools import cached_property
 from pathlib import Path
@@ -74,10 +75,16 @@ class Settings(BaseSettings):
     s3_presign_seconds: int = Field(default=3600, ge=60, le=604_800)
     s3_max_attempts: int = Field(default=4, ge=1, le=20)
 
-    # Pitch factor for the second host's voice, so two hosts do not sound like one person.
+    # One `engine:voice` per host, in HOST_NAMES order (GET /api/voices lists them). Empty: the offline pair
+    # piper:joe and hibari:heart, or the first two OPENAI_VOICES when VOICE_PROVIDER is openai.
+    host_voices: str = ""
+    # Pitch factor of `piper:joe-pitched`, Joe shifted up to pass for a second person (for one-model setups).
     second_host_pitch: float = Field(default=1.25, gt=0.5, lt=2.0)
     # The worker process is niced below the web server, so Piper may use both cores of a small machine.
     piper_threads: int = Field(default=2, ge=1, le=64)
+    # hibari runs about 100x real time on one core, so one thread is plenty; its turns overlap Piper's (the
+    # hosts alternate), and Piper's two threads plus this one keep both cores busy without oversubscribing.
+    hibari_threads: int = Field(default=1, ge=1, le=64)
     pause_ms: int = Field(default=350, ge=0, le=5000)
     section_pause_ms: int = Field(default=700, ge=0, le=10000)
     # Fade at both ends of every turn so the joins never click.
@@ -120,8 +127,16 @@ class Settings(BaseSettings):
             if value == "openai" and not self.openai_api_key:
                 raise ValueError(f"{setting} is openai but OPENAI_API_KEY is not set "
                                  "(for a local server such as Ollama any placeholder works, e.g. 'ollama')")
-        if self.voice_provider == "openai" and len(self.openai_voice_list) != 2:
+        if self.voice_provider == "openai" and not self.host_voices and len(self.openai_voice_list) != 2:
             raise ValueError("OPENAI_VOICES must name two voices, one per host, e.g. 'alloy,echo'")
+        if len(self.host_voice_list) != 2 or not all(_VOICE_NAME.fullmatch(name) for name in self.host_voice_list):
+            raise ValueError("HOST_VOICES must name two voices as engine:voice, e.g. 'piper:joe,hibari:heart'")
+        for name in self.host_voice_list:
+            engine = name.split(":", 1)[0]
+            if engine == "openai" and not self.openai_api_key:
+                raise ValueError(f"HOST_VOICES names {name} but OPENAI_API_KEY is not set")
+            if engine != "openai" and name not in OFFLINE_VOICES:
+                raise ValueError(_offline_refusal(name))
         if self.database_url.startswith("postgresql") and importlib.util.find_spec("psycopg") is None:
             raise ValueError("DATABASE_URL is PostgreSQL, but its driver is not installed: "
                              "pip install 'notecast[postgres]' (make run includes it)")
@@ -138,6 +153,15 @@ class Settings(BaseSettings):
     def openai_voice_list(self) -> list[str]:
         """The TTS voice for each host."""
         return [voice.strip() for voice in self.openai_voices.split(",") if voice.strip()]
+
+    @property
+    def host_voice_list(self) -> list[str]:
+        """The voice of each host, `engine:voice`."""
+        if self.host_voices:
+            return [voice.strip() for voice in self.host_voices.split(",") if voice.strip()]
+        if self.voice_provider == "openai":
+            return [f"openai:{voice}" for voice in self.openai_voice_list]
+        return ["piper:joe", "hibari:heart"]
 
     @property
     def hosts(self) -> tuple[str, ...]:
@@ -220,6 +244,20 @@ def _origin(url: str) -> str:
 
 
 _MIN_SECRET_CHARS = 32
+# The voices inside the installed wheels (nothing is downloaded at run time), with a label for pickers.
+OFFLINE_VOICES = {"piper:joe": "Joe (Piper, US English, male)",
+                  "hibari:heart": "Heart (hibari, US English, female)",
+                  "piper:joe-pitched": "Joe, pitched up (Piper, for one-model setups)"}
+
+
+def _offline_refusal(name: str) -> str:
+    if name.startswith("hibari:"):
+        return (f"HOST_VOICES names {name}, which hibari-tts downloads on first use; Notecast never downloads "
+                "at run time, so only hibari:heart (inside the package) is offered")
+    return f"HOST_VOICES names {name}, which is not installed; offline voices: {', '.join(OFFLINE_VOICES)}"
+
+
+_VOICE_NAME = re.compile(r"[a-z0-9]+:[A-Za-z0-9_.-]{1,64}")
 
 
 class ConfigError(Exception):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from api import feeds, health, media, podcasts
+from api import feeds, health, media, podcasts, voices
 from api.errors import install_error_handlers
 from api.middleware import GuardMiddleware, content_security_policy
 from pipeline.services import Services
@@ -28,5 +28,7 @@ def create_api(services: Services) -> FastAPI:
     app.include_router(health.router)
     app.include_router(media.router)
     app.include_router(feeds.router)
+    app.include_router(voices.router)
     app.include_router(health.fallback)
+    voices.document_offered_voices(app, [info.name for info in services.providers.voices.available()])
     return app

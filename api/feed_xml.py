@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from typing import Any
 
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
@@ -36,10 +37,11 @@ class _PodcastIndexEntry(BaseEntryExtension):
     def __init__(self) -> None:
         self.transcripts: list[tuple[str, str]] = []
         self.chapters: str | None = None
+        self.language = "en"
 
     def extend_rss(self, entry: Any) -> Any:
         for url, kind in self.transcripts:
-            xml_elem(f"{{{PODCAST_NAMESPACE}}}transcript", entry, url=url, type=kind, language="en")
+            xml_elem(f"{{{PODCAST_NAMESPACE}}}transcript", entry, url=url, type=kind, language=self.language)
         if self.chapters:
             xml_elem(f"{{{PODCAST_NAMESPACE}}}chapters", entry, url=self.chapters, type="application/json+chapters")
         return entry
@@ -55,7 +57,9 @@ def render_feed(*, show: str, user_id: str, feed_url: str, site_url: str, cover_
     feed.description(f"Episodes {show} made from {user_id}'s notes. This feed is private: do not share its address.")
     feed.link(href=feed_url, rel="self")
     feed.link(href=site_url, rel="alternate")  # after `self`: RSS's <link> takes the last one given
-    feed.language("en")
+    # RSS has one language per channel: the one most of the episodes are in
+    languages = Counter(str(podcast.get("language") or "en") for podcast in podcasts)
+    feed.language(languages.most_common(1)[0][0] if languages else "en")
     feed.image(url=cover_url, title=show, link=site_url)
     feed.podcast.itunes_author(show)
     feed.podcast.itunes_image(cover_url)
@@ -88,6 +92,7 @@ def _fill_entry(entry: Any, podcast: dict[str, Any], media: MediaStore) -> None:
     extension.transcripts = [(media.url_for(files[kind]), content_type(files[kind]))
                              for kind in TRANSCRIPT_KINDS if kind in files]
     extension.chapters = media.url_for(files["chapters"]) if "chapters" in files else None
+    extension.language = str(podcast.get("language") or "en")
 
 
 def xml_text(text: str) -> str:

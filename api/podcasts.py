@@ -57,7 +57,8 @@ async def _enqueue(request: Request, submission: NoteSubmission, key: str | None
     if key:
         canonical = json.dumps(submission.model_dump(by_alias=True), sort_keys=True, ensure_ascii=False)
         digest = hashlib.sha256(canonical.encode()).hexdigest()
-    created = await services(request).executor.submit_async(submission.to_new_job(), idempotency_key=key,
+    created = await services(request).executor.submit_async(submission.to_new_job(services(request).providers),
+                                                            idempotency_key=key,
                                                             request_hash=digest)
     return created.record
 

@@ -75,6 +75,13 @@ class SegmentCounts(BaseModel):
     cached: int
 
 
+class HostView(BaseModel):
+    """A host of an episode: the name the script uses, and the voice (engine:voice) that speaks it."""
+
+    name: str
+    voice: str
+
+
 class JobView(BaseModel):
     """A job's state; the podcast fields appear once it is completed."""
 
@@ -96,6 +103,8 @@ class JobView(BaseModel):
     targetWords: int | None = _absent()
     scriptWords: int | None = _absent()
     targetSeconds: int
+    hosts: list[HostView] | None = _absent()
+    language: str | None = _absent()
     podcastId: str | None = _absent()
     audioUrl: str | None = _absent()
     audioDuration: float | None = _absent()
@@ -117,7 +126,7 @@ class JobView(BaseModel):
             "startedAt": iso(record.started_at), "completedAt": iso(record.completed_at),
             "cancelledAt": iso(record.cancelled_at), "error": record.error, "attempts": record.attempts or None,
             "segments": segments, "targetWords": record.target_words, "scriptWords": record.script_words,
-            "targetSeconds": target_seconds(record.duration),
+            "targetSeconds": target_seconds(record.duration), "hosts": record.hosts, "language": record.language,
             **({"podcastId": record.podcast_id, "audioUrl": media.url_for(record.audio_key or ""),
                 "audioDuration": record.audio_duration, "transcript": record.transcript,
                 "loudness": record.loudness, **_file_urls(record.files, media)} if done else {}),
@@ -162,6 +171,8 @@ class PodcastView(BaseModel):
     audioBytes: int
     audioDuration: float
     targetSeconds: int
+    hosts: list[HostView] | None = _absent()
+    language: str | None = _absent()
     transcript: list[TranscriptLine]
     transcriptUrls: TranscriptUrls | None = _absent()
     chaptersUrl: str | None = _absent()
@@ -177,6 +188,7 @@ class PodcastView(BaseModel):
             "audioUrl": media.url_for(podcast["audio_key"]), "audioType": content_type(podcast["audio_key"]),
             "audioBytes": podcast["audio_bytes"], "audioDuration": podcast["audio_duration"],
             "targetSeconds": target_seconds(podcast["duration"]), "transcript": podcast["transcript"],
+            "hosts": podcast.get("hosts"), "language": podcast.get("language"),
             **_file_urls(podcast.get("files"), media), "loudness": podcast.get("loudness"),
             "createdAt": iso(podcast["created_at"]),
         })
@@ -200,6 +212,23 @@ class SyncGenerateResponse(BaseModel):
     audioDuration: float
     transcript: list[TranscriptLine]
     job: JobView
+
+
+class VoiceView(BaseModel):
+    """A voice: its name for requests (`engine:voice`), a label, its language and a sample to play."""
+
+    name: str
+    label: str
+    language: str  # ISO 639-1, or "multi" for a voice that speaks the note's language
+    sampleUrl: str
+
+
+class VoiceListResponse(BaseModel):
+    """`GET /api/voices`: every voice this server has, and the hosts an episode gets when none are named."""
+
+    success: Literal[True] = True
+    voices: list[VoiceView]
+    defaultHosts: list[HostView]
 
 
 class FeedResponse(BaseModel):

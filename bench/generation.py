@@ -1,7 +1,8 @@
-"""P4-P7: offline generation speed against raw Piper, the segment cache, peak memory, start-up time.
+"""P4-P7: offline generation speed against the raw engines (Piper and hibari), the segment cache, peak memory,
+start-up time.
 
 Usage: python bench/generation.py [--runs 3] [--skip-long]
-Each job runs in a fresh Notecast started on a free loopback port, with its real defaults (Piper, ffmpeg).
+Each job runs in a fresh Notecast started on a free loopback port, with its real defaults (Piper + hibari, ffmpeg).
 """
 
 from __future__ import annotations
@@ -45,19 +46,31 @@ def wall_seconds(job: dict[str, Any]) -> float:
     return (end - start).total_seconds()
 
 
-def raw_piper_rtf(texts: list[str], threads: int) -> float:
-    """Seconds of raw Piper synthesis per second of audio, for the same turns, no mixing or encoding."""
+def raw_engines_rtf(job: dict[str, Any], piper_threads: int, hibari_threads: int) -> float:
+    """Seconds of raw synthesis per second of audio for the same turns, each by its host's engine called
+    directly (Piper's and hibari's own APIs, one turn after another), with the same spoken text; no mixing,
+    resampling, caching or encoding."""
     import sys
 
     sys.path.insert(0, str(HERE.parent))
+    from hibari import Hibari
+
+    from pipeline.speech.normalize import spoken_text
     from pipeline.voices.piper import _load_piper
 
-    voice = _load_piper(threads)
-    voice.synthesize("Warm up.")
-    started, samples = time.perf_counter(), 0
-    for text in texts:
-        samples += sum(len(chunk.audio_int16_bytes) // 2 for chunk in voice.synthesize(text))
-    return (time.perf_counter() - started) / (samples / voice.config.sample_rate)
+    piper, heart = _load_piper(piper_threads), Hibari(threads=hibari_threads)
+    list(piper.synthesize("Warm up."))
+    heart("Warm up.")
+    engine_of = {host["name"]: host["voice"].split(":")[0] for host in job["hosts"]}
+    started, audio_seconds = time.perf_counter(), 0.0
+    for line in job["transcript"]:
+        text = spoken_text(line["text"])
+        if engine_of[line["speaker"]] == "piper":
+            samples = sum(len(chunk.audio_int16_bytes) // 2 for chunk in piper.synthesize(text))
+            audio_seconds += samples / piper.config.sample_rate
+        else:
+            audio_seconds += len(heart(text, seed=0)) / heart.sample_rate
+    return (time.perf_counter() - started) / audio_seconds
 
 
 class PeakRss:
@@ -112,6 +125,7 @@ def main() -> None:
     parser.add_argument("--skip-long", action="store_true", help="skip P6 (a 20-minute episode)")
     args = parser.parse_args()
     threads = int(os.environ.get("PIPER_THREADS", "2"))
+    hibari_threads = int(os.environ.get("HIBARI_THREADS", "1"))
     rows = []
 
     job_rtfs, raw_rtfs, starts, first_wall, cached_wall = [], [], [], 0.0, 0.0
@@ -125,10 +139,10 @@ def main() -> None:
                 again = run_job(server.url, MEDIUM_NOTE, "medium")
                 cached_wall = wall_seconds(again)
                 hits = again["segments"]
-        raw_rtfs.append(raw_piper_rtf([line["text"] for line in job["transcript"]], threads))
+        raw_rtfs.append(raw_engines_rtf(job, threads, hibari_threads))
     job_rtf, raw_rtf = statistics.median(job_rtfs), statistics.median(raw_rtfs)
     minutes = job["audioDuration"] / 60
-    rows.append((f"P4 medium episode RTF ({minutes:.1f} min audio)", f"{job_rtf:.3f}", f"raw Piper {raw_rtf:.3f}",
+    rows.append((f"P4 medium episode RTF ({minutes:.1f} min audio)", f"{job_rtf:.3f}", f"raw engines {raw_rtf:.3f}",
                  f"{job_rtf / raw_rtf:.2f}x raw", "<= 0.15, <= 1.35x raw",
                  job_rtf <= 0.15 and job_rtf <= 1.35 * raw_rtf))
     rows.append(("P5 regenerate the same note", f"{cached_wall:.2f} s", f"first run {first_wall:.1f} s",
@@ -140,7 +154,9 @@ def main() -> None:
                      f"{memory.peak_mb:.0f} MB", "server + worker + ffmpeg", "-", "<= 600 MB", memory.peak_mb <= 600))
     start = statistics.median(starts)
     rows.append(("P7 start-up to first /healthz 200", f"{start:.2f} s", "-", "-", "<= 3 s", start <= 3))
-    print(f"\nGeneration benchmarks: median of {args.runs} runs; Piper with {threads} onnxruntime threads; "
+    hosts = " and ".join(f"{host['name']} = {host['voice']}" for host in job["hosts"])
+    print(f"\nGeneration benchmarks: median of {args.runs} runs; {hosts}; onnxruntime threads: Piper {threads}, "
+          f"hibari {hibari_threads}; "
           f"cache hits on the second run: {hits['cached']}/{hits['total']}\n")
     table(rows)
 

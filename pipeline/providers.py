@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from pipeline.audio.mix import MixSettings
 from pipeline.cache import SegmentCache
-from pipeline.voices.base import Voice
-from pipeline.voices.piper import PiperVoice
+from pipeline.voices.base import Cast, Host, VoiceCatalog, hosts_from_json
+from pipeline.voices.catalog import SettingsVoiceCatalog, default_hosts
 from pipeline.writers.base import ScriptWriter
 from pipeline.writers.builtin import BuiltinScriptWriter
 from settings import Settings
@@ -18,24 +18,24 @@ from store.media import LocalMediaStore, MediaStore
 
 @dataclass(frozen=True)
 class Providers:
-    """The implementations chosen by settings, and the segment cache in front of the voice."""
+    """The implementations chosen by settings, the hosts an episode has unless its request names others, and
+    the segment cache in front of the voices."""
 
     writer: ScriptWriter
-    voice: Voice
+    voices: VoiceCatalog
+    hosts: tuple[Host, Host]
     media: MediaStore
     cache: SegmentCache | None = None
+
+    def cast_for(self, stored_hosts: object) -> Cast:
+        """The voiced hosts of a job (the hosts stored on it, or the default ones for older jobs)."""
+        return Cast.of(hosts_from_json(stored_hosts, self.hosts), self.voices)
 
 
 def _openai_writer(settings: Settings) -> ScriptWriter:
     from pipeline.writers.openai import OpenAIScriptWriter
 
     return OpenAIScriptWriter(settings)
-
-
-def _openai_voice(settings: Settings) -> Voice:
-    from pipeline.voices.openai import OpenAIVoice
-
-    return OpenAIVoice(settings)
 
 
 def _s3_store(settings: Settings) -> MediaStore:
@@ -47,12 +47,9 @@ def _s3_store(settings: Settings) -> MediaStore:
 
 
 def build_providers(settings: Settings) -> Providers:
-    """The script writer, voice and media store named by the settings (each owns its own client)."""
+    """The script writer, voices and media store named by the settings (each owns its own client)."""
     writers: dict[str, Callable[[], ScriptWriter]] = {
-        "builtin": lambda: BuiltinScriptWriter(settings.hosts), "openai": lambda: _openai_writer(settings)}
-    voices: dict[str, Callable[[], Voice]] = {
-        "piper": lambda: PiperVoice(settings.piper_threads, settings.second_host_pitch),
-        "openai": lambda: _openai_voice(settings)}
+        "builtin": BuiltinScriptWriter, "openai": lambda: _openai_writer(settings)}
     stores: dict[str, Callable[[], MediaStore]] = {
         "local": lambda: LocalMediaStore(settings.media_dir, settings.public_base_url),
         "s3": lambda: _s3_store(settings)}
@@ -60,7 +57,8 @@ def build_providers(settings: Settings) -> Providers:
                          per_user=settings.cache_scope == "user") if settings.segment_cache_bytes else None
     return Providers(
         writer=writers[settings.script_provider](),
-        voice=voices[settings.voice_provider](),
+        voices=SettingsVoiceCatalog(settings),
+        hosts=default_hosts(settings),
         media=stores[settings.media_store](),
         cache=cache,
     )

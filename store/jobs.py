@@ -11,6 +11,7 @@ worker and a cancel can never both move the same job.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -108,19 +109,21 @@ def _create_one(db: Database, cur: Any, submission: Submission, limits: QueueLim
         _check_limits(db, cur, new.user_id, limits)
     values = {"job_id": new_job_id(), "user_id": new.user_id, "note_id": new.note_id,
               "note_content": new.note_content, "title": new.title, "duration": new.duration, "status": _QUEUED,
+              # straight to the driver (see Prepared), so the JSON column gets its text
+              "hosts": None if new.hosts is None else json.dumps(new.hosts), "language": new.language,
               "progress": 0, "current_step": "Queued", "attempts": 0, "idempotency_key": key,
               "request_hash": digest, "created_at": utcnow()}
     seq = db.prepared("insert_job", _insert).run(cur, **values).fetchone()[0]
     record = JobRecord(seq=seq, **{k: values[k] for k in _RECORD_FIELDS},  # type: ignore[arg-type]
-                       podcast_id=None, error=None, target_words=None, script_words=None, started_at=None,
-                       completed_at=None)
+                       hosts=new.hosts, podcast_id=None, error=None, target_words=None, script_words=None,
+                       started_at=None, completed_at=None)
     if key:
         by_key[key] = (digest, record)
     return Created(record)
 
 
 _RECORD_FIELDS = ("job_id", "user_id", "note_id", "title", "duration", "status", "progress", "current_step",
-                  "created_at", "attempts")
+                  "created_at", "attempts", "language")
 
 
 def _by_key() -> Any:
@@ -130,7 +133,7 @@ def _by_key() -> Any:
 
 def _insert() -> Any:
     columns = ("job_id", "user_id", "note_id", "note_content", "title", "duration", "status", "progress",
-               "current_step", "attempts", "idempotency_key", "request_hash", "created_at")
+               "current_step", "attempts", "idempotency_key", "request_hash", "created_at", "hosts", "language")
     return insert(jobs_table).values({name: bindparam(name) for name in columns}).returning(jobs_table.c.seq)
 
 
@@ -183,7 +186,8 @@ def claim_next(db: Database) -> ClaimedJob | None:
                 # a resumed job keeps its podcast id, so its result is the same podcast
                 podcast_id=func.coalesce(jobs_table.c.podcast_id, new_podcast_id()))
         .returning(jobs_table.c.job_id, jobs_table.c.podcast_id, jobs_table.c.user_id, jobs_table.c.note_id,
-                   jobs_table.c.note_content, jobs_table.c.title, jobs_table.c.duration, jobs_table.c.attempts)
+                   jobs_table.c.note_content, jobs_table.c.title, jobs_table.c.duration, jobs_table.c.attempts,
+                   jobs_table.c.hosts, jobs_table.c.language)
     )
     with db.write() as conn:
         row = conn.execute(statement).mappings().first()
@@ -238,7 +242,8 @@ def complete(db: Database, job: ClaimedJob, episode: FinishedEpisode) -> bool:
             podcast_id=job.podcast_id, job_id=job.job_id, user_id=job.user_id, note_id=job.note_id,
             title=episode.title, duration=job.duration, audio_key=episode.audio_key,
             audio_bytes=episode.audio_bytes, audio_duration=episode.audio_duration,
-            transcript=episode.transcript, files=episode.files, loudness=episode.loudness, created_at=utcnow()))
+            transcript=episode.transcript, files=episode.files, loudness=episode.loudness, hosts=job.hosts,
+            language=job.language, created_at=utcnow()))
     return True
 
 

@@ -49,6 +49,10 @@ class Job(SQLModel, table=True):
     script_words: int | None = None
     segments_total: int | None = None
     segments_cached: int | None = None
+    # The two hosts, [{name, voice}]: chosen at enqueue, so a job voices as it was asked even if settings change.
+    hosts: list[dict[str, str]] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    # The note's language (ISO 639-1), detected at enqueue.
+    language: str | None = Field(default=None, max_length=8)
     # Claims so far; a job interrupted by crashes this many times fails instead of looping forever.
     attempts: int = 0
     # Written while a job runs; a stale one means the process running it died.
@@ -80,6 +84,8 @@ class Podcast(SQLModel, table=True):
     # Keys of the transcript (vtt, srt, json) and chapters files; absent on episodes made before they existed.
     files: dict[str, str] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     loudness: dict[str, float] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    hosts: list[dict[str, str]] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    language: str | None = Field(default=None, max_length=8)
     created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
 
 

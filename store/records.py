@@ -57,6 +57,8 @@ class NewJob:
     note_content: str
     duration: str
     title: str | None = None
+    hosts: list[dict[str, str]] | None = None  # [{name, voice}], first the host who opens the episode
+    language: str | None = None  # ISO 639-1
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,8 @@ class JobRecord:
     podcast_title: str | None = None
     files: dict[str, str] | None = None
     loudness: dict[str, float] | None = None
+    hosts: list[dict[str, str]] | None = None
+    language: str | None = None
 
     @property
     def display_title(self) -> str | None:
@@ -101,7 +105,7 @@ class JobRecord:
         data = dict(row)
         for name in ("created_at", "started_at", "completed_at", "cancelled_at"):
             data[name] = as_utc(data.get(name))
-        for name in ("transcript", "files", "loudness"):
+        for name in ("transcript", "files", "loudness", "hosts"):
             if isinstance(data.get(name), str | bytes):  # straight from the driver
                 data[name] = json.loads(data[name])
         return cls(**{key: data.get(key) for key in cls.__dataclass_fields__})  # type: ignore[arg-type]
@@ -119,6 +123,8 @@ class ClaimedJob:
     title: str | None
     duration: str
     attempts: int = 1
+    hosts: list[dict[str, str]] | None = None
+    language: str | None = None
     # The speaking rate measured on earlier episodes with this voice (words per second of finished audio).
     words_per_second: float | None = None
 

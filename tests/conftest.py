@@ -21,7 +21,7 @@ from settings import Settings  # noqa: E402
 from store import queries, records  # noqa: E402
 from store.media import LocalMediaStore  # noqa: E402
 from store.models import JobStatus  # noqa: E402
-from tests.fakes import RecordingWriter, ToneVoice  # noqa: E402
+from tests.fakes import TONE_HOSTS, RecordingWriter, ToneVoices  # noqa: E402
 from tests.notes import SHORT_NOTE, TOPICS, long_note  # noqa: E402, F401  (re-exported for the tests)
 from tests.waiting import wait_until  # noqa: E402
 
@@ -39,7 +39,7 @@ def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
 @pytest.fixture
 def fake_providers(settings: Settings) -> Providers:
     """Real local media store and mixing; a fast tone voice and a recording writer."""
-    return Providers(writer=RecordingWriter(), voice=ToneVoice(),
+    return Providers(writer=RecordingWriter(), voices=ToneVoices(), hosts=TONE_HOSTS,
                      media=LocalMediaStore(settings.media_dir, settings.public_base_url))
 
 

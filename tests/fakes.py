@@ -7,50 +7,74 @@ import struct
 import threading
 import time
 
-from errors import ScriptError
+from errors import ScriptError, VoiceError
 from pipeline.sentences import word_count
+from pipeline.voices.base import Host, VoiceInfo
 from pipeline.writers.base import Script, ScriptWriter, Section, Turn
 
 
 class ToneVoice:
-    """A fast stand-in voice: a tone whose length grows with the text, pitch differing per host."""
+    """A fast stand-in voice: a tone whose length grows with the text. Records what it was asked to say in
+    `calls` (shared by the voices of one `ToneVoices`)."""
 
-    name = "tone"
     sample_rate = 22_050
     concurrency = 1
 
-    def __init__(self, seconds_per_word: float = 0.02) -> None:
-        self.seconds_per_word = seconds_per_word
-        self.calls: list[tuple[str, int]] = []
-        self.lock = threading.Lock()
+    def __init__(self, name: str = "tone:low", frequency: float = 180.0, seconds_per_word: float = 0.02,
+                 calls: list[tuple[str, str]] | None = None, lock: threading.Lock | None = None) -> None:
+        self.name, self.frequency, self.seconds_per_word = name, frequency, seconds_per_word
+        self.calls: list[tuple[str, str]] = calls if calls is not None else []
+        self.lock = lock or threading.Lock()
 
-    def cache_identity(self, host_index: int) -> str:
-        return f"tone|{self.seconds_per_word}|{host_index}"
+    def cache_identity(self) -> str:
+        return f"tone|{self.seconds_per_word}|{self.frequency}"
 
     def warm_up(self) -> None:
         """Nothing to load."""
 
-    def synthesize(self, text: str, host_index: int) -> bytes:
+    def synthesize(self, text: str) -> bytes:
         with self.lock:
-            self.calls.append((text, host_index))
+            self.calls.append((text, self.name))
         frames = max(1, int(self.sample_rate * self.seconds_per_word * max(1, word_count(text))))
-        frequency = 180.0 if host_index == 0 else 240.0
         return b"".join(
-            struct.pack("<h", int(8000 * math.sin(2 * math.pi * frequency * i / self.sample_rate)))
+            struct.pack("<h", int(8000 * math.sin(2 * math.pi * self.frequency * i / self.sample_rate)))
             for i in range(frames)
         )
+
+
+class ToneVoices:
+    """A voice catalogue of two tone voices, `tone:low` and `tone:high`; `calls` records every turn voiced, as
+    (spoken text, voice name)."""
+
+    def __init__(self, seconds_per_word: float = 0.02, voice_class: type[ToneVoice] = ToneVoice,
+                 **options: float) -> None:
+        self.calls: list[tuple[str, str]] = []
+        lock = threading.Lock()
+        self.voices = {name: voice_class(name, frequency, seconds_per_word, self.calls, lock, **options)
+                       for name, frequency in (("tone:low", 180.0), ("tone:high", 240.0))}
+
+    def available(self) -> list[VoiceInfo]:
+        return [VoiceInfo(name, name.capitalize()) for name in self.voices]
+
+    def voice(self, name: str) -> ToneVoice:
+        if name not in self.voices:
+            raise VoiceError(f"There is no voice {name!r} on this server")
+        return self.voices[name]
+
+
+TONE_HOSTS = (Host("Alex", "tone:low"), Host("Sam", "tone:high"))
 
 
 class PacedVoice(ToneVoice):
     """The tone voice, taking a fixed time per turn, as a real voice does (for watching progress)."""
 
-    def __init__(self, seconds_per_turn: float) -> None:
-        super().__init__()
+    def __init__(self, *args: object, seconds_per_turn: float = 0.3) -> None:
+        super().__init__(*args)  # type: ignore[arg-type]
         self.seconds_per_turn = seconds_per_turn
 
-    def synthesize(self, text: str, host_index: int) -> bytes:
+    def synthesize(self, text: str) -> bytes:
         time.sleep(self.seconds_per_turn)
-        return super().synthesize(text, host_index)
+        return super().synthesize(text)
 
 
 class RecordingWriter:
@@ -58,17 +82,19 @@ class RecordingWriter:
 
     name = "recording"
     identity = "recording"
+    languages = None
 
     def __init__(self) -> None:
         self.notes: list[str] = []
         self.lock = threading.Lock()
 
-    def write(self, note: str, title: str | None, target_words: int) -> Script:
+    def write(self, note: str, title: str | None, target_words: int, hosts: tuple[str, str]) -> Script:
         with self.lock:
             self.notes.append(note)
+        first, second = hosts
         return Script(title=title or "Test", sections=(
-            Section("Intro", (Turn("Alex", "Hello there."), Turn("Sam", "Hi."))),
-            Section("Body", (Turn("Alex", note[:200]),)),
+            Section("Intro", (Turn(first, "Hello there."), Turn(second, "Hi."))),
+            Section("Body", (Turn(first, note[:200]),)),
         ))
 
 
@@ -79,10 +105,10 @@ class FailOnceWriter:
 
     def __init__(self, inner: ScriptWriter) -> None:
         self.inner, self.failed = inner, False
-        self.identity = inner.identity
+        self.identity, self.languages = inner.identity, inner.languages
 
-    def write(self, note: str, title: str | None, target_words: int) -> Script:
+    def write(self, note: str, title: str | None, target_words: int, hosts: tuple[str, str]) -> Script:
         if not self.failed:
             self.failed = True
             raise ScriptError("The script writer is unavailable right now")
-        return self.inner.write(note, title, target_words)
+        return self.inner.write(note, title, target_words, hosts)

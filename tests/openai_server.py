@@ -17,7 +17,7 @@ from typing import Any
 
 from pipeline.ffmpeg import ffmpeg_exe
 from pipeline.sentences import split_sentences, word_count
-from pipeline.voices.piper import PiperVoice
+from pipeline.voices.piper import PiperModel, PiperVoice
 
 _PART = re.compile(r"--- NOTE PART[^\n]*---\n(.*?)\n--- END OF NOTE PART ---", re.S)
 
@@ -34,7 +34,7 @@ class FakeOpenAI:
     speech_in_flight: int = 0
     speech_peak: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
-    voice: PiperVoice = field(default_factory=lambda: PiperVoice(threads=1, second_host_pitch=1.0))
+    voice: PiperVoice = field(default_factory=lambda: PiperVoice(PiperModel(threads=1)))
 
     def tasks(self, kind: str) -> list[dict[str, Any]]:
         """Recorded chat requests of one task kind (OUTLINE, WRITE, ADJUST)."""
@@ -139,7 +139,7 @@ class _Handler(BaseHTTPRequestHandler):
             state.speech_in_flight += 1
             state.speech_peak = max(state.speech_peak, state.speech_in_flight)
         try:
-            pcm = state.voice.synthesize(body["input"], 0)
+            pcm = state.voice.synthesize(body["input"])
             mp3 = subprocess.run([ffmpeg_exe(), "-v", "error", "-f", "s16le", "-ar", "22050", "-ac", "1", "-i",
                                   "pipe:0", "-f", "mp3", "pipe:1"], input=pcm, capture_output=True, check=True).stdout
             time.sleep(0.05)  # long enough that concurrent requests overlap

@@ -5,14 +5,24 @@ from __future__ import annotations
 from nicegui import run, ui
 from pydantic import ValidationError
 
-from errors import QueueFullError
+from errors import InputError, QueueFullError
 from pipeline.durations import DURATIONS
-from pipeline.jobs.submission import MAX_NOTE_CHARS, MAX_TITLE_CHARS, NoteSubmission, summarize, validation_fields
+from pipeline.jobs.submission import (
+    MAX_NOTE_CHARS,
+    MAX_TITLE_CHARS,
+    NoteSubmission,
+    language_refusal,
+    summarize,
+    validation_fields,
+)
 from pipeline.services import Services
+from pipeline.voices.base import Host
+from pipeline.writers.language import detect
 from store import queries
 from store.models import OPEN_STATUSES
 from ui.job_card import JobCard
 from ui.throttle import RateLimit
+from ui.voice_picker import VoicePicker
 
 DURATION_LABELS = {name: duration.label for name, duration in DURATIONS.items()}
 
@@ -26,12 +36,27 @@ async def create_page(services: Services, user_id: str, job_limit: RateLimit) ->
         "w-full").props('outlined autogrow input-style="min-height: 14rem" aria-label="Your note"')
     note.props["maxlength"] = MAX_NOTE_CHARS
     counter = ui.label(f"0 / {MAX_NOTE_CHARS:,} characters").classes("text-xs text-gray-500 self-end -mt-3")
-    note.on_value_change(lambda e: counter.set_text(f"{len(e.value or ''):,} / {MAX_NOTE_CHARS:,} characters"))
+
+    def note_changed(text: str) -> None:
+        counter.set_text(f"{len(text):,} / {MAX_NOTE_CHARS:,} characters")
+        # the same sentence the API would refuse the note with, while there is still time to change it
+        problem = language_refusal(detect(text), services.providers, voices_chosen())
+        language.set_text(problem or "")
+        language.set_visibility(problem is not None)
+
+    def voices_chosen() -> tuple[Host, Host]:
+        first, second = (Host(**host) for host in voices.hosts())
+        return first, second
+
+    note.on_value_change(lambda e: note_changed(e.value or ""))
     with ui.row().classes("w-full items-start gap-4 flex-wrap"):
         title = ui.input("Title (optional)").classes("grow").props(
             f'outlined maxlength={MAX_TITLE_CHARS} aria-label="Episode title"')
         duration = ui.select(DURATION_LABELS, value="short", label="Length").classes("w-56").props(
             'outlined aria-label="Episode length"')
+        voices = VoicePicker(services)
+    language = ui.label("").classes("text-amber-700 text-sm").props("role=status")
+    language.set_visibility(False)
     error = ui.label("").classes("text-red-600 text-sm").props("role=alert")
     error.set_visibility(False)
     button = ui.button("Generate podcast", icon="graphic_eq").props('size=lg aria-label="Generate podcast"')
@@ -48,7 +73,7 @@ async def create_page(services: Services, user_id: str, job_limit: RateLimit) ->
             try:
                 submission = NoteSubmission.model_validate({
                     "noteId": "web-note", "noteContent": note.value or "", "userId": user_id,
-                    "duration": duration.value, "title": title.value or None})
+                    "duration": duration.value, "title": title.value or None, "hosts": voices.hosts()})
             except ValidationError as exc:
                 error.set_text(summarize(validation_fields(exc)))
                 error.set_visibility(True)
@@ -61,7 +86,12 @@ async def create_page(services: Services, user_id: str, job_limit: RateLimit) ->
                 return
             error.set_visibility(False)
             try:
-                created = await run.io_bound(services.executor.submit, submission.to_new_job())
+                new_job = submission.to_new_job(services.providers)
+                created = await run.io_bound(services.executor.submit, new_job)
+            except InputError as exc:
+                error.set_text(exc.message)
+                error.set_visibility(True)
+                return
             except QueueFullError as exc:
                 error.set_text(f"{exc.message} Try again in {exc.retry_after} s.")
                 error.set_visibility(True)

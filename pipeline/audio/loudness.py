@@ -45,15 +45,28 @@ def _k_weighting(rate: int, bins: int) -> np.ndarray:
 def integrated_loudness(samples: np.ndarray, rate: int) -> float:
     """Gated loudness in LUFS of mono float samples in [-1, 1]; -inf for silence. A clip shorter than one
     400 ms gating block (a host's "Right.") is measured as a single block, so short turns are matched too."""
-    block = min(int(rate * _BLOCK_SECONDS), len(samples))
-    if block < rate * _SHORTEST_SECONDS:
-        return SILENT
+    return gated_loudness(k_weighted(samples, rate), rate)
+
+
+def k_weighted(samples: np.ndarray, rate: int) -> np.ndarray:
+    """`samples` through BS.1770's K-weighting filter (the part of a loudness measurement worth computing once
+    when the same clip is measured at several gains)."""
+    if len(samples) == 0:
+        return samples.astype(np.float32)
     size = 1 << int(len(samples) + rate // 10).bit_length()  # padded so the filter's tail does not wrap around
     spectrum = np.fft.rfft(samples.astype(np.float32), size)
-    weighted = np.fft.irfft(spectrum * _k_weighting(rate, len(spectrum)), size)[: len(samples)]
+    weighted: np.ndarray = np.fft.irfft(spectrum * _k_weighting(rate, len(spectrum)), size)[: len(samples)]
+    return weighted
+
+
+def gated_loudness(weighted: np.ndarray, rate: int) -> float:
+    """Gated loudness in LUFS of K-weighted samples (see `k_weighted`)."""
+    block = min(int(rate * _BLOCK_SECONDS), len(weighted))
+    if block < rate * _SHORTEST_SECONDS:
+        return SILENT
     energy = np.concatenate(([0.0], np.cumsum(weighted.astype(np.float64) ** 2)))
     hop = int(rate * _BLOCK_HOP)
-    starts = np.arange(0, len(samples) - block + 1, hop)
+    starts = np.arange(0, len(weighted) - block + 1, hop)
     powers = (energy[starts + block] - energy[starts]) / block
     loud = powers[-0.691 + 10 * np.log10(np.maximum(powers, 1e-20)) > _ABSOLUTE_GATE_LUFS]
     if not len(loud):

@@ -21,6 +21,7 @@ from typing import IO, Any
 from errors import AudioError
 from pipeline import ffmpeg
 from pipeline.audio.chapters import chapter_spans
+from pipeline.audio.dynamics import FFMPEG_DYNAMICS
 from pipeline.audio.mixer import MIX_FORMAT
 
 TARGET_LUFS, TARGET_TRUE_PEAK, TARGET_RANGE = -16.0, -1.5, 11.0
@@ -28,10 +29,6 @@ LOUDNESS_TOLERANCE = 1.0
 _CORRECT_ABOVE = 0.5  # LU off target after encoding that is worth a second encode (the tolerance is 1)
 PREMASTER_FORMAT = "s16le"  # after the limiter, peaks sit at -6 dBFS: 16 bits lose nothing audible
 _FADE_IN_SECONDS, _FADE_OUT_SECONDS = 0.03, 0.3  # the mix ends with a pause at least this long
-# Tuned on speech mixed at about -20 LUFS: brings the peak-to-loudness ratio under 14.5 dB, so loudnorm can
-# apply one linear gain (no pumping, and about 4x faster than its dynamic mode).
-_DYNAMICS = ("acompressor=threshold=0.125:ratio=2.5:attack=2:release=150:knee=4:makeup=2,"
-             "alimiter=limit=0.5:attack=4:release=60:level=false")
 
 
 @dataclass(frozen=True)
@@ -90,7 +87,7 @@ class Premaster:
         self.path, self.out_rate = path, out_rate
         self._log = tempfile.TemporaryFile()  # noqa: SIM115  (closed in finish() or abandon())
         args = ["-nostats", "-f", MIX_FORMAT, "-ar", str(mix_rate), "-ac", "1", "-i", "pipe:0",
-                "-af", f"aresample={out_rate},{_DYNAMICS},ebur128=peak=true:framelog=quiet",
+                "-af", f"aresample={out_rate},{FFMPEG_DYNAMICS},ebur128=peak=true:framelog=quiet",
                 "-f", PREMASTER_FORMAT, "-ar", str(out_rate), "-ac", "1", "-y", str(path)]
         self._process = ffmpeg.start(args, log_level="info", stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
                                      stderr=self._log)

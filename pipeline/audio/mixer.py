@@ -11,10 +11,10 @@ from typing import Protocol
 import numpy as np
 
 from errors import AudioError
-from pipeline.audio.loudness import match_level
+from pipeline.audio.dynamics import match_after_dynamics
 
-# Every turn is brought to this loudness before mixing so the hosts sound equally loud; the mastering chain
-# is tuned for speech at about this level.
+# Every turn is brought to about this loudness before mixing, corrected for what the mastering dynamics will
+# take off it (see pipeline.audio.dynamics), so the hosts sound equally loud; the chain is tuned for this level.
 TURN_LOUDNESS_LUFS = -20.0
 MIX_FORMAT = "f32le"
 
@@ -52,7 +52,7 @@ class EpisodeMixer:
         """Append one voiced turn (16-bit PCM), level-matched, ramped in and out so no join clicks.
         Returns the turn's (start, end) in seconds."""
         samples = np.frombuffer(pcm, dtype=np.int16).astype(np.float32) / 32768
-        samples = match_level(samples, self.sample_rate, TURN_LOUDNESS_LUFS).astype(np.float32)
+        samples = match_after_dynamics(samples, self.sample_rate, TURN_LOUDNESS_LUFS).astype(np.float32)
         ramp = self._ramp[: len(samples) // 2]
         if len(ramp):
             samples[: len(ramp)] *= ramp

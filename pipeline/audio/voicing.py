@@ -12,7 +12,8 @@ from pipeline.audio.mixer import TURN_LOUDNESS_LUFS, EpisodeMixer
 from pipeline.audio.music import intro_bed
 from pipeline.cache import SegmentCache
 from pipeline.progress import Interrupted, ProgressSink
-from pipeline.voices.base import Voice
+from pipeline.speech.normalize import NORMALISER_VERSION, spoken_text
+from pipeline.voices.base import Cast, Voice
 from pipeline.writers.base import Script, Turn
 from store.records import Transcript
 
@@ -20,42 +21,63 @@ _TAIL_MS = 400
 
 
 class _Voicer:
-    """Voices one turn through the cache, counting hits for this job."""
+    """Voices one turn through the cache, at the mix rate, counting hits for this job. The voice reads the
+    turn's spoken text (numbers and symbols as words); the transcript keeps what the script says."""
 
-    def __init__(self, voice: Voice, cache: SegmentCache | None, first_speaker: str) -> None:
-        self.voice, self.cache, self.first_speaker = voice, cache, first_speaker
+    def __init__(self, cast: Cast, cache: SegmentCache | None) -> None:
+        self.cast, self.cache, self.rate = cast, cache, cast.sample_rate
         self.cached = 0
 
     def lookup(self, turn: Turn) -> tuple[str | None, bytes | None]:
-        host = self.host(turn)
         if self.cache is None:
             return None, None
-        key = self.cache.key(self.voice.cache_identity(host), turn.text)
+        voice = self.cast.voice_for(turn.speaker)
+        key = self.cache.key(segment_identity(voice), spoken_text(turn.text))
         found = self.cache.get(key)
-        if found is not None:
-            self.cached += 1
-        return key, found
-
-    def host(self, turn: Turn) -> int:
-        return 0 if turn.speaker == self.first_speaker else 1
+        if found is None:
+            return key, None
+        self.cached += 1
+        return key, self._at_mix_rate(found, voice)
 
     def synthesize(self, turn: Turn, key: str | None) -> bytes:
-        pcm = self.voice.synthesize(turn.text, self.host(turn))
+        voice = self.cast.voice_for(turn.speaker)
+        pcm = voice.synthesize(spoken_text(turn.text))
         if self.cache is not None and key is not None:
-            self.cache.put(key, pcm)
+            self.cache.put(key, pcm)  # at the voice's own rate: the key names the voice, not the mix
+        return self._at_mix_rate(pcm, voice)
+
+    def _at_mix_rate(self, pcm: bytes, voice: Voice) -> bytes:
+        return resample(pcm, voice.sample_rate, self.rate)
+
+
+def segment_identity(voice: Voice) -> str:
+    """What a voiced segment's audio depends on besides its spoken text."""
+    return f"{voice.name}|{voice.cache_identity()}|speech={NORMALISER_VERSION}"
+
+
+def resample(pcm: bytes, source_rate: int, target_rate: int) -> bytes:
+    """16-bit mono PCM at another rate (soxr's high-quality resampler, in-process: a subprocess per turn would
+    cost more than the resampling)."""
+    if source_rate == target_rate:
         return pcm
+    import numpy as np
+    import soxr
+
+    samples = np.frombuffer(pcm, dtype="<i2")
+    converted: bytes = soxr.resample(samples, source_rate, target_rate, quality="HQ").astype("<i2").tobytes()
+    return converted
 
 
-def voice_and_mix(script: Script, voice: Voice, cache: SegmentCache | None, mix: MixSettings, premaster_path: Path,
+def voice_and_mix(script: Script, cast: Cast, cache: SegmentCache | None, mix: MixSettings, premaster_path: Path,
                   sink: ProgressSink) -> MixedEpisode:
-    """Voice turns a few at a time (the voice's concurrency, plus one so mixing overlaps voicing) and mix them in
+    """Voice turns a few at a time (the voices' concurrency, plus one so mixing overlaps voicing) and mix them in
     order as they arrive; progress advances per finished segment, in order. Returns the premastered mix, with
     the loudness measured on it."""
     planned = [(section, index, turn) for section in script.sections for index, turn in enumerate(section.turns)]
-    total, voicer = len(planned), _Voicer(voice, cache, script.turns[0].speaker)
-    window = max(1, voice.concurrency) + 1
+    total, voicer = len(planned), _Voicer(cast, cache)
+    window = max(1, cast.concurrency) + 1
     transcript: Transcript = []
-    rate = voice.sample_rate
+    rate = cast.sample_rate
     bed, lead_ms = None, 0
     if mix.intro_music is not None:
         lead_ms = mix.intro_lead_ms

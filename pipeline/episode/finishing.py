@@ -66,11 +66,12 @@ def tag_audio(out: Path, fmt: AudioFormat, labels: Labels, chapters: list[dict[s
         cover_type=image_type(cover)))
 
 
-def side_files(podcast_id: str, transcript: Transcript, workdir: Path) -> dict[str, EpisodeFile]:
+def side_files(podcast_id: str, transcript: Transcript, workdir: Path, language: str = "en"
+               ) -> dict[str, EpisodeFile]:
     """Write the VTT, SRT and JSON transcripts and the JSON chapters into `workdir`, by kind."""
     files = {}
     for kind, key in side_file_keys(podcast_id).items():
         path = workdir / key
-        path.write_text(transcripts.render(kind, transcript), encoding="utf-8")
+        path.write_text(transcripts.render(kind, transcript, language), encoding="utf-8")
         files[kind] = EpisodeFile(path, key, content_type(key))
     return files

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from pipeline.audio.mix import MixSettings
 from pipeline.durations import DURATIONS
-from pipeline.voices.base import Voice
+from pipeline.voices.base import Cast
 
 
 def target_words(duration: str, words_per_second: float | None = None) -> int:
@@ -16,6 +18,9 @@ def target_words(duration: str, words_per_second: float | None = None) -> int:
     return length.words
 
 
-def pace_key(voice: Voice, mix: MixSettings) -> str:
-    """What the measured speaking rate depends on: the voice and the pauses between turns."""
-    return f"{voice.name}|{voice.cache_identity(0)}|pauses={mix.pause_ms}/{mix.section_pause_ms}"[:255]
+def pace_key(cast: Cast, mix: MixSettings) -> str:
+    """What the measured speaking rate depends on: the two voices (names and full identities, hashed to fit the
+    column) and the pauses between turns."""
+    voices = "+".join(voice.name for voice in cast.voices)
+    identity = hashlib.sha256("|".join(voice.cache_identity() for voice in cast.voices).encode()).hexdigest()[:16]
+    return f"{voices}|{identity}|pauses={mix.pause_ms}/{mix.section_pause_ms}"[:255]

@@ -31,7 +31,8 @@ from pipeline.episode.length import pace_key, target_words
 from pipeline.episode.transcripts import chapters_from
 from pipeline.progress import ProgressSink
 from pipeline.providers import Providers
-from pipeline.writers.base import Script, cleaned
+from pipeline.voices.base import Cast
+from pipeline.writers.base import Script, ScriptWriter, cleaned
 from store.media import MediaStore
 from store.records import ClaimedJob, FinishedEpisode
 
@@ -63,10 +64,11 @@ def produce_episode(
     workdir.mkdir(parents=True, exist_ok=True)
     cache = providers.cache.for_user(job.user_id) if providers.cache is not None else None
     sink.report(5, "Podcast record created")
-    script, target = _script(job, providers, cache, mix, workdir, sink)
+    cast = providers.cast_for(job.hosts)
+    script, target = _script(job, providers.writer, cast, cache, mix, workdir, sink)
     audio_path = workdir / f"episode.{mix.format.extension}"
-    episode_key = reuse.episode_key(cache, providers.voice, mix, script) if cache is not None else None
-    mastered = master_episode(job, script, providers, cache, episode_key, mix, workdir, sink)
+    episode_key = reuse.episode_key(cache, cast, mix, script) if cache is not None else None
+    mastered = master_episode(job, script, cast, cache, episode_key, mix, workdir, sink)
     sizes, files = store_and_verify(job, audio_path, providers.media, mix, mastered.episode, workdir, sink)
     loudness = mastered.episode.loudness
     if not loudness.within_targets():
@@ -79,7 +81,7 @@ def produce_episode(
                            files=files, loudness=loudness.as_json(), words=script.words, target_words=target)
 
 
-def master_episode(job: ClaimedJob, script: Script, providers: Providers, cache: SegmentCache | None,
+def master_episode(job: ClaimedJob, script: Script, cast: Cast, cache: SegmentCache | None,
                    episode_key: str | None, mix: MixSettings, workdir: Path, sink: ProgressSink) -> Mastered:
     """The mastered, tagged episode in `workdir`: from this job's checkpoint, from the episode cache, or voiced,
     mixed and encoded afresh (then checkpointed)."""
@@ -100,7 +102,7 @@ def master_episode(job: ClaimedJob, script: Script, providers: Providers, cache:
         sink.segments_voiced(count, count)  # every turn's audio came from the cache
         sink.report(70, "Episode reused from the cache")
         return Mastered(reused, reused.seconds, from_cache=True)
-    mixed = voice_and_mix(script, providers.voice, cache, mix, premaster_path, sink)
+    mixed = voice_and_mix(script, cast, cache, mix, premaster_path, sink)
     sink.report(70, "Normalising loudness and encoding...")
     loudness, duration = finish_audio(premaster_path, mixed, fmt, labels, audio_path)
     bias = correction(loudness)
@@ -125,7 +127,7 @@ def store_and_verify(job: ClaimedJob, audio_path: Path, media: MediaStore, mix: 
     """Store the audio and its side files, then check the stored audio is byte for byte the encoded file.
     Returns the stored sizes by key, and the side files' keys by kind. Nothing stays stored on failure."""
     sink.report(75, "Audio mastered; writing transcripts and chapters")
-    side = side_files(job.podcast_id, episode.transcript, workdir)
+    side = side_files(job.podcast_id, episode.transcript, workdir, job.language or "en")
     audio = EpisodeFile(audio_path, audio_key(job.podcast_id, mix.format), mix.format.content_type)
     sink.report(80, "Storing audio...")
     try:
@@ -161,17 +163,17 @@ def _digest(path: Path) -> str:
         return hashlib.file_digest(file, "sha256").hexdigest()
 
 
-def _script(job: ClaimedJob, providers: Providers, cache: SegmentCache | None, mix: MixSettings, workdir: Path,
-            sink: ProgressSink) -> tuple[Script, int]:
+def _script(job: ClaimedJob, writer: ScriptWriter, cast: Cast, cache: SegmentCache | None, mix: MixSettings,
+            workdir: Path, sink: ProgressSink) -> tuple[Script, int]:
     restored = checkpoints.load_script(workdir)
     if restored is not None:
         script, target = restored
         sink.report(25, f"Script restored: {len(script.turns)} turns, {script.words} words (target {target})")
         return script, target
-    # The same note, writer, voice and length get the same script back, so regenerating a note is all cache
-    # hits even after the measured speaking rate has moved the word target a little.
-    writer = providers.writer
-    cache_key = cache.key(f"script|{writer.identity}|{pace_key(providers.voice, mix)}|{job.duration}|"
+    # The same note, writer, hosts, voices and length get the same script back, so regenerating a note is all
+    # cache hits even after the measured speaking rate has moved the word target a little.
+    hosts = "/".join(cast.names)
+    cache_key = cache.key(f"script|{writer.identity}|{hosts}|{pace_key(cast, mix)}|{job.duration}|"
                           f"{job.title or ''}", job.note_content) if cache else None
     reused = _cached_script(cache, cache_key)
     if reused is not None:
@@ -180,7 +182,7 @@ def _script(job: ClaimedJob, providers: Providers, cache: SegmentCache | None, m
     else:
         sink.report(10, "Generating podcast script...")
         target = target_words(job.duration, job.words_per_second)
-        script = cleaned(writer.write(job.note_content, job.title, target))
+        script = cleaned(writer.write(job.note_content, job.title, target, cast.names))
         if not script.turns:
             raise ScriptError("The note has nothing that can be spoken")
         if cache is not None and cache_key is not None:

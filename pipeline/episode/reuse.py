@@ -10,18 +10,19 @@ from pathlib import Path
 
 from pipeline.audio.mix import MixedEpisode, MixSettings
 from pipeline.cache import SegmentCache
-from pipeline.voices.base import Voice
+from pipeline.speech.normalize import NORMALISER_VERSION
+from pipeline.voices.base import Cast
 from pipeline.writers.base import Script
 
 _HEADER_BYTES = 4
 
 
-def episode_key(cache: SegmentCache, voice: Voice, mix: MixSettings, script: Script) -> str:
+def episode_key(cache: SegmentCache, cast: Cast, mix: MixSettings, script: Script) -> str:
     """The cache key of the mastered episode for `script`."""
     sound = {name: value for name, value in asdict(mix).items() if name not in ("show_name", "cover")}
     if mix.intro_music is not None:  # the music's content, not its name, shapes the audio
         sound["intro_music"] = hashlib.sha256(mix.intro_music.read_bytes()).hexdigest()
-    identity = (f"episode-2|{voice.name}|{voice.cache_identity(0)}|{voice.cache_identity(1)}|"
+    identity = (f"episode-3|{cast.identity()}|speech={NORMALISER_VERSION}|"
                 f"{json.dumps(sound, sort_keys=True, default=str)}")
     spoken = [[section.title, [[turn.speaker, turn.text] for turn in section.turns]] for section in script.sections]
     return cache.key(identity, json.dumps(spoken, ensure_ascii=False))  # the title is only a tag

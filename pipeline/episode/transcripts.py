@@ -37,9 +37,9 @@ def _cue_text(text: str) -> str:
     return " ".join(text.split()).replace("-->", "→")
 
 
-def to_vtt(transcript: Transcript) -> str:
-    """WebVTT with a voice span per cue (`<v Alex>`)."""
-    cues = ["WEBVTT", ""]
+def to_vtt(transcript: Transcript, language: str = "en") -> str:
+    """WebVTT with a voice span per cue (`<v Alex>`), its language in a header (as YouTube and players read it)."""
+    cues = ["WEBVTT", "Kind: captions", f"Language: {language}", ""]
     for number, line in enumerate(transcript, 1):
         text = _cue_text(line["text"]).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         speaker = line["speaker"].replace(">", "")
@@ -48,8 +48,8 @@ def to_vtt(transcript: Transcript) -> str:
     return "\n".join(cues)
 
 
-def to_srt(transcript: Transcript) -> str:
-    """SubRip, the speaker's name leading each cue."""
+def to_srt(transcript: Transcript, language: str = "en") -> str:
+    """SubRip, the speaker's name leading each cue (the format has no place for the language)."""
     cues = []
     for number, line in enumerate(transcript, 1):
         cues += [str(number), f"{_clock(line['start'], ',')} --> {_clock(line['end'], ',')}",
@@ -57,11 +57,11 @@ def to_srt(transcript: Transcript) -> str:
     return "\n".join(cues)
 
 
-def to_json_transcript(transcript: Transcript) -> str:
-    """The Podcasting 2.0 JSON transcript format."""
+def to_json_transcript(transcript: Transcript, language: str = "en") -> str:
+    """The Podcasting 2.0 JSON transcript format, with the episode's language."""
     segments = [{"speaker": line["speaker"], "startTime": line["start"], "endTime": line["end"],
                  "body": line["text"]} for line in transcript]
-    return json.dumps({"version": "1.0.0", "segments": segments}, ensure_ascii=False)
+    return json.dumps({"version": "1.0.0", "language": language, "segments": segments}, ensure_ascii=False)
 
 
 def to_json_chapters(chapters: list[dict[str, Any]]) -> str:
@@ -69,8 +69,9 @@ def to_json_chapters(chapters: list[dict[str, Any]]) -> str:
     return json.dumps({"version": "1.2.0", "chapters": chapters}, ensure_ascii=False)
 
 
-def render(kind: str, transcript: Transcript) -> str:
-    """The file of `kind` (a key of SIDE_FILE_SUFFIXES) for `transcript`."""
-    renderers: dict[str, Callable[[Transcript], str]] = {"vtt": to_vtt, "srt": to_srt, "json": to_json_transcript,
-                 "chapters": lambda lines: to_json_chapters(chapters_from(lines))}
-    return renderers[kind](transcript)
+def render(kind: str, transcript: Transcript, language: str = "en") -> str:
+    """The file of `kind` (a key of SIDE_FILE_SUFFIXES) for `transcript` in `language` (ISO 639-1)."""
+    renderers: dict[str, Callable[[Transcript, str], str]] = {
+        "vtt": to_vtt, "srt": to_srt, "json": to_json_transcript,
+        "chapters": lambda lines, _: to_json_chapters(chapters_from(lines))}
+    return renderers[kind](transcript, language)

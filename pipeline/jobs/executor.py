@@ -149,9 +149,11 @@ class JobExecutor:
         workdir = self.work_root / job.job_id
         log.info("job %s started (attempt %d)", job.job_id, job.attempts)
         self._running = job.job_id
-        voice = pace_key(self.providers.voice, self.mix)
+        voice = ""
         finished = False  # True once nothing of this attempt is worth keeping for a resume
         try:
+            # a job's voices may have gone since it was queued (settings changed): that fails the job, readably
+            voice = pace_key(self.providers.cast_for(job.hosts), self.mix)
             job = replace(job, words_per_second=pace.words_per_second(self.db, voice))
             episode = self.runner.run(job, workdir, RowSink(self.db, job.job_id, self.stopping, on_report=self.beat))
         except Interrupted:

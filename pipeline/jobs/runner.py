@@ -17,6 +17,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any, Protocol
 
+from errors import NotecastError
 from pipeline.audio.mix import MixSettings
 from pipeline.episode.produce import produce_episode
 from pipeline.progress import ProgressSink
@@ -31,6 +32,7 @@ log = logging.getLogger(__name__)
 _WORKER_NICENESS = 10
 _PR_SET_PDEATHSIG = 1
 _WAIT_SLICE_SECONDS = 1.0
+_WARM_UP_WAIT_SECONDS = 60.0
 
 
 class Runner(Protocol):
@@ -80,17 +82,23 @@ class InlineRunner:
 
     def __init__(self, providers: Providers, mix: MixSettings) -> None:
         self.providers, self.mix = providers, mix
+        self._warming: threading.Thread | None = None
 
     def run(self, job: ClaimedJob, workdir: Path, sink: ProgressSink) -> FinishedEpisode:
         """Produce the episode here."""
         return produce_episode(job, self.providers, self.mix, workdir, sink)
 
     def warm_up(self) -> None:
-        """Load the voice in a background thread; the first job waits for it only if it comes first."""
-        threading.Thread(target=self.providers.voice.warm_up, name="voice-warm-up", daemon=True).start()
+        """Load the voices in a background thread; the first job waits for them only if it comes first."""
+        self._warming = threading.Thread(target=_warm_up_cast, args=(self.providers,), name="voice-warm-up",
+                                         daemon=True)
+        self._warming.start()
 
     def stop(self) -> None:
-        """Nothing to release: the sink's `should_stop` already stops the job."""
+        """Wait for a model still loading: onnxruntime aborts the process if it exits halfway through a load.
+        A running job needs nothing: the sink's `should_stop` already stops it."""
+        if self._warming is not None:
+            self._warming.join(timeout=_WARM_UP_WAIT_SECONDS)
 
 
 class ProcessRunner:
@@ -165,10 +173,18 @@ def _die_with_parent() -> None:
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
-def _warm_up() -> None:
+def _warm_up_cast(providers: Providers) -> None:
     started = time.monotonic()
-    _worker["providers"].voice.warm_up()
-    log.info("voice loaded in %.1f s", time.monotonic() - started)
+    try:
+        providers.cast_for(None).warm_up()
+    except NotecastError as exc:  # the first job will fail with the same message; nothing to crash over here
+        log.warning("the default voices could not be loaded: %s", exc.message)
+        return
+    log.info("voices loaded in %.1f s", time.monotonic() - started)
+
+
+def _warm_up() -> None:
+    _warm_up_cast(_worker["providers"])
 
 
 def _run_in_worker(job: ClaimedJob, workdir: str) -> FinishedEpisode:

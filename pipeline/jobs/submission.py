@@ -8,12 +8,17 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic.config import JsonDict
 
+from errors import InputError, VoiceError
 from pipeline.durations import DurationName
+from pipeline.providers import Providers
+from pipeline.voices.base import Host, check_hosts
 from pipeline.writers.base import CONTROL_CHARACTERS
+from pipeline.writers.language import Detected, detect
 from store.records import NewJob
 
 MAX_NOTE_CHARS = 100_000
 MAX_TITLE_CHARS = 200
+MAX_HOST_NAME_CHARS = 40
 # At least one character besides dots: "." and ".." would make paths such as /feeds/../TOKEN.xml.
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_.:@-]*[A-Za-z0-9_:@-][A-Za-z0-9_.:@-]*$")
 MAX_ID_CHARS = 128
@@ -29,6 +34,8 @@ def is_valid_id(value: str) -> bool:
 _NOTE_CHARACTER = r"[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
 NOTE_PATTERN = rf"^{_NOTE_CHARACTER}*[^\s\x00-\x1f\x7f-\x9f]{_NOTE_CHARACTER}*$"
 TITLE_PATTERN = r"^[^\x00-\x1f\x7f-\x9f]*$"
+_LINE_CHARACTER = r"[^\x00-\x1f\x7f-\x9f]"
+HOST_NAME_PATTERN = rf"^{_LINE_CHARACTER}*[^\s\x00-\x1f\x7f-\x9f]{_LINE_CHARACTER}*$"
 _NOTE_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # all but tab and line breaks
 
 
@@ -37,6 +44,26 @@ def _check_id(value: str) -> str:
     if not is_valid_id(value):
         raise ValueError(ID_RULE)
     return value
+
+
+class HostChoice(BaseModel):
+    """One host of the episode; either part may be left out to keep the server's default for it."""
+
+    name: str | None = Field(default=None, description="What the script calls this host (1-40 characters)",
+                             examples=["Alex"], json_schema_extra={"maxLength": MAX_HOST_NAME_CHARS,
+                                                                   "pattern": HOST_NAME_PATTERN})
+    voice: str | None = Field(default=None, description="A voice from GET /api/voices, as engine:voice",
+                              examples=["piper:joe"], json_schema_extra={"maxLength": 80})
+
+    @field_validator("name")
+    @classmethod
+    def _name_fits(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.strip()
+        if not value or len(value) > MAX_HOST_NAME_CHARS or CONTROL_CHARACTERS.search(value):
+            raise ValueError(f"must be 1-{MAX_HOST_NAME_CHARS} characters on one line")
+        return value
 
 
 class NoteSubmission(BaseModel):
@@ -55,6 +82,10 @@ class NoteSubmission(BaseModel):
     duration: DurationName = Field(default="short", description="short ≈ 5 min, medium ≈ 10, long ≈ 20")
     title: str | None = Field(default=None, description="Optional episode title (≤ 200 characters, one line)",
                               json_schema_extra={"maxLength": MAX_TITLE_CHARS, "pattern": TITLE_PATTERN})
+
+    hosts: list[HostChoice] | None = Field(default=None, min_length=2, max_length=2, description=(
+        "Optional: the two hosts, first the one who opens the episode, e.g. "
+        '[{"name": "Alex", "voice": "piper:joe"}, {"name": "Sam", "voice": "hibari:heart"}]'))
 
     _ids = field_validator("note_id", "user_id")(_check_id)
 
@@ -80,10 +111,49 @@ class NoteSubmission(BaseModel):
             raise ValueError(f"must not contain control characters or line breaks (found U+{ord(found.group()):04X})")
         return value.strip()
 
-    def to_new_job(self) -> NewJob:
-        """The store's view of this submission."""
+    def to_new_job(self, providers: Providers) -> NewJob:
+        """The store's view of this submission, with its hosts and language. InputError (422) when a voice is
+        not on this server, or the note is in a language the writer or the voices cannot speak."""
+        hosts = self._hosts(providers.hosts)
+        try:
+            check_hosts(hosts, providers.voices)
+        except VoiceError as exc:
+            raise InputError(f"Invalid request: hosts: {exc.message}", fields={"hosts": exc.message}) from None
+        detected = detect(self.note_content)
+        refusal = language_refusal(detected, providers, hosts)
+        if refusal is not None:
+            raise InputError(refusal, fields={"noteContent": refusal})
         return NewJob(user_id=self.user_id, note_id=self.note_id, note_content=self.note_content,
-                      duration=self.duration, title=self.title)
+                      duration=self.duration, title=self.title, hosts=[host.as_json() for host in hosts],
+                      language=detected.code if detected is not None and detected.decisive else None)
+
+    def _hosts(self, default: tuple[Host, Host]) -> tuple[Host, Host]:
+        chosen = self.hosts or []
+        first, second = (Host(choice.name or fallback.name, choice.voice or fallback.voice)
+                         for choice, fallback in zip([*chosen, HostChoice(), HostChoice()][:2], default, strict=True))
+        return first, second
+
+
+def language_refusal(detected: Detected | None, providers: Providers, hosts: tuple[Host, Host]) -> str | None:
+    """Why a note in the `detected` language cannot be made with this writer and these voices; None if it can
+    (or the language is unclear: a few foreign words or names never refuse a note)."""
+    if detected is None or not detected.decisive:
+        return None
+    writer_languages = providers.writer.languages
+    writer_can = writer_languages is None or detected.code in writer_languages
+    offered = {info.name: info.language for info in providers.voices.available()}
+    mute = [host.voice for host in hosts if offered.get(host.voice) not in ("multi", detected.code)]
+    if writer_can and not mute:
+        return None
+    voices = list(dict.fromkeys(mute))
+    lacking = [*([] if writer_can else ["the built-in script writer"]),
+               *([f"the voice{'s' if len(voices) > 1 else ''} {' and '.join(voices)}"] if voices else [])]
+    verb = ("writes" if not voices else "speaks") if len(lacking) == 1 and len(voices) < 2 else "speak"
+    remedy = [*([] if writer_can else ["SCRIPT_PROVIDER=openai"]),
+              *(["VOICE_PROVIDER=openai (or pick OpenAI voices)"] if voices else [])]
+    subject = " and ".join(lacking)
+    return (f"This note looks {detected.name} ({detected.code}). {subject[0].upper()}{subject[1:]} {verb} English "
+            f"only; set {' and '.join(remedy)} to make {detected.name} episodes.")
 
 
 _FIELD_NAMES = {"note_id": "noteId", "note_content": "noteContent", "user_id": "userId"}

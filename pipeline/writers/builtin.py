@@ -62,17 +62,16 @@ class BuiltinScriptWriter:
 
     name = "builtin"
 
-    def __init__(self, hosts: tuple[str, ...]) -> None:
-        self.host_a, self.host_b = hosts[0], hosts[1]
-        self.identity = f"builtin-1|{self.host_a}|{self.host_b}"
+    identity = "builtin-1"
+    languages: frozenset[str] | None = frozenset({"en"})  # its connectives and questions are English
 
-    def write(self, note: str, title: str | None, target_words: int) -> Script:
+    def write(self, note: str, title: str | None, target_words: int, hosts: tuple[str, str]) -> Script:
         """Intro, one section per Markdown heading, outro; within `target_words` when the note allows."""
         sections = parse_note(note)
         topic = _topic(title, sections)
         candidates = _rank(sections)
         chosen = {(c.section, c.position) for c in candidates}
-        script = self._assemble(topic, sections, chosen, candidates)
+        script = self._assemble(topic, sections, chosen, candidates, hosts)
         # Drop the least important sentences until the script fits; the ranking keeps each section's opener.
         removable = sorted(candidates, key=lambda c: (c.score, -c.section, -c.position))
         while script.words > target_words and removable:
@@ -81,13 +80,14 @@ class BuiltinScriptWriter:
                 dropped = removable.pop(0)
                 chosen.discard((dropped.section, dropped.position))
                 overshoot -= dropped.words + 1
-            script = self._assemble(topic, sections, chosen, candidates)
+            script = self._assemble(topic, sections, chosen, candidates, hosts)
         return script
 
     def _assemble(
-        self, topic: str, sections: list[NoteSection], chosen: set[tuple[int, int]], ranked: list[_Candidate]
+        self, topic: str, sections: list[NoteSection], chosen: set[tuple[int, int]], ranked: list[_Candidate],
+        hosts: tuple[str, str],
     ) -> Script:
-        a, b = self.host_a, self.host_b
+        a, b = hosts
         intro = Section("Intro", (
             Turn(a, f"Welcome to the show. I'm {a}, and I'm here with {b}."),
             Turn(b, "Great to be here. So what are we talking about today?"),

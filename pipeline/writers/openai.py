@@ -41,9 +41,9 @@ class OpenAIScriptWriter:
     """Structured-output dialogue from an OpenAI-compatible chat model."""
 
     name = "openai"
+    languages: frozenset[str] | None = None  # the prompt asks for the note's own language
 
     def __init__(self, settings: Settings, client: openai.OpenAI | None = None) -> None:
-        self.hosts = settings.hosts
         self.model = settings.openai_model
         self.chunk_chars = settings.openai_chunk_chars
         self.client = client or make_client(settings)
@@ -51,12 +51,12 @@ class OpenAIScriptWriter:
         self.classify = classifier(ScriptError, settings.openai_api_key)
         prompts = hashlib.sha256("".join(prompt(name) for name in _PROMPTS).encode()).hexdigest()[:16]
         self.identity = (f"openai|{settings.openai_base_url or 'api.openai.com'}|{self.model}|"
-                         f"{'/'.join(self.hosts)}|chunk={self.chunk_chars}|prompts={prompts}")
+                         f"chunk={self.chunk_chars}|prompts={prompts}")
 
-    def write(self, note: str, title: str | None, target_words: int) -> Script:
+    def write(self, note: str, title: str | None, target_words: int, hosts: tuple[str, str]) -> Script:
         """Outline every chunk, then write and length-steer one part per chunk."""
         language = detect_language(note)
-        system = prompt("system").format(host_a=self.hosts[0], host_b=self.hosts[1], language=language)
+        system = prompt("system").format(host_a=hosts[0], host_b=hosts[1], language=language)
         chunks = chunk_note(note, self.chunk_chars)
         outlines = [self._outline(system, chunk, index, len(chunks)) for index, chunk in enumerate(chunks)]
         outline_text = "\n".join(f"- {title_}: {'; '.join(points)}" for part in outlines for title_, points in part)
@@ -65,20 +65,21 @@ class OpenAIScriptWriter:
         sections: list[Section] = []
         for index, chunk in enumerate(chunks):
             budget = max(_MIN_PART_WORDS, round(target_words * len(chunk) / total_chars))
-            part = self._write_part(system, chunk, index, len(chunks), budget, topic, outline_text)
-            sections += self._fit_length(system, chunk, part, budget)
+            part = self._write_part(system, chunk, (index, len(chunks)), budget, topic, outline_text, hosts)
+            sections += self._fit_length(system, chunk, part, budget, hosts)
         return Script(title=topic, sections=tuple(sections))
 
     def _outline(self, system: str, chunk: str, index: int, parts: int) -> list[tuple[str, list[str]]]:
         user = prompt("outline").format(part=index + 1, parts=parts, chunk=chunk)
         return self._ask(system, user, "outline", outline_schema(), parse_outline)
 
-    def _write_part(self, system: str, chunk: str, index: int, parts: int, budget: int, topic: str,
-                    outline: str) -> list[Section]:
+    def _write_part(self, system: str, chunk: str, place: tuple[int, int], budget: int, topic: str,
+                    outline: str, hosts: tuple[str, str]) -> list[Section]:
+        index, parts = place
         placement = []
         if index == 0:
-            placement.append(f'Start with a short section titled "Intro": {self.hosts[0]} welcomes listeners, '
-                             f"introduces {self.hosts[1]} and names the topic.")
+            placement.append(f'Start with a short section titled "Intro": {hosts[0]} welcomes listeners, '
+                             f"introduces {hosts[1]} and names the topic.")
         if index == parts - 1:
             placement.append('End with a short section titled "Outro" that recaps two or three key points of the '
                              "whole outline and says goodbye.")
@@ -86,10 +87,11 @@ class OpenAIScriptWriter:
             placement.append("This part continues the conversation: no welcome and no goodbye.")
         user = prompt("write").format(part=index + 1, parts=parts, target_words=budget, topic=topic,
                                       placement=" ".join(placement), outline=outline, chunk=chunk)
-        return self._ask(system, user, "dialogue", dialogue_schema(self.hosts),
-                         lambda content: parse_dialogue(content, self.hosts))
+        return self._ask(system, user, "dialogue", dialogue_schema(hosts),
+                         lambda content: parse_dialogue(content, hosts))
 
-    def _fit_length(self, system: str, chunk: str, part: list[Section], budget: int) -> list[Section]:
+    def _fit_length(self, system: str, chunk: str, part: list[Section], budget: int, hosts: tuple[str, str]
+                    ) -> list[Section]:
         for _ in range(MAX_LENGTH_ROUNDS):
             actual = sum(word_count(turn.text) for section in part for turn in section.turns)
             if abs(actual - budget) <= LENGTH_TOLERANCE * budget:
@@ -99,8 +101,8 @@ class OpenAIScriptWriter:
             log.info("script part has %d words for a target of %d; asking the model to adjust", actual, budget)
             user = prompt("adjust").format(actual_words=actual, target_words=budget, direction=direction,
                                            chunk=chunk, draft=dialogue_json(part))
-            part = self._ask(system, user, "dialogue", dialogue_schema(self.hosts),
-                             lambda content: parse_dialogue(content, self.hosts))
+            part = self._ask(system, user, "dialogue", dialogue_schema(hosts),
+                             lambda content: parse_dialogue(content, hosts))
         return part
 
     def _ask(self, system: str, user: str, schema_name: str, schema: dict[str, Any], parse: Callable[[str], T]

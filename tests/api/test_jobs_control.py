@@ -14,7 +14,7 @@ from pipeline.providers import Providers
 from pipeline.services import Services
 from settings import Settings
 from tests.conftest import wait_for_api_job
-from tests.fakes import RecordingWriter, ToneVoice
+from tests.fakes import TONE_HOSTS, RecordingWriter, ToneVoice, ToneVoices
 from tests.waiting import wait_until
 
 NOTE = " ".join(f"Sentence {i} of a note that is long enough to have several turns." for i in range(30))
@@ -27,26 +27,26 @@ def body(**overrides: Any) -> dict[str, Any]:
 class SlowVoice(ToneVoice):
     """Takes a while per segment, so a job can be caught mid-way."""
 
-    def synthesize(self, text: str, host_index: int) -> bytes:
+    def synthesize(self, text: str) -> bytes:
         time.sleep(0.15)
-        return super().synthesize(text, host_index)
+        return super().synthesize(text)
 
 
 class ManyTurnsWriter(RecordingWriter):
     """A script with one turn per note sentence."""
 
-    def write(self, note: str, title: str | None, target_words: int):  # type: ignore[no-untyped-def]
+    def write(self, note: str, title: str | None, target_words: int, hosts: tuple[str, str]):  # type: ignore[no-untyped-def]
         from pipeline.sentences import split_sentences
         from pipeline.writers.base import Script, Section, Turn
 
         self.notes.append(note)
-        turns = tuple(Turn(("Alex", "Sam")[i % 2], s) for i, s in enumerate(split_sentences(note)))
+        turns = tuple(Turn(hosts[i % 2], s) for i, s in enumerate(split_sentences(note)))
         return Script(title="T", sections=(Section("Body", turns),))
 
 
 def test_cancel_a_queued_job_at_once(make_client: Callable[..., tuple[TestClient, Services]],
                                      fake_providers: Providers) -> None:
-    client, _ = make_client(replace(fake_providers, voice=SlowVoice(), writer=ManyTurnsWriter()))
+    client, _ = make_client(replace(fake_providers, voices=ToneVoices(voice_class=SlowVoice), writer=ManyTurnsWriter()))
     first = client.post("/api/podcast/generate/async", json=body()).json()["jobId"]
     second = client.post("/api/podcast/generate/async", json=body()).json()["jobId"]
     cancelled = client.post(f"/api/podcast/jobs/{second}/cancel")
@@ -60,8 +60,8 @@ def test_cancel_a_queued_job_at_once(make_client: Callable[..., tuple[TestClient
 def test_cancel_while_processing_stops_within_a_segment_and_leaves_no_files(
     make_client: Callable[..., tuple[TestClient, Services]], fake_providers: Providers, settings: Settings
 ) -> None:
-    voice = SlowVoice()
-    client, _ = make_client(replace(fake_providers, voice=voice, writer=ManyTurnsWriter()))
+    voice = ToneVoices(voice_class=SlowVoice)
+    client, _ = make_client(replace(fake_providers, voices=voice, writer=ManyTurnsWriter()))
     job_id = client.post("/api/podcast/generate/async", json=body()).json()["jobId"]
     wait_for_api_job(client, job_id, lambda j: "(3/" in j["currentStep"])
     assert client.post(f"/api/podcast/jobs/{job_id}/cancel").status_code == 200
@@ -120,8 +120,8 @@ def test_the_segment_cache_serves_a_second_run_and_is_keyed_on_voice_settings(
     from pipeline.providers import build_providers
 
     providers = build_providers(settings)
-    voice = ToneVoice()
-    client, _ = make_client(replace(providers, voice=voice, writer=ManyTurnsWriter()))
+    voice = ToneVoices()
+    client, _ = make_client(replace(providers, voices=voice, hosts=TONE_HOSTS, writer=ManyTurnsWriter()))
     first = wait_for_api_job(client, client.post("/api/podcast/generate/async", json=body()).json()["jobId"],
                   lambda j: j["status"] == "completed")
     calls = len(voice.calls)
@@ -129,14 +129,20 @@ def test_the_segment_cache_serves_a_second_run_and_is_keyed_on_voice_settings(
                    lambda j: j["status"] == "completed")
     assert second["segments"] == {"total": first["segments"]["total"], "cached": first["segments"]["total"]}
     assert len(voice.calls) == calls, "nothing was voiced again"
-    voice.seconds_per_word = 0.03  # a different synthesis setting must miss the cache
+    for tone in voice.voices.values():
+        tone.seconds_per_word = 0.03  # a different synthesis setting must miss the cache
     third = wait_for_api_job(client, client.post("/api/podcast/generate/async", json=body()).json()["jobId"],
                   lambda j: j["status"] == "completed")
     assert third["segments"]["cached"] == 0
-    edited = body(noteContent=NOTE.replace("Sentence 7 of", "Sentence seven of"))
+    edited = body(noteContent=NOTE.replace("Sentence 7 of", "Line 7 of"))
     fourth = wait_for_api_job(client, client.post("/api/podcast/generate/async", json=edited).json()["jobId"],
                    lambda j: j["status"] == "completed")
     assert fourth["segments"]["cached"] == fourth["segments"]["total"] - 1, "an edited turn re-voices only itself"
+    # the cache is keyed on what the voice says: a digit written out in words is the same speech
+    spelled = body(noteContent=NOTE.replace("Sentence 7 of", "Line seven of"))
+    fifth = wait_for_api_job(client, client.post("/api/podcast/generate/async", json=spelled).json()["jobId"],
+                  lambda j: j["status"] == "completed")
+    assert fifth["segments"]["cached"] == fifth["segments"]["total"]
 
 
 def test_idempotency_key_replays_conflicts_and_races(client: TestClient) -> None:
@@ -170,7 +176,7 @@ def test_idempotency_key_replays_conflicts_and_races(client: TestClient) -> None
 def test_over_the_per_user_limit_is_a_429_with_retry_after(
     make_client: Callable[..., tuple[TestClient, Services]], fake_providers: Providers, settings: Settings
 ) -> None:
-    client, _ = make_client(replace(fake_providers, voice=SlowVoice(), writer=ManyTurnsWriter()),
+    client, _ = make_client(replace(fake_providers, voices=ToneVoices(voice_class=SlowVoice), writer=ManyTurnsWriter()),
                             settings.model_copy(update={"max_queued_per_user": 2}))
     assert [client.post("/api/podcast/generate/async", json=body()).status_code for _ in range(2)] == [202, 202]
     refused = client.post("/api/podcast/generate/async", json=body())

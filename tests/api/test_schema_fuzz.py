@@ -9,6 +9,7 @@ from collections.abc import Callable
 import schemathesis
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
+from schemathesis.checks import positive_data_acceptance
 
 from api.app import create_api
 from pipeline.providers import Providers
@@ -32,6 +33,11 @@ def test_no_server_errors_and_responses_match_the_schema(
         @settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, database=None,
                   suppress_health_check=list(HealthCheck))
         def check(case: schemathesis.Case) -> None:
-            case.call_and_validate()
+            response = case.call()
+            # The rules a schema cannot state, each refused with a 422 that says so: a note whose language the
+            # voices cannot speak (random text can look like Chinese or Russian), and two hosts with one name.
+            error = response.json().get("error", "") if response.status_code == 422 else ""
+            refused = error.startswith("This note looks ") or error.endswith("The two hosts need different names")
+            case.validate_response(response, excluded_checks=[positive_data_acceptance] if refused else [])
 
         check()

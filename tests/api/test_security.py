@@ -19,12 +19,13 @@ from settings import Settings
 from store.models import podcasts_table
 from tests.api.test_feeds import local, make_episode
 from tests.api.test_jobs_control import ManyTurnsWriter, SlowVoice, body
+from tests.fakes import ToneVoices
 
 
 def test_retry_is_held_to_the_per_user_limit(
     make_client: Callable[..., tuple[TestClient, Services]], fake_providers: Providers, settings: Settings
 ) -> None:
-    client, _ = make_client(replace(fake_providers, voice=SlowVoice(), writer=ManyTurnsWriter()),
+    client, _ = make_client(replace(fake_providers, voices=ToneVoices(voice_class=SlowVoice), writer=ManyTurnsWriter()),
                             settings.model_copy(update={"max_queued_per_user": 3}))
     first = [client.post("/api/podcast/generate/async", json=body()).json()["jobId"] for _ in range(3)]
     for job_id in first:
@@ -43,7 +44,7 @@ def test_retry_is_held_to_the_per_user_limit(
 def test_retry_is_held_to_the_global_queue_limit(
     make_client: Callable[..., tuple[TestClient, Services]], fake_providers: Providers, settings: Settings
 ) -> None:
-    client, _ = make_client(replace(fake_providers, voice=SlowVoice(), writer=ManyTurnsWriter()),
+    client, _ = make_client(replace(fake_providers, voices=ToneVoices(voice_class=SlowVoice), writer=ManyTurnsWriter()),
                             settings.model_copy(update={"max_queue": 2}))
     cancelled = client.post("/api/podcast/generate/async", json=body(userId="a")).json()["jobId"]
     client.post(f"/api/podcast/jobs/{cancelled}/cancel")
@@ -116,7 +117,7 @@ def test_a_range_in_an_unknown_unit_is_ignored(client: TestClient) -> None:
 def _voiced_twice(make_client: Callable[..., tuple[TestClient, Services]], providers: Providers,
                   custom: Settings) -> tuple[dict[str, Any], dict[str, Any], int, int]:
     client, services = make_client(providers, custom)
-    voice = services.providers.voice
+    voice = services.providers.voices
     first = make_episode(client, "alice", "The same note, word for word. Twice.")
     voiced = len(voice.calls)  # type: ignore[attr-defined]
     second = make_episode(client, "bob", "The same note, word for word. Twice.")

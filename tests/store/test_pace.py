@@ -17,7 +17,7 @@ from store.db import Database
 from store.media import LocalMediaStore
 from store.records import NewJob
 from tests.conftest import long_note, wait_for_job
-from tests.fakes import ToneVoice
+from tests.fakes import TONE_HOSTS, ToneVoices
 
 
 def test_rate_is_learned_with_older_episodes_weighing_less(tmp_path: pytest.TempPathFactory) -> None:
@@ -35,8 +35,8 @@ def test_rate_is_learned_with_older_episodes_weighing_less(tmp_path: pytest.Temp
 def test_a_slow_voice_overshoots_once_then_lands_within_the_target(
     make_services: Callable[..., Services], settings: Settings
 ) -> None:
-    slow = ToneVoice(seconds_per_word=0.45)  # about 130 wpm: slower than the assumed 150
-    services = make_services(Providers(writer=BuiltinScriptWriter(settings.hosts), voice=slow,
+    slow = ToneVoices(seconds_per_word=0.45)  # about 130 wpm: slower than the assumed 150
+    services = make_services(Providers(writer=BuiltinScriptWriter(), voices=slow, hosts=TONE_HOSTS,
                                        media=LocalMediaStore(settings.media_dir, settings.public_base_url)))
     durations, targets = [], []
     for _ in range(2):
@@ -55,8 +55,8 @@ def test_a_slow_voice_overshoots_once_then_lands_within_the_target(
 def test_regenerating_a_note_reuses_its_script_after_the_rate_moved(
     make_services: Callable[..., Services], settings: Settings, tmp_path: pytest.TempPathFactory
 ) -> None:
-    voice = ToneVoice(seconds_per_word=0.3)
-    services = make_services(Providers(writer=BuiltinScriptWriter(settings.hosts), voice=voice,
+    voice = ToneVoices(seconds_per_word=0.3)
+    services = make_services(Providers(writer=BuiltinScriptWriter(), voices=voice, hosts=TONE_HOSTS,
                                        media=LocalMediaStore(settings.media_dir, settings.public_base_url),
                                        cache=SegmentCache(settings.data_dir / "cache", 10**9)))
     records = []
@@ -65,7 +65,7 @@ def test_regenerating_a_note_reuses_its_script_after_the_rate_moved(
         records.append(wait_for_job(services, services.executor.submit(new).record.job_id, timeout=240))
     first, second = records
     assert first.status == second.status == "completed"
-    voice_key = pace_key(voice, services.executor.mix)
+    voice_key = pace_key(services.providers.cast_for(None), services.executor.mix)
     assert pace.words_per_second(services.db, voice_key) != pytest.approx(150 / 60)  # the rate moved...
     assert second.transcript == first.transcript  # ...yet the note got the same script
     assert second.segments_total == second.segments_cached == first.segments_total
@@ -81,8 +81,8 @@ def test_the_openai_writer_lands_within_15_percent_once_the_rate_is_known(
         server.write_ratio = 0.6  # the model writes short at first, so the length loop has work to do
         custom = settings.model_copy(update={"script_provider": "openai", "openai_api_key": "sk-test",
                                              "openai_base_url": server.url, "openai_timeout_seconds": 5.0})
-        slow = ToneVoice(seconds_per_word=0.5)  # 120 wpm: slower than the assumed 150
-        services = make_services(Providers(writer=OpenAIScriptWriter(custom), voice=slow,
+        slow = ToneVoices(seconds_per_word=0.5)  # 120 wpm: slower than the assumed 150
+        services = make_services(Providers(writer=OpenAIScriptWriter(custom), voices=slow, hosts=TONE_HOSTS,
                                            media=LocalMediaStore(settings.media_dir, settings.public_base_url)))
         durations = []
         for note_number in range(2):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -101,7 +102,7 @@ def test_an_unreachable_endpoint_fails_the_job_with_a_storage_error(
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     down = settings.model_copy(update={"media_store": "s3", "s3_bucket": BUCKET, "s3_region": "us-east-1",
                                        "s3_endpoint_url": f"http://127.0.0.1:{free_port()}", "s3_max_attempts": 2})
-    providers = Providers(writer=fake_providers.writer, voice=fake_providers.voice, media=_store(down))
+    providers = replace(fake_providers, media=_store(down))
     client, _ = make_client(providers, down)
     job_id = client.post("/api/podcast/generate/async", json={
         "noteId": "n", "noteContent": "A short note.", "userId": "u"}).json()["jobId"]

@@ -17,7 +17,7 @@ from pipeline.providers import Providers
 from pipeline.services import Services
 from pipeline.writers.builtin import BuiltinScriptWriter
 from settings import Settings
-from tests.fakes import FailOnceWriter, PacedVoice
+from tests.fakes import FailOnceWriter, PacedVoice, ToneVoices
 from ui import pages
 
 
@@ -72,8 +72,9 @@ def user_id_of(browser: User) -> str:
 def ui_app_params(fake_providers: Providers) -> dict[str, dict[str, object]]:
     """Named options for `ui_app`: a writer that fails its first script ("flaky", and "one-per-hour" with one
     episode per address per hour), and a voice paced so a progress refresh always lands mid-job ("paced")."""
-    writer = BuiltinScriptWriter(("Alex", "Sam"))
+    writer = BuiltinScriptWriter()
     flaky = replace(fake_providers, writer=FailOnceWriter(writer))
     return {"flaky": {"providers": flaky},
             "one-per-hour": {"providers": flaky, "ui_jobs_per_hour": 1},
-            "paced": {"providers": replace(fake_providers, writer=writer, voice=PacedVoice(seconds_per_turn=0.3))}}
+            "paced": {"providers": replace(fake_providers, writer=writer,
+                                           voices=ToneVoices(voice_class=PacedVoice, seconds_per_turn=0.3))}}

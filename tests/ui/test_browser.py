@@ -44,7 +44,8 @@ def test_paste_generate_and_play_in_a_real_browser(tmp_path: Path) -> None:
             audio = page.locator("audio[src]")
             assert audio.count() == 1, "the player never appeared"
             assert any(0 < value < 100 for value in seen), f"progress values seen: {sorted(seen)}"
-            audio.evaluate("a => new Promise((ok, bad) => { if (a.readyState >= 1) ok(); "
+            # load() restarts the element, so only when its metadata has not arrived yet (else duration is NaN)
+            audio.evaluate("a => new Promise((ok, bad) => { if (a.readyState >= 1) { ok(); return; } "
                            "a.onloadedmetadata = ok; a.onerror = bad; a.load(); })")
             assert audio.evaluate("a => a.duration") > 5
             page.get_by_text("Sea stars cling to rocks").first.wait_for()

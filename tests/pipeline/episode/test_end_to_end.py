@@ -18,7 +18,7 @@ def test_short_note_becomes_a_playable_episode(
     make_client: Callable[..., tuple[TestClient, Services]], settings: Settings
 ) -> None:
     client, services = make_client()
-    assert services.providers.voice.name == "piper"
+    assert [host.voice for host in services.providers.hosts] == ["piper:joe", "hibari:heart"]
     job_id = client.post("/api/podcast/generate/async", json={
         "noteId": "tide", "noteContent": SHORT_NOTE, "userId": "e2e", "duration": "short"}).json()["jobId"]
     seen_progress = set()

@@ -19,7 +19,7 @@ from store import queries, records
 from store.media import LocalMediaStore
 from tests.audio_metrics import decode
 from tests.conftest import wait_for_job
-from tests.fakes import ToneVoice
+from tests.fakes import ToneVoices
 
 
 class TruncatingStore(LocalMediaStore):
@@ -54,8 +54,8 @@ def test_the_same_script_reuses_the_mastered_episode_retagged(
 
     mastered = []
     monkeypatch.setattr(episode, "voice_and_mix", lambda *args: mastered.append(1) or voice_and_mix(*args))
-    voice = fake_providers.voice
-    assert isinstance(voice, ToneVoice)
+    voice = fake_providers.voices
+    assert isinstance(voice, ToneVoices)
     providers = replace(fake_providers, cache=SegmentCache(settings.data_dir / "cache", 10**9))
     services = make_services(providers)
     finished = []
@@ -79,8 +79,9 @@ class ControlCharacterWriter:
     """A writer whose output carries control characters, as a heading or a model's reply might."""
 
     name = identity = "control-characters"
+    languages = None
 
-    def write(self, note: str, title: str | None, target_words: int) -> Script:
+    def write(self, note: str, title: str | None, target_words: int, hosts: tuple[str, str]) -> Script:
         return Script(title="Bell\x07 title", sections=(
             Section("Intro\x01 part", (Turn("Alex", "Hello\x00 there."), Turn("Sam", "Hi.\r\nThere."))),
             Section("Body\x9b", (Turn("Alex", "The end."),)),

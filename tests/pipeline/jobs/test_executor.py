@@ -52,12 +52,12 @@ def test_jobs_left_queued_or_processing_run_at_start_up(
 
 
 class _ExplodingWriter(RecordingWriter):
-    def write(self, note: str, title: str | None, target_words: int) -> Script:
+    def write(self, note: str, title: str | None, target_words: int, hosts: tuple[str, str]) -> Script:
         if "explode" in note:
             raise RuntimeError("internal detail with /secret/path")
         if "refuse" in note:
             raise ScriptError("The note has nothing that can be spoken")
-        return super().write(note, title, target_words)
+        return super().write(note, title, target_words, hosts)
 
 
 def test_failing_steps_fail_the_job_with_readable_errors_and_the_queue_moves_on(

@@ -32,8 +32,8 @@ def openai_settings(settings: Settings, server: FakeOpenAI) -> Settings:
 
 
 def test_speech_is_decoded_to_pcm_in_the_host_s_voice(openai_settings: Settings, server: FakeOpenAI) -> None:
-    voice = OpenAIVoice(openai_settings)
-    pcm = voice.synthesize("Tide pools are full of life.", 1)
+    voice = OpenAIVoice(openai_settings, "echo")
+    pcm = voice.synthesize("Tide pools are full of life.")
     assert 1.0 < len(pcm) / 2 / voice.sample_rate < 6.0
     body = server.requests[-1]["body"]
     assert body["voice"] == "echo" and body["model"] == "tts-1" and body["response_format"] == "mp3"
@@ -48,12 +48,12 @@ def test_long_turns_are_split_at_sentences_under_the_input_limit() -> None:
 
 
 def test_speech_faults_are_retried_then_fail_clearly(openai_settings: Settings, server: FakeOpenAI) -> None:
-    voice = OpenAIVoice(openai_settings)
+    voice = OpenAIVoice(openai_settings, "alloy")
     server.faults = ["500", "malformed"]
-    assert voice.synthesize("Hello there.", 0)
+    assert voice.synthesize("Hello there.")
     server.faults = ["500", "500", "500"]
     with pytest.raises(VoiceError, match="gave up after 3 attempts"):
-        voice.synthesize("Hello there.", 0)
+        voice.synthesize("Hello there.")
 
 
 def test_a_whole_job_on_openai_providers_voices_segments_concurrently(

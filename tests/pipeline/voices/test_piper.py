@@ -1,10 +1,10 @@
-"""The embedded Piper voice: loads from the installed package, and the two hosts sound like two people."""
+"""The embedded Piper voice: loads from the installed package; its pitched-up variant sounds like someone else."""
 
 from __future__ import annotations
 
 import pytest
 
-from pipeline.voices.piper import PiperVoice, split_phonemes
+from pipeline.voices.piper import PiperModel, PiperVoice, split_phonemes
 from settings import Settings
 from tests.audio_metrics import median_pitch
 
@@ -13,21 +13,32 @@ TEXT = ("Caching stores the result of expensive work so it can be reused later. 
 
 
 @pytest.fixture(scope="module")
-def voice() -> PiperVoice:
-    return PiperVoice(threads=2, second_host_pitch=Settings(_env_file=None).second_host_pitch)  # type: ignore
+def model() -> PiperModel:
+    return PiperModel(threads=2)
+
+
+@pytest.fixture(scope="module")
+def voice(model: PiperModel) -> PiperVoice:
+    return PiperVoice(model)
+
+
+@pytest.fixture(scope="module")
+def pitched(model: PiperModel) -> PiperVoice:
+    return PiperVoice(model, "piper:joe-pitched", Settings(_env_file=None).second_host_pitch)  # type: ignore
 
 
 def test_piper_speaks_real_audio(voice: PiperVoice) -> None:
-    pcm = voice.synthesize(TEXT, 0)
+    pcm = voice.synthesize(TEXT)
     seconds = len(pcm) / 2 / voice.sample_rate
     assert 5 < seconds < 15
     assert max(abs(int.from_bytes(pcm[i:i + 2], "little", signed=True)) for i in range(0, len(pcm), 200)) > 1000
 
 
-def test_second_host_differs_in_pitch_but_not_tempo(voice: PiperVoice) -> None:
-    # Piper's output varies a little from run to run, so each host speaks the text twice
-    first = voice.synthesize(TEXT, 0) + voice.synthesize(TEXT, 0)
-    second = voice.synthesize(TEXT, 1) + voice.synthesize(TEXT, 1)
+def test_the_pitched_voice_differs_in_pitch_but_not_tempo(voice: PiperVoice, pitched: PiperVoice) -> None:
+    # Piper's output varies a little from run to run, so each voice speaks the text twice
+    first = voice.synthesize(TEXT) + voice.synthesize(TEXT)
+    second = pitched.synthesize(TEXT) + pitched.synthesize(TEXT)
+    assert voice.cache_identity() != pitched.cache_identity()
     pitch_a, pitch_b = median_pitch(first, voice.sample_rate), median_pitch(second, voice.sample_rate)
     assert abs(pitch_b - pitch_a) / pitch_a >= 0.10, (pitch_a, pitch_b)
     assert abs(len(second) - len(first)) / len(first) <= 0.05
@@ -47,6 +58,6 @@ def test_long_sentences_are_voiced_in_bounded_passes_at_clause_or_word_boundarie
 def test_a_very_long_sentence_sounds_as_long_as_its_halves(voice: PiperVoice) -> None:
     # Bounded passes keep onnxruntime's buffers small; the sentence must still come out whole.
     half = "the meadow plot held many kinds of flowers after the early rain and the late rain"
-    whole = voice.synthesize(f"{half}, and {half}.", 0)
-    part = voice.synthesize(f"{half}.", 0)
+    whole = voice.synthesize(f"{half}, and {half}.")
+    part = voice.synthesize(f"{half}.")
     assert 1.7 < len(whole) / len(part) < 2.3

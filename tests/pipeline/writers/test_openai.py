@@ -17,6 +17,8 @@ from tests.pipeline.conftest import OPENAI_TEST_KEY
 
 KEY = OPENAI_TEST_KEY
 
+HOSTS = ("Alex", "Sam")
+
 
 @pytest.fixture
 def openai_settings(settings: Settings, server: FakeOpenAI) -> Settings:
@@ -26,7 +28,7 @@ def openai_settings(settings: Settings, server: FakeOpenAI) -> Settings:
 
 
 def test_writes_a_structured_dialogue_from_the_note(openai_settings: Settings, server: FakeOpenAI) -> None:
-    script = OpenAIScriptWriter(openai_settings).write(SHORT_NOTE, None, 300)
+    script = OpenAIScriptWriter(openai_settings).write(SHORT_NOTE, None, 300, HOSTS)
     assert script.sections[0].title == "Intro" and script.sections[-1].title == "Outro"
     assert {turn.speaker for turn in script.turns} == {"Alex", "Sam"}
     assert any("Sea stars cling to rocks" in turn.text for turn in script.turns)
@@ -39,7 +41,7 @@ def test_writes_a_structured_dialogue_from_the_note(openai_settings: Settings, s
 
 def test_the_prompt_names_the_note_s_language(openai_settings: Settings, server: FakeOpenAI) -> None:
     note = "# Las mareas\n\nLas mareas suben y bajan dos veces al día. La luna es la causa de las mareas en el mar."
-    OpenAIScriptWriter(openai_settings).write(note, None, 200)
+    OpenAIScriptWriter(openai_settings).write(note, None, 200, HOSTS)
     assert "Write in Spanish" in server.tasks("WRITE")[0]["body"]["messages"][0]["content"]
 
 
@@ -47,7 +49,7 @@ def test_rate_limits_and_server_errors_are_retried_honouring_retry_after(
     openai_settings: Settings, server: FakeOpenAI
 ) -> None:
     server.faults = ["429", "500"]
-    script = OpenAIScriptWriter(openai_settings).write(SHORT_NOTE, None, 300)
+    script = OpenAIScriptWriter(openai_settings).write(SHORT_NOTE, None, 300, HOSTS)
     assert script.turns
     assert [r["fault"] for r in server.requests[:3]] == ["429", "500", None]
     assert server.requests[1]["at"] - server.requests[0]["at"] >= 0.95, "Retry-After: 1 was not honoured"
@@ -55,13 +57,13 @@ def test_rate_limits_and_server_errors_are_retried_honouring_retry_after(
 
 def test_a_timeout_is_retried(openai_settings: Settings, server: FakeOpenAI) -> None:
     server.faults, server.stall_seconds = ["timeout"], 2.5
-    assert OpenAIScriptWriter(openai_settings).write(SHORT_NOTE, None, 300).turns
+    assert OpenAIScriptWriter(openai_settings).write(SHORT_NOTE, None, 300, HOSTS).turns
     assert server.requests[0]["fault"] == "timeout" and len(server.tasks("OUTLINE")) == 2
 
 
 def test_malformed_output_and_unknown_speakers_are_asked_again(openai_settings: Settings, server: FakeOpenAI) -> None:
     server.faults = [None, "malformed", "bad_speaker"]  # the outline succeeds; the first two drafts are unusable
-    script = OpenAIScriptWriter(openai_settings).write(SHORT_NOTE, None, 300)
+    script = OpenAIScriptWriter(openai_settings).write(SHORT_NOTE, None, 300, HOSTS)
     assert {turn.speaker for turn in script.turns} <= {"Alex", "Sam"}
     assert len(server.tasks("WRITE")) == 3
 
@@ -80,7 +82,7 @@ def test_a_rejected_key_fails_at_once_without_leaking_it(
 ) -> None:
     server.faults = ["401"]
     with caplog.at_level(logging.DEBUG), pytest.raises(ScriptError) as failure:
-        OpenAIScriptWriter(openai_settings).write(SHORT_NOTE, None, 300)
+        OpenAIScriptWriter(openai_settings).write(SHORT_NOTE, None, 300, HOSTS)
     assert "OpenAI rejected the API key" in failure.value.message
     assert len(server.requests) == 1, "a 401 is not retried"
     assert KEY not in failure.value.message and KEY not in caplog.text
@@ -90,7 +92,7 @@ def test_the_length_loop_converges_within_two_rounds(openai_settings: Settings, 
     server.write_ratio = 0.4
     note = "# Facts\n\n" + " ".join(f"Fact {i} is a short sentence about item {i}." for i in range(60))
     writer = OpenAIScriptWriter(openai_settings)
-    script = writer.write(note, "Facts", 750)
+    script = writer.write(note, "Facts", 750, HOSTS)
     assert 1 <= len(server.tasks("ADJUST")) <= 2, "one part, adjusted at most twice"
     assert abs(script.words - 750) <= 0.15 * 750 + 20  # the intro and outro lines ride on top
 
@@ -103,7 +105,7 @@ def test_a_long_note_is_outlined_in_chunks_and_every_chunk_reaches_the_script(
     note = "\n\n".join(paragraphs)[:100_000]
     markers = {f"Marker{i:03d}" for i in range(60) if f"Marker{i:03d}" in note}
     writer = OpenAIScriptWriter(openai_settings.model_copy(update={"openai_chunk_chars": 12_000}))
-    script = writer.write(note, "Long", 3000)
+    script = writer.write(note, "Long", 3000, HOSTS)
     assert len(server.tasks("OUTLINE")) == len(server.tasks("WRITE")) >= 8
     spoken = " ".join(turn.text for turn in script.turns)
     assert {marker for marker in markers if marker in spoken} == markers

@@ -1,0 +1,1 @@
+"""Text as a voice should say it."""

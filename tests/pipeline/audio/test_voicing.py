@@ -1,0 +1,79 @@
+"""Voicing turns: each host in their own voice, at one mix rate, reading the spoken form of the text while the
+transcript keeps the script's words; the cache is keyed on the voice and the spoken text."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from pipeline.audio.voicing import resample
+from pipeline.cache import SegmentCache
+from pipeline.providers import Providers
+from pipeline.services import Services
+from pipeline.writers.base import Script, Section, Turn
+from settings import Settings
+from store import records
+from tests.audio_metrics import median_pitch
+from tests.conftest import wait_for_job
+from tests.fakes import ToneVoice, ToneVoices
+
+NUMBERS_NOTE = ("Latency fell from 420 ms to 95 ms (p99) on v2.1, a 77% drop. The rack holds 8–10 servers at 22 °C "
+                "and costs $1,250 per month, e.g. less than the old one.")
+
+
+class NumbersWriter:
+    """Speaks the note as the first host's only line, so what reaches the voice can be compared with the note."""
+
+    name = identity = "numbers"
+    languages = None
+
+    def write(self, note: str, title: str | None, target_words: int, hosts: tuple[str, str]) -> Script:
+        return Script(title="Numbers", sections=(Section("Body", (Turn(hosts[0], note), Turn(hosts[1], "Wow."))),))
+
+
+def test_the_voice_reads_words_while_the_transcript_keeps_the_note(
+    make_services: Callable[..., Services], fake_providers: Providers
+) -> None:
+    voices = ToneVoices()
+    services = make_services(replace(fake_providers, voices=voices, writer=NumbersWriter()))
+    job = services.executor.submit(records.NewJob(user_id="u", note_id="n", note_content=NUMBERS_NOTE,
+                                                  duration="short")).record
+    done = wait_for_job(services, job.job_id)
+    assert done.status == "completed", done.error
+    assert done.transcript is not None and done.transcript[0]["text"] == NUMBERS_NOTE
+    spoken, voice = voices.calls[0]
+    assert voice == "tone:low" and voices.calls[1][1] == "tone:high"
+    assert not any(character.isdigit() for character in spoken), spoken
+    for words in ("four hundred and twenty milliseconds", "ninety-five milliseconds", "version two point one",
+                  "seventy-seven percent", "eight to ten", "twenty-two degrees Celsius", "dollars", "for example"):
+        assert words in spoken, (words, spoken)
+
+
+def test_turns_at_other_rates_are_resampled_to_the_mix_rate() -> None:
+    rate = 22_050
+    tone = ToneVoice(frequency=200.0, seconds_per_word=0.5)
+    pcm = tone.synthesize("one two three four")
+    converted = resample(pcm, rate, 24_000)
+    assert abs(len(converted) / 2 / 24_000 - len(pcm) / 2 / rate) < 0.01
+    assert abs(median_pitch(converted, 24_000) - 200.0) < 5
+    assert resample(pcm, rate, rate) is pcm
+
+
+def test_the_segment_cache_is_keyed_on_the_voice(
+    make_services: Callable[..., Services], fake_providers: Providers, settings: Settings, tmp_path: Path
+) -> None:
+    voices = ToneVoices()
+    cache = SegmentCache(tmp_path / "cache", 10**9, per_user=False)
+    services = make_services(replace(fake_providers, voices=voices, cache=cache))
+    note = "A note voiced twice. Once by each pair of voices."
+    swapped = [{"name": "Alex", "voice": "tone:high"}, {"name": "Sam", "voice": "tone:low"}]
+    first = services.executor.submit(records.NewJob(user_id="u", note_id="n", note_content=note,
+                                                    duration="short")).record
+    assert wait_for_job(services, first.job_id).status == "completed"
+    before = len(voices.calls)
+    again = services.executor.submit(records.NewJob(user_id="u", note_id="n", note_content=note, duration="short",
+                                                    hosts=swapped)).record
+    finished = wait_for_job(services, again.job_id)
+    assert finished.status == "completed" and finished.segments_cached == 0, "other voices never reuse audio"
+    assert len(voices.calls) - before == finished.segments_total
