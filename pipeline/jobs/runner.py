@@ -29,7 +29,9 @@ from store.records import ClaimedJob, FinishedEpisode
 
 log = logging.getLogger(__name__)
 
-_WORKER_NICENESS = 10
+# The lowest priority: the worker runs two engines' threads plus the mixer, enough to fill both cores of a small
+# machine, and the web server must still answer polls at once (P3). Idle cores are still the worker's.
+_WORKER_NICENESS = 19
 _PR_SET_PDEATHSIG = 1
 _WAIT_SLICE_SECONDS = 1.0
 _WARM_UP_WAIT_SECONDS = 60.0

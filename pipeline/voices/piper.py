@@ -154,6 +154,9 @@ def _load_piper(threads: int) -> _Piper:
     # Its arena keeps the largest pass's buffers for good: about 55 MB more over an episode, for a few percent
     # of speed. With the second engine's model beside it, the worker's peak memory matters more.
     options.enable_cpu_mem_arena = False
+    # Idle intra-op threads otherwise spin, waiting for work: with hibari voicing beside Piper that burns a core
+    # the web server needs, and polls wait behind it (P3).
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     try:
         import json
 
