@@ -28,20 +28,20 @@ class _Voicer:
         self.cast, self.cache, self.rate = cast, cache, cast.sample_rate
         self.cached = 0
 
-    def lookup(self, turn: Turn) -> tuple[str | None, bytes | None]:
+    def lookup(self, turn: Turn, spoken: str) -> tuple[str | None, bytes | None]:
         if self.cache is None:
             return None, None
         voice = self.cast.voice_for(turn.speaker)
-        key = self.cache.key(segment_identity(voice), spoken_text(turn.text))
+        key = self.cache.key(segment_identity(voice), spoken)
         found = self.cache.get(key)
         if found is None:
             return key, None
         self.cached += 1
         return key, self._at_mix_rate(found, voice)
 
-    def synthesize(self, turn: Turn, key: str | None) -> bytes:
+    def synthesize(self, turn: Turn, spoken: str, key: str | None) -> bytes:
         voice = self.cast.voice_for(turn.speaker)
-        pcm = voice.synthesize(spoken_text(turn.text))
+        pcm = voice.synthesize(spoken)
         if self.cache is not None and key is not None:
             self.cache.put(key, pcm)  # at the voice's own rate: the key names the voice, not the mix
         return self._at_mix_rate(pcm, voice)
@@ -91,13 +91,14 @@ def voice_and_mix(script: Script, cast: Cast, cache: SegmentCache | None, mix: M
             for done in range(total):
                 while len(pending) < window and done + len(pending) < total:
                     turn = planned[done + len(pending)][2]
-                    key, found = voicer.lookup(turn)
+                    spoken = spoken_text(turn.text)  # once per turn: the cache key and the voice both use it
+                    key, found = voicer.lookup(turn, spoken)
                     if found is not None:
                         ready: Future[bytes] = Future()
                         ready.set_result(found)
                         pending.append(ready)
                     else:
-                        pending.append(pool.submit(voicer.synthesize, turn, key))
+                        pending.append(pool.submit(voicer.synthesize, turn, spoken, key))
                 if sink.should_stop():
                     raise Interrupted
                 pcm = pending.popleft().result()

@@ -18,6 +18,7 @@ from pipeline.services import Services
 from pipeline.writers.builtin import BuiltinScriptWriter
 from settings import Settings
 from tests.fakes import FailOnceWriter, PacedVoice, ToneVoices
+from tests.notes import SHORT_NOTE
 from ui import pages
 
 
@@ -78,3 +79,11 @@ def ui_app_params(fake_providers: Providers) -> dict[str, dict[str, object]]:
             "one-per-hour": {"providers": flaky, "ui_jobs_per_hour": 1},
             "paced": {"providers": replace(fake_providers, writer=writer,
                                            voices=ToneVoices(voice_class=PacedVoice, seconds_per_turn=0.3))}}
+
+
+async def fail_first_episode(browser: User) -> None:
+    """Paste a note and generate with a writer that fails its first script; wait for the failure on the card."""
+    await browser.open("/")
+    browser.find(kind=ui.textarea).type(SHORT_NOTE)
+    browser.find("Generate podcast").click()
+    await browser.should_see("The script writer is unavailable right now", retries=100)

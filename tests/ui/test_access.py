@@ -13,7 +13,7 @@ from pipeline.services import Services
 from settings import Settings
 from store import queries
 from tests.conftest import SHORT_NOTE
-from tests.ui.conftest import user_id_of
+from tests.ui.conftest import fail_first_episode, user_id_of
 from tests.waiting import wait_until_async
 
 PASSWORD = {"ui_password": "open sesame"}
@@ -100,10 +100,7 @@ def test_keys_without_a_ui_password_are_warned_about(
 
 @pytest.mark.parametrize("ui_app", ["one-per-hour"], indirect=True)
 async def test_try_again_counts_against_the_episodes_per_address(browser: User) -> None:
-    await browser.open("/")
-    browser.find(kind=ui.textarea).type(SHORT_NOTE)
-    browser.find("Generate podcast").click()
-    await browser.should_see("The script writer is unavailable right now", retries=100)
+    await fail_first_episode(browser)
     browser.find(kind=ui.button, content="Try again").click()
     await browser.should_see("You have started 1 episodes in the last hour from this address.")
 

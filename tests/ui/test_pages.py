@@ -12,7 +12,7 @@ from nicegui.testing import User
 from pipeline.services import Services
 from store import feeds, queries, records
 from tests.conftest import SHORT_NOTE, wait_for_job
-from tests.ui.conftest import user_id_of
+from tests.ui.conftest import fail_first_episode, user_id_of
 from tests.waiting import wait_until_async
 
 
@@ -129,10 +129,7 @@ async def test_pages_need_the_password_when_it_is_set(browser: User) -> None:
 
 @pytest.mark.parametrize("ui_app", ["flaky"], indirect=True)
 async def test_a_failed_job_shows_its_error_and_try_again_works(browser: User) -> None:
-    await browser.open("/")
-    browser.find(kind=ui.textarea).type(SHORT_NOTE)
-    browser.find("Generate podcast").click()
-    await browser.should_see("The script writer is unavailable right now", retries=100)
+    await fail_first_episode(browser)
     browser.find(kind=ui.button, content="Try again").click()
     await _until(lambda: _has(browser, ui.audio))
     await browser.should_see("Sea stars cling to rocks with hundreds of tiny tube feet.")
