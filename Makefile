@@ -33,7 +33,7 @@ test: $(VENV)/.test-deps
 
 bench: $(VENV)/.test-deps
 	@command -v wrk >/dev/null || { echo "bench needs wrk: apt-get install wrk"; exit 1; }
-	cd bench && ../$(PY) api_throughput.py && ../$(PY) generation.py
+	cd bench && ../$(PY) conversation.py && ../$(PY) api_throughput.py && ../$(PY) generation.py
 
 lint: $(VENV)/.test-deps
 	$(PY) -m ruff check .

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from api import feeds, health, media, podcasts, voices
+from api import estimates, feeds, health, media, podcasts, voices
 from api.errors import install_error_handlers
 from api.middleware import GuardMiddleware, content_security_policy
 from pipeline.services import Services
@@ -24,6 +24,7 @@ def create_api(services: Services) -> FastAPI:
     settings = services.settings
     app.add_middleware(GuardMiddleware, policy=content_security_policy(settings.media_origins),
                        limit=settings.max_body_bytes, keys=settings.api_key_list)
+    app.include_router(estimates.router)
     app.include_router(podcasts.router)
     app.include_router(health.router)
     app.include_router(media.router)

@@ -10,9 +10,10 @@ from fastapi import Path
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from pipeline.durations import target_seconds
+from pipeline.durations import expected_seconds, target_seconds
 from pipeline.episode.transcripts import TRANSCRIPT_KINDS
 from pipeline.jobs.submission import ID_SCHEMA
+from pipeline.writers.base import FormatName, format_name
 from store.media import MediaStore, content_type
 from store.models import JobStatus
 from store.records import JobRecord
@@ -103,6 +104,14 @@ class JobView(BaseModel):
     targetWords: int | None = _absent()
     scriptWords: int | None = _absent()
     targetSeconds: int
+    expectedSeconds: int | None = Field(default=None, description=(
+        "How long the written script will last; below targetSeconds when the note cannot fill the length asked "
+        "for (see notices)"))
+    format: FormatName = "conversation"
+    focus: str | None = _absent()
+    notices: list[str] = Field(default_factory=list, description=(
+        "Plain sentences for the listener: a very short note, a link that is not fetched, a debate made as a "
+        "conversation, a note that cannot fill the length asked for"))
     hosts: list[HostView] | None = _absent()
     language: str | None = _absent()
     podcastId: str | None = _absent()
@@ -119,6 +128,7 @@ class JobView(BaseModel):
         done = record.status == JobStatus.COMPLETED and record.audio_key is not None
         segments = (SegmentCounts(total=record.segments_total, cached=record.segments_cached or 0)
                     if record.segments_total is not None else None)
+        target = target_seconds(record.duration, record.format)
         return cls.model_validate({
             "jobId": record.job_id, "status": record.status, "progress": record.progress,
             "currentStep": record.current_step, "noteId": record.note_id, "userId": record.user_id,
@@ -126,7 +136,10 @@ class JobView(BaseModel):
             "startedAt": iso(record.started_at), "completedAt": iso(record.completed_at),
             "cancelledAt": iso(record.cancelled_at), "error": record.error, "attempts": record.attempts or None,
             "segments": segments, "targetWords": record.target_words, "scriptWords": record.script_words,
-            "targetSeconds": target_seconds(record.duration), "hosts": record.hosts, "language": record.language,
+            "targetSeconds": target, "expectedSeconds": expected_seconds(target, record.target_words,
+                                                                         record.script_words),
+            "format": format_name(record.format), "focus": record.focus, "notices": record.notices or [],
+            "hosts": record.hosts, "language": record.language,
             **({"podcastId": record.podcast_id, "audioUrl": media.url_for(record.audio_key or ""),
                 "audioDuration": record.audio_duration, "transcript": record.transcript,
                 "loudness": record.loudness, **_file_urls(record.files, media)} if done else {}),
@@ -171,6 +184,8 @@ class PodcastView(BaseModel):
     audioBytes: int
     audioDuration: float
     targetSeconds: int
+    format: FormatName = "conversation"
+    focus: str | None = _absent()
     hosts: list[HostView] | None = _absent()
     language: str | None = _absent()
     transcript: list[TranscriptLine]
@@ -187,7 +202,9 @@ class PodcastView(BaseModel):
             "noteId": podcast["note_id"], "title": podcast["title"], "duration": podcast["duration"],
             "audioUrl": media.url_for(podcast["audio_key"]), "audioType": content_type(podcast["audio_key"]),
             "audioBytes": podcast["audio_bytes"], "audioDuration": podcast["audio_duration"],
-            "targetSeconds": target_seconds(podcast["duration"]), "transcript": podcast["transcript"],
+            "targetSeconds": target_seconds(podcast["duration"], podcast.get("format")),
+            "format": format_name(podcast.get("format")), "focus": podcast.get("focus"),
+            "transcript": podcast["transcript"],
             "hosts": podcast.get("hosts"), "language": podcast.get("language"),
             **_file_urls(podcast.get("files"), media), "loudness": podcast.get("loudness"),
             "createdAt": iso(podcast["created_at"]),

@@ -12,8 +12,8 @@ class ProgressSink(Protocol):
         """Progress 0-100 and the current step, for people watching."""
         ...
 
-    def script_written(self, target_words: int, script_words: int) -> None:
-        """The script's target and actual length."""
+    def script_written(self, target_words: int, script_words: int, notices: list[str]) -> None:
+        """The script's target and actual length, and what the listener should be told about it."""
         ...
 
     def segments_voiced(self, total: int, cached: int) -> None:

@@ -111,19 +111,21 @@ def _create_one(db: Database, cur: Any, submission: Submission, limits: QueueLim
               "note_content": new.note_content, "title": new.title, "duration": new.duration, "status": _QUEUED,
               # straight to the driver (see Prepared), so the JSON column gets its text
               "hosts": None if new.hosts is None else json.dumps(new.hosts), "language": new.language,
+              "format": new.format, "focus": new.focus,
+              "notices": json.dumps(new.notices) if new.notices else None,
               "progress": 0, "current_step": "Queued", "attempts": 0, "idempotency_key": key,
               "request_hash": digest, "created_at": utcnow()}
     seq = db.prepared("insert_job", _insert).run(cur, **values).fetchone()[0]
     record = JobRecord(seq=seq, **{k: values[k] for k in _RECORD_FIELDS},  # type: ignore[arg-type]
-                       hosts=new.hosts, podcast_id=None, error=None, target_words=None, script_words=None,
-                       started_at=None, completed_at=None)
+                       hosts=new.hosts, notices=new.notices or None, focus=new.focus, podcast_id=None, error=None,
+                       target_words=None, script_words=None, started_at=None, completed_at=None)
     if key:
         by_key[key] = (digest, record)
     return Created(record)
 
 
 _RECORD_FIELDS = ("job_id", "user_id", "note_id", "title", "duration", "status", "progress", "current_step",
-                  "created_at", "attempts", "language")
+                  "created_at", "attempts", "language", "format")
 
 
 def _by_key() -> Any:
@@ -133,7 +135,8 @@ def _by_key() -> Any:
 
 def _insert() -> Any:
     columns = ("job_id", "user_id", "note_id", "note_content", "title", "duration", "status", "progress",
-               "current_step", "attempts", "idempotency_key", "request_hash", "created_at", "hosts", "language")
+               "current_step", "attempts", "idempotency_key", "request_hash", "created_at", "hosts", "language",
+               "format", "focus", "notices")
     return insert(jobs_table).values({name: bindparam(name) for name in columns}).returning(jobs_table.c.seq)
 
 
@@ -187,7 +190,7 @@ def claim_next(db: Database) -> ClaimedJob | None:
                 podcast_id=func.coalesce(jobs_table.c.podcast_id, new_podcast_id()))
         .returning(jobs_table.c.job_id, jobs_table.c.podcast_id, jobs_table.c.user_id, jobs_table.c.note_id,
                    jobs_table.c.note_content, jobs_table.c.title, jobs_table.c.duration, jobs_table.c.attempts,
-                   jobs_table.c.hosts, jobs_table.c.language)
+                   jobs_table.c.hosts, jobs_table.c.language, jobs_table.c.format, jobs_table.c.focus)
     )
     with db.write() as conn:
         row = conn.execute(statement).mappings().first()
@@ -212,11 +215,14 @@ def heartbeat(db: Database, job_ids: list[str]) -> None:
                          .values(heartbeat_at=utcnow()))
 
 
-def record_lengths(db: Database, job_id: str, target_words: int, script_words: int) -> None:
-    """Store the script's target and actual length."""
+def record_script(db: Database, job_id: str, target_words: int, script_words: int, notices: list[str]) -> None:
+    """Store the script's target and actual length, and what the listener should be told about it (added to
+    the notices given at enqueue, each once)."""
     with db.write() as conn:
+        given = conn.execute(select(jobs_table.c.notices).where(jobs_table.c.job_id == job_id)).scalar()
+        merged = list(dict.fromkeys([*(given or []), *notices]))
         conn.execute(update(jobs_table).where(jobs_table.c.job_id == job_id)
-                     .values(target_words=target_words, script_words=script_words))
+                     .values(target_words=target_words, script_words=script_words, notices=merged or None))
 
 
 def record_segments(db: Database, job_id: str, total: int, cached: int) -> None:
@@ -243,7 +249,7 @@ def complete(db: Database, job: ClaimedJob, episode: FinishedEpisode) -> bool:
             title=episode.title, duration=job.duration, audio_key=episode.audio_key,
             audio_bytes=episode.audio_bytes, audio_duration=episode.audio_duration,
             transcript=episode.transcript, files=episode.files, loudness=episode.loudness, hosts=job.hosts,
-            language=job.language, created_at=utcnow()))
+            language=job.language, format=job.format, focus=job.focus, created_at=utcnow()))
     return True
 
 

@@ -53,6 +53,11 @@ class Job(SQLModel, table=True):
     hosts: list[dict[str, str]] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     # The note's language (ISO 639-1), detected at enqueue.
     language: str | None = Field(default=None, max_length=8)
+    # conversation, brief or debate (None on jobs queued before formats existed: a conversation)
+    format: str | None = Field(default=None, max_length=16)
+    focus: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # Plain sentences for the listener about what they will get (a short note, a debate that became a talk).
+    notices: list[str] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     # Claims so far; a job interrupted by crashes this many times fails instead of looping forever.
     attempts: int = 0
     # Written while a job runs; a stale one means the process running it died.
@@ -86,6 +91,8 @@ class Podcast(SQLModel, table=True):
     loudness: dict[str, float] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     hosts: list[dict[str, str]] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     language: str | None = Field(default=None, max_length=8)
+    format: str | None = Field(default=None, max_length=16)
+    focus: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
 
 

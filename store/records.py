@@ -59,6 +59,9 @@ class NewJob:
     title: str | None = None
     hosts: list[dict[str, str]] | None = None  # [{name, voice}], first the host who opens the episode
     language: str | None = None  # ISO 639-1
+    format: str = "conversation"
+    focus: str | None = None
+    notices: list[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,9 @@ class JobRecord:
     loudness: dict[str, float] | None = None
     hosts: list[dict[str, str]] | None = None
     language: str | None = None
+    format: str | None = None
+    focus: str | None = None
+    notices: list[str] | None = None
 
     @property
     def display_title(self) -> str | None:
@@ -105,7 +111,7 @@ class JobRecord:
         data = dict(row)
         for name in ("created_at", "started_at", "completed_at", "cancelled_at"):
             data[name] = as_utc(data.get(name))
-        for name in ("transcript", "files", "loudness", "hosts"):
+        for name in ("transcript", "files", "loudness", "hosts", "notices"):
             if isinstance(data.get(name), str | bytes):  # straight from the driver
                 data[name] = json.loads(data[name])
         return cls(**{key: data.get(key) for key in cls.__dataclass_fields__})  # type: ignore[arg-type]
@@ -125,6 +131,8 @@ class ClaimedJob:
     attempts: int = 1
     hosts: list[dict[str, str]] | None = None
     language: str | None = None
+    format: str | None = None
+    focus: str | None = None
     # The speaking rate measured on earlier episodes with this voice (words per second of finished audio).
     words_per_second: float | None = None
 

@@ -10,7 +10,7 @@ import time
 from errors import ScriptError, VoiceError
 from pipeline.sentences import word_count
 from pipeline.voices.base import Host, VoiceInfo
-from pipeline.writers.base import Script, ScriptWriter, Section, Turn
+from pipeline.writers.base import Script, ScriptWriter, Section, Turn, WritingRequest
 
 
 class ToneVoice:
@@ -83,16 +83,20 @@ class RecordingWriter:
     name = "recording"
     identity = "recording"
     languages = None
+    can_expand = True
 
     def __init__(self) -> None:
         self.notes: list[str] = []
+        self.requests: list[WritingRequest] = []
         self.lock = threading.Lock()
 
-    def write(self, note: str, title: str | None, target_words: int, hosts: tuple[str, str]) -> Script:
+    def write(self, request: WritingRequest) -> Script:
+        note = request.note
         with self.lock:
             self.notes.append(note)
-        first, second = hosts
-        return Script(title=title or "Test", sections=(
+            self.requests.append(request)
+        first, second = request.hosts
+        return Script(title=request.title or "Test", sections=(
             Section("Intro", (Turn(first, "Hello there."), Turn(second, "Hi."))),
             Section("Body", (Turn(first, note[:200]),)),
         ))
@@ -105,10 +109,10 @@ class FailOnceWriter:
 
     def __init__(self, inner: ScriptWriter) -> None:
         self.inner, self.failed = inner, False
-        self.identity, self.languages = inner.identity, inner.languages
+        self.identity, self.languages, self.can_expand = inner.identity, inner.languages, inner.can_expand
 
-    def write(self, note: str, title: str | None, target_words: int, hosts: tuple[str, str]) -> Script:
+    def write(self, request: WritingRequest) -> Script:
         if not self.failed:
             self.failed = True
             raise ScriptError("The script writer is unavailable right now")
-        return self.inner.write(note, title, target_words, hosts)
+        return self.inner.write(request)

@@ -61,12 +61,12 @@ def _covering_sentences(text: str) -> list[str]:
 def _dialogue(user: str, hosts: list[str], wanted: int) -> dict[str, Any]:
     part = _PART.search(user)
     sentences = _covering_sentences(part.group(1) if part else "Nothing.")
-    turns = [{"speaker": hosts[i % 2], "text": text} for i, text in enumerate(_words_to(sentences, wanted))]
+    turns = [{"speaker": hosts[i % len(hosts)], "text": text} for i, text in enumerate(_words_to(sentences, wanted))]
     sections = [{"title": "Part", "turns": turns}]
     if "Intro" in user:
         sections.insert(0, {"title": "Intro", "turns": [{"speaker": hosts[0], "text": "Welcome to the show."}]})
     if "Outro" in user:
-        sections.append({"title": "Outro", "turns": [{"speaker": hosts[1], "text": "Thanks for listening."}]})
+        sections.append({"title": "Outro", "turns": [{"speaker": hosts[-1], "text": "Thanks for listening."}]})
     return {"sections": sections}
 
 

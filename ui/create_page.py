@@ -17,14 +17,17 @@ from pipeline.jobs.submission import (
 )
 from pipeline.services import Services
 from pipeline.voices.base import Host
+from pipeline.writers.base import FORMATS, MAX_FOCUS_CHARS
 from pipeline.writers.language import detect
 from store import queries
 from store.models import OPEN_STATUSES
 from ui.job_card import JobCard
+from ui.length_hint import LengthHint
 from ui.throttle import RateLimit
 from ui.voice_picker import VoicePicker
 
 DURATION_LABELS = {name: duration.label for name, duration in DURATIONS.items()}
+FORMAT_LABELS = {name: label.split(":")[0] for name, label in FORMATS.items()}
 
 
 async def create_page(services: Services, user_id: str, job_limit: RateLimit) -> None:
@@ -37,24 +40,32 @@ async def create_page(services: Services, user_id: str, job_limit: RateLimit) ->
     note.props["maxlength"] = MAX_NOTE_CHARS
     counter = ui.label(f"0 / {MAX_NOTE_CHARS:,} characters").classes("text-xs text-gray-500 self-end -mt-3")
 
-    def note_changed(text: str) -> None:
+    async def note_changed() -> None:
+        text = note.value or ""
         counter.set_text(f"{len(text):,} / {MAX_NOTE_CHARS:,} characters")
         # the same sentence the API would refuse the note with, while there is still time to change it
         problem = language_refusal(detect(text), services.providers, voices_chosen())
         language.set_text(problem or "")
         language.set_visibility(problem is not None)
+        await length_hint.update(text, title.value or None, form_format.value, focus.value or None, voices.hosts())
 
     def voices_chosen() -> tuple[Host, Host]:
         first, second = (Host(**host) for host in voices.hosts())
         return first, second
 
-    note.on_value_change(lambda e: note_changed(e.value or ""))
     with ui.row().classes("w-full items-start gap-4 flex-wrap"):
         title = ui.input("Title (optional)").classes("grow").props(
             f'outlined maxlength={MAX_TITLE_CHARS} aria-label="Episode title"')
-        duration = ui.select(DURATION_LABELS, value="short", label="Length").classes("w-56").props(
-            'outlined aria-label="Episode length"')
+        duration = ui.select(DURATION_LABELS, value="short", label="Length").classes("w-72").props(
+            'outlined aria-label="Episode length"').mark("episode-length")
+        form_format = ui.select(FORMAT_LABELS, value="conversation", label="Format").classes("w-44").props(
+            'outlined aria-label="Episode format"').mark("episode-format")
         voices = VoicePicker(services)
+    focus = ui.input("Focus (optional)", placeholder="e.g. focus on the numbers, or explain it to a beginner").classes(
+        "w-full").props(f'outlined maxlength={MAX_FOCUS_CHARS} aria-label="Focus"').mark("episode-focus")
+    length_hint = LengthHint(services, duration)
+    for control in (note, title, form_format, focus):
+        control.on_value_change(note_changed)
     language = ui.label("").classes("text-amber-700 text-sm").props("role=status")
     language.set_visibility(False)
     error = ui.label("").classes("text-red-600 text-sm").props("role=alert")
@@ -73,7 +84,8 @@ async def create_page(services: Services, user_id: str, job_limit: RateLimit) ->
             try:
                 submission = NoteSubmission.model_validate({
                     "noteId": "web-note", "noteContent": note.value or "", "userId": user_id,
-                    "duration": duration.value, "title": title.value or None, "hosts": voices.hosts()})
+                    "duration": duration.value, "title": title.value or None, "hosts": voices.hosts(),
+                    "format": form_format.value, "focus": focus.value or None})
             except ValidationError as exc:
                 error.set_text(summarize(validation_fields(exc)))
                 error.set_visibility(True)

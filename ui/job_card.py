@@ -8,6 +8,7 @@ from nicegui import run, ui
 
 from errors import NotecastError
 from pipeline.services import Services
+from pipeline.writers.base import format_name
 from store import queries, records
 from store.models import OPEN_STATUSES, JobStatus
 from ui.episode_view import browser_url, episode_view, side_file_urls
@@ -29,6 +30,8 @@ class JobCard:
         self.progress: ui.linear_progress | None = None
         self.step: ui.label | None = None
         self.detail: ui.label | None = None
+        self.notices: ui.column | None = None
+        self.shown_notices: list[str] = []
 
     async def refresh(self) -> None:
         """Pull the row; update the bar in place, or redraw when the status changed."""
@@ -42,7 +45,9 @@ class JobCard:
         position = await run.io_bound(queries.queue_position, self.services.db, record)
         if record.status != self.shown_status:
             self.shown_status = record.status
+            self.shown_notices = []
             self._draw(record)
+        self._show_notices(record.notices or [])
         if record.status in OPEN_STATUSES:
             self._update_live(record, position or 0)
         else:
@@ -55,8 +60,10 @@ class JobCard:
                 ui.label(record.display_title or "Untitled note").classes("font-semibold")
                 ui.badge(record.status, color=_STATUS_COLOURS.get(JobStatus(record.status), "grey")).props(
                     'aria-label="Job status"')
-            ui.label(f"{record.duration.capitalize()} · started {record.created_at:%Y-%m-%d %H:%M} UTC").classes(
-                "text-xs text-gray-500 -mt-2")
+            kind = format_name(record.format)
+            ui.label(f"{record.duration.capitalize()}{'' if kind == 'conversation' else ' · ' + kind} · started "
+                     f"{record.created_at:%Y-%m-%d %H:%M} UTC").classes("text-xs text-gray-500 -mt-2")
+            self.notices = ui.column().classes("w-full gap-1").props("role=status")
             if record.status in OPEN_STATUSES:
                 self.progress = ui.linear_progress(value=0, show_value=False, size="12px").props(
                     'aria-label="Generation progress" instant-feedback')
@@ -74,6 +81,19 @@ class JobCard:
                 message = "Cancelled." if record.status == JobStatus.CANCELLED else record.error or "Generation failed."
                 ui.label(message).classes("text-red-600").props('role=alert')
                 ui.button("Try again", icon="replay", on_click=self.try_again).props('aria-label="Try again"')
+
+    def _show_notices(self, notices: list[str]) -> None:
+        """What the listener should know about this episode (a short note, a debate made as a conversation),
+        as plain text; added as the job learns them."""
+        if self.notices is None or notices == self.shown_notices:
+            return
+        self.shown_notices = list(notices)
+        self.notices.clear()
+        with self.notices:
+            for notice in notices:
+                with ui.row().classes("items-start gap-1 no-wrap"):
+                    ui.icon("info", size="xs").classes("text-amber-700 mt-0.5")
+                    ui.label(notice).classes("text-sm text-amber-800")
 
     def _update_live(self, record: records.JobRecord, position: int) -> None:
         assert self.progress is not None and self.step is not None and self.detail is not None

@@ -20,7 +20,7 @@ def _write_json(path: Path, data: Any) -> None:
 
 def script_json(script: Script, target_words: int) -> dict[str, Any]:
     """A script and its word target as plain JSON."""
-    return {"title": script.title, "target_words": target_words,
+    return {"title": script.title, "target_words": target_words, "notices": list(script.notices),
             "sections": [{"title": s.title, "turns": [[t.speaker, t.text] for t in s.turns]} for s in script.sections]}
 
 
@@ -29,7 +29,8 @@ def script_from_json(data: Any) -> tuple[Script, int] | None:
     try:
         sections = tuple(Section(s["title"], tuple(Turn(speaker, text) for speaker, text in s["turns"]))
                          for s in data["sections"])
-        return Script(title=data["title"], sections=sections), int(data["target_words"])
+        notices = tuple(str(notice) for notice in data.get("notices", ()))
+        return Script(title=data["title"], sections=sections, notices=notices), int(data["target_words"])
     except (ValueError, KeyError, TypeError):
         return None
 

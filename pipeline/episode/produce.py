@@ -17,6 +17,7 @@ from pipeline.audio.mastering import correction, read_back
 from pipeline.audio.mix import MixedEpisode, MixSettings
 from pipeline.audio.voicing import voice_and_mix
 from pipeline.cache import SegmentCache
+from pipeline.durations import length_notice
 from pipeline.episode import checkpoints, reuse
 from pipeline.episode.finishing import (
     EpisodeFile,
@@ -32,7 +33,7 @@ from pipeline.episode.transcripts import chapters_from
 from pipeline.progress import ProgressSink
 from pipeline.providers import Providers
 from pipeline.voices.base import Cast
-from pipeline.writers.base import Script, ScriptWriter, cleaned
+from pipeline.writers.base import Script, ScriptWriter, WritingRequest, cleaned, format_name
 from store.media import MediaStore
 from store.records import ClaimedJob, FinishedEpisode
 
@@ -173,7 +174,8 @@ def _script(job: ClaimedJob, writer: ScriptWriter, cast: Cast, cache: SegmentCac
     # The same note, writer, hosts, voices and length get the same script back, so regenerating a note is all
     # cache hits even after the measured speaking rate has moved the word target a little.
     hosts = "/".join(cast.names)
-    cache_key = cache.key(f"script|{writer.identity}|{hosts}|{pace_key(cast, mix)}|{job.duration}|"
+    shape = f"{job.format or 'conversation'}|focus={job.focus or ''}"
+    cache_key = cache.key(f"script|{writer.identity}|{hosts}|{pace_key(cast, mix)}|{job.duration}|{shape}|"
                           f"{job.title or ''}", job.note_content) if cache else None
     reused = _cached_script(cache, cache_key)
     if reused is not None:
@@ -182,14 +184,17 @@ def _script(job: ClaimedJob, writer: ScriptWriter, cast: Cast, cache: SegmentCac
     else:
         sink.report(10, "Generating podcast script...")
         target = target_words(job.duration, job.words_per_second)
-        script = cleaned(writer.write(job.note_content, job.title, target, cast.names))
+        request = WritingRequest(job.note_content, job.title, target, cast.names, format_name(job.format), job.focus)
+        script = cleaned(writer.write(request))
+        target = request.words_wanted
         if not script.turns:
             raise ScriptError("The note has nothing that can be spoken")
         if cache is not None and cache_key is not None:
             cache.put(cache_key, json.dumps(checkpoints.script_json(script, target)).encode())
         how = "ready"
     checkpoints.save_script(workdir, script, target)
-    sink.script_written(target, script.words)
+    short = length_notice(job.duration, job.format, target, script.words)
+    sink.script_written(target, script.words, [*script.notices, *([short] if short else [])])
     sink.report(25, f"Script {how}: {len(script.turns)} turns, {script.words} words (target {target})")
     return script, target
 

@@ -66,9 +66,9 @@ class RowSink:
         self.on_report()
         jobs.report_progress(self.db, self.job_id, percent, step)
 
-    def script_written(self, target_words: int, script_words: int) -> None:
-        """Target and actual length of the script."""
-        jobs.record_lengths(self.db, self.job_id, target_words, script_words)
+    def script_written(self, target_words: int, script_words: int, notices: list[str]) -> None:
+        """Target and actual length of the script, and its notices."""
+        jobs.record_script(self.db, self.job_id, target_words, script_words, notices)
 
     def segments_voiced(self, total: int, cached: int) -> None:
         """Segments in all and from the cache."""

@@ -12,8 +12,9 @@ from errors import InputError, VoiceError
 from pipeline.durations import DurationName
 from pipeline.providers import Providers
 from pipeline.voices.base import Host, check_hosts
-from pipeline.writers.base import CONTROL_CHARACTERS
+from pipeline.writers.base import CONTROL_CHARACTERS, MAX_FOCUS_CHARS, FormatName
 from pipeline.writers.language import Detected, detect
+from pipeline.writers.notes import note_notices
 from store.records import NewJob
 
 MAX_NOTE_CHARS = 100_000
@@ -66,28 +67,29 @@ class HostChoice(BaseModel):
         return value
 
 
-class NoteSubmission(BaseModel):
-    """A request to turn a note into an episode."""
+class NoteRequest(BaseModel):
+    """A note and how to make it into an episode: what an estimate needs, and a submission adds who and how
+    long."""
 
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=False)
 
     # The rules are enforced by the validators below (for our own error words) and documented in the schema here.
-    note_id: str = Field(alias="noteId", description="The caller's id for the note", examples=["note-123"],
-                         json_schema_extra=ID_SCHEMA)
     note_content: str = Field(alias="noteContent", description=(
         "The note, Markdown allowed (1-100,000 characters, not blank, no control characters but line breaks and "
         "tabs)"), json_schema_extra={"minLength": 1, "maxLength": MAX_NOTE_CHARS, "pattern": NOTE_PATTERN})
-    user_id: str = Field(alias="userId", description="Whose history the job belongs to", examples=["user-456"],
-                         json_schema_extra=ID_SCHEMA)
-    duration: DurationName = Field(default="short", description="short ≈ 5 min, medium ≈ 10, long ≈ 20")
     title: str | None = Field(default=None, description="Optional episode title (≤ 200 characters, one line)",
                               json_schema_extra={"maxLength": MAX_TITLE_CHARS, "pattern": TITLE_PATTERN})
 
+    format: FormatName = Field(default="conversation", description=(
+        "conversation (both hosts talk the note through), brief (one host, the key points in a minute or two) or "
+        "debate (the hosts take the note's pros and cons or open questions in turn; a note without them becomes "
+        "a conversation, and the job says so)"))
+    focus: str | None = Field(default=None, description=(
+        'Optional, ≤ 500 characters: what to dwell on, e.g. "focus on the numbers" or "explain it to a '
+        'beginner"'), json_schema_extra={"maxLength": MAX_FOCUS_CHARS, "pattern": TITLE_PATTERN})
     hosts: list[HostChoice] | None = Field(default=None, min_length=2, max_length=2, description=(
         "Optional: the two hosts, first the one who opens the episode, e.g. "
         '[{"name": "Alex", "voice": "piper:joe"}, {"name": "Sam", "voice": "hibari:heart"}]'))
-
-    _ids = field_validator("note_id", "user_id")(_check_id)
 
     @field_validator("note_content")
     @classmethod
@@ -100,6 +102,17 @@ class NoteSubmission(BaseModel):
             raise ValueError(f"must not contain control characters (found U+{ord(found.group()):04X})")
         return value
 
+    @field_validator("focus")
+    @classmethod
+    def _focus_fits(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if len(value) > MAX_FOCUS_CHARS:
+            raise ValueError(f"must be at most {MAX_FOCUS_CHARS} characters (got {len(value)})")
+        if found := CONTROL_CHARACTERS.search(value):
+            raise ValueError(f"must be one line without control characters (found U+{ord(found.group()):04X})")
+        return value.strip()
+
     @field_validator("title")
     @classmethod
     def _title_fits(cls, value: str | None) -> str | None:
@@ -111,28 +124,42 @@ class NoteSubmission(BaseModel):
             raise ValueError(f"must not contain control characters or line breaks (found U+{ord(found.group()):04X})")
         return value.strip()
 
+    def chosen_hosts(self, providers: Providers) -> tuple[Host, Host]:
+        """The two hosts asked for, the server's defaults filling what was left out. InputError (422) when a
+        voice is not on this server or both hosts have one name."""
+        chosen = self.hosts or []
+        hosts = tuple(Host(choice.name or fallback.name, choice.voice or fallback.voice) for choice, fallback
+                      in zip([*chosen, HostChoice(), HostChoice()][:2], providers.hosts, strict=True))
+        first, second = hosts
+        try:
+            check_hosts((first, second), providers.voices)
+        except VoiceError as exc:
+            raise InputError(f"Invalid request: hosts: {exc.message}", fields={"hosts": exc.message}) from None
+        return first, second
+
+
+class NoteSubmission(NoteRequest):
+    """A request to turn a note into an episode."""
+
+    note_id: str = Field(alias="noteId", description="The caller's id for the note", examples=["note-123"],
+                         json_schema_extra=ID_SCHEMA)
+    user_id: str = Field(alias="userId", description="Whose history the job belongs to", examples=["user-456"],
+                         json_schema_extra=ID_SCHEMA)
+    duration: DurationName = Field(default="short", description="short ≈ 5 min, medium ≈ 10, long ≈ 20")
+    _ids = field_validator("note_id", "user_id")(_check_id)
+
     def to_new_job(self, providers: Providers) -> NewJob:
         """The store's view of this submission, with its hosts and language. InputError (422) when a voice is
         not on this server, or the note is in a language the writer or the voices cannot speak."""
-        hosts = self._hosts(providers.hosts)
-        try:
-            check_hosts(hosts, providers.voices)
-        except VoiceError as exc:
-            raise InputError(f"Invalid request: hosts: {exc.message}", fields={"hosts": exc.message}) from None
+        hosts = self.chosen_hosts(providers)
         detected = detect(self.note_content)
         refusal = language_refusal(detected, providers, hosts)
         if refusal is not None:
             raise InputError(refusal, fields={"noteContent": refusal})
         return NewJob(user_id=self.user_id, note_id=self.note_id, note_content=self.note_content,
                       duration=self.duration, title=self.title, hosts=[host.as_json() for host in hosts],
-                      language=detected.code if detected is not None and detected.decisive else None)
-
-    def _hosts(self, default: tuple[Host, Host]) -> tuple[Host, Host]:
-        chosen = self.hosts or []
-        first, second = (Host(choice.name or fallback.name, choice.voice or fallback.voice)
-                         for choice, fallback in zip([*chosen, HostChoice(), HostChoice()][:2], default, strict=True))
-        return first, second
-
+                      language=detected.code if detected is not None and detected.decisive else None,
+                      format=self.format, focus=self.focus, notices=note_notices(self.note_content))
 
 def language_refusal(detected: Detected | None, providers: Providers, hosts: tuple[Host, Host]) -> str | None:
     """Why a note in the `detected` language cannot be made with this writer and these voices; None if it can
@@ -174,7 +201,8 @@ def _readable(error: Any) -> str:
     if kind == "missing":
         return "is required"
     if kind == "literal_error":
-        return "must be one of: short, medium, long"
+        expected = str(error.get("ctx", {}).get("expected", "short, medium or long"))
+        return "must be one of: " + expected.replace("'", "").replace(" or ", ", ")
     if kind in ("model_attributes_type", "dict_type", "model_type"):
         return "must be a JSON object with noteId, noteContent and userId"
     if kind in ("string_type", "str_type"):

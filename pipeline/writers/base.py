@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from typing import Protocol
+from typing import Literal, Protocol
 
 from pipeline.sentences import word_count
 
@@ -35,10 +35,12 @@ class Section:
 
 @dataclass(frozen=True)
 class Script:
-    """A whole episode's dialogue."""
+    """A whole episode's dialogue, and what the writer wants the listener told about it (e.g. that a debate
+    became a conversation because the note has no two sides)."""
 
     title: str
     sections: tuple[Section, ...]
+    notices: tuple[str, ...] = ()
 
     @property
     def turns(self) -> list[Turn]:
@@ -59,6 +61,43 @@ def cleaned(script: Script) -> Script:
         for section in script.sections))
 
 
+FormatName = Literal["conversation", "brief", "debate"]
+FORMATS: dict[str, str] = {
+    "conversation": "Conversation: both hosts talk the note through",
+    "brief": "Brief: one host, the key points in a minute or two",
+    "debate": "Debate: the hosts take the note's pros and cons or open questions in turn",
+}
+BRIEF_WORDS = 230  # about a minute and a half at a typical speaking rate
+MAX_FOCUS_CHARS = 500
+NO_DEBATE_NOTICE = ("This note has no pros and cons or open questions to debate, so the episode is a "
+                    "conversation instead.")
+
+
+def format_name(stored: str | None) -> FormatName:
+    """A stored format as a known one (jobs from before formats existed are conversations)."""
+    if stored == "brief":
+        return "brief"
+    return "debate" if stored == "debate" else "conversation"
+
+
+@dataclass(frozen=True)
+class WritingRequest:
+    """Everything a writer is asked for: the note, its length in words, the hosts (the first opens the
+    episode), the format and an optional focus in the listener's words."""
+
+    note: str
+    title: str | None
+    target_words: int
+    hosts: tuple[str, str]
+    format: FormatName = "conversation"
+    focus: str | None = None
+
+    @property
+    def words_wanted(self) -> int:
+        """The target, capped for a brief."""
+        return min(self.target_words, BRIEF_WORDS) if self.format == "brief" else self.target_words
+
+
 class ScriptWriter(Protocol):
     """Writes a two-host dialogue covering a note."""
 
@@ -68,8 +107,10 @@ class ScriptWriter(Protocol):
     identity: str
     # The languages (ISO 639-1) it writes; None for any (it answers in the note's language).
     languages: frozenset[str] | None
+    # True when it can write past what the note says (a model explains and elaborates), so a short note can
+    # still fill a long episode; False when the note's own sentences bound the length.
+    can_expand: bool
 
-    def write(self, note: str, title: str | None, target_words: int, hosts: tuple[str, str]) -> Script:
-        """A script of about `target_words` words (fewer when the note is short), spoken by `hosts` (the first
-        opens the episode)."""
+    def write(self, request: WritingRequest) -> Script:
+        """A script of about `request.words_wanted` words (fewer when the note is short)."""
         ...

@@ -108,3 +108,19 @@ def parse_note(markdown: str) -> list[NoteSection]:
 
 def _has_words(sentences: list[str]) -> bool:
     return any(word_count(sentence) for sentence in sentences if sentence != CODE_BLOCK)
+
+
+SHORT_NOTE_WORDS = 40
+_ONLY_LINKS = re.compile(r"^(?:\s*(?:<?https?://\S+>?|\[[^\]]*\]\([^)]*\))\s*)+$")
+
+
+def note_notices(markdown: str) -> list[str]:
+    """What a very short note will get, said plainly before it is generated."""
+    if _ONLY_LINKS.match(markdown):
+        return ["This note is only a link. Links are not fetched, so the episode can only mention it; paste the "
+                "text itself for a real episode."]
+    words = sum(word_count(s) for section in parse_note(markdown) for s in section.sentences if s != CODE_BLOCK)
+    if words < SHORT_NOTE_WORDS:
+        return [f"This note is very short ({words} word{'s' if words != 1 else ''}), so the episode will be about a "
+                "minute of the hosts restating it; a longer note makes a fuller episode."]
+    return []

@@ -15,9 +15,11 @@ from errors import ScriptError
 from pipeline.openai_client import classifier, make_client, retry_policy
 from pipeline.retry import call_with_retries
 from pipeline.sentences import word_count
-from pipeline.writers.base import Script, Section
+from pipeline.writers.base import NO_DEBATE_NOTICE, Script, Section, WritingRequest
 from pipeline.writers.chunks import chunk_note
+from pipeline.writers.debate import sides
 from pipeline.writers.language import detect_language
+from pipeline.writers.notes import parse_note
 from pipeline.writers.openai_schema import dialogue_json, dialogue_schema, outline_schema, parse_dialogue, parse_outline
 from settings import Settings
 
@@ -42,6 +44,7 @@ class OpenAIScriptWriter:
 
     name = "openai"
     languages: frozenset[str] | None = None  # the prompt asks for the note's own language
+    can_expand = True
 
     def __init__(self, settings: Settings, client: openai.OpenAI | None = None) -> None:
         self.model = settings.openai_model
@@ -53,10 +56,16 @@ class OpenAIScriptWriter:
         self.identity = (f"openai|{settings.openai_base_url or 'api.openai.com'}|{self.model}|"
                          f"chunk={self.chunk_chars}|prompts={prompts}")
 
-    def write(self, note: str, title: str | None, target_words: int, hosts: tuple[str, str]) -> Script:
+    def write(self, request: WritingRequest) -> Script:
         """Outline every chunk, then write and length-steer one part per chunk."""
+        note, title, target_words = request.note, request.title, request.words_wanted
         language = detect_language(note)
-        system = prompt("system").format(host_a=hosts[0], host_b=hosts[1], language=language)
+        hosts: tuple[str, ...] = request.hosts
+        style, notices = _style(request)
+        if request.format == "brief":
+            hosts = request.hosts[:1]
+            style += f" Only {hosts[0]} speaks: there is no second host in a brief."
+        system = prompt("system").format(host_a=request.hosts[0], host_b=request.hosts[1], language=language)
         chunks = chunk_note(note, self.chunk_chars)
         outlines = [self._outline(system, chunk, index, len(chunks)) for index, chunk in enumerate(chunks)]
         outline_text = "\n".join(f"- {title_}: {'; '.join(points)}" for part in outlines for title_, points in part)
@@ -65,32 +74,32 @@ class OpenAIScriptWriter:
         sections: list[Section] = []
         for index, chunk in enumerate(chunks):
             budget = max(_MIN_PART_WORDS, round(target_words * len(chunk) / total_chars))
-            part = self._write_part(system, chunk, (index, len(chunks)), budget, topic, outline_text, hosts)
+            part = self._write_part(system, chunk, (index, len(chunks)), budget, topic, outline_text, hosts, style)
             sections += self._fit_length(system, chunk, part, budget, hosts)
-        return Script(title=topic, sections=tuple(sections))
+        return Script(title=topic, sections=tuple(sections), notices=notices)
 
     def _outline(self, system: str, chunk: str, index: int, parts: int) -> list[tuple[str, list[str]]]:
         user = prompt("outline").format(part=index + 1, parts=parts, chunk=chunk)
         return self._ask(system, user, "outline", outline_schema(), parse_outline)
 
     def _write_part(self, system: str, chunk: str, place: tuple[int, int], budget: int, topic: str,
-                    outline: str, hosts: tuple[str, str]) -> list[Section]:
+                    outline: str, hosts: tuple[str, ...], style: str) -> list[Section]:
         index, parts = place
         placement = []
         if index == 0:
             placement.append(f'Start with a short section titled "Intro": {hosts[0]} welcomes listeners, '
-                             f"introduces {hosts[1]} and names the topic.")
+                             f"introduces {' and '.join(hosts[1:]) or 'the brief'} and names the topic.")
         if index == parts - 1:
             placement.append('End with a short section titled "Outro" that recaps two or three key points of the '
                              "whole outline and says goodbye.")
         if not placement:
             placement.append("This part continues the conversation: no welcome and no goodbye.")
         user = prompt("write").format(part=index + 1, parts=parts, target_words=budget, topic=topic,
-                                      placement=" ".join(placement), outline=outline, chunk=chunk)
+                                      placement=" ".join(placement), style=style, outline=outline, chunk=chunk)
         return self._ask(system, user, "dialogue", dialogue_schema(hosts),
                          lambda content: parse_dialogue(content, hosts))
 
-    def _fit_length(self, system: str, chunk: str, part: list[Section], budget: int, hosts: tuple[str, str]
+    def _fit_length(self, system: str, chunk: str, part: list[Section], budget: int, hosts: tuple[str, ...]
                     ) -> list[Section]:
         for _ in range(MAX_LENGTH_ROUNDS):
             actual = sum(word_count(turn.text) for section in part for turn in section.turns)
@@ -120,3 +129,21 @@ class OpenAIScriptWriter:
             return parse(content)
 
         return call_with_retries(action, self.classify, self.policy, f"OpenAI {schema_name} call")
+
+
+def _style(request: WritingRequest) -> tuple[str, tuple[str, ...]]:
+    """The format and focus as an instruction for the model, and the notices for the listener (a note with no
+    two sides to debate is written as a conversation, as the built-in writer does)."""
+    a, b = request.hosts
+    notices: tuple[str, ...] = ()
+    if request.format == "brief":
+        style = "Format: a brief. One host gives only the key points, in plain words."
+    elif request.format == "debate" and sides(parse_note(request.note)).debatable:
+        style = (f"Format: a debate. {a} argues for, {b} against, taking the note's pros and cons or open "
+                 "questions in turn; both stay with what the note says.")
+    else:
+        notices = (NO_DEBATE_NOTICE,) if request.format == "debate" else ()
+        style = "Format: a conversation. Both hosts explain, ask and react."
+    if request.focus:
+        style += f" The listener asked for this focus; follow it where the note allows: {request.focus}"
+    return style, notices

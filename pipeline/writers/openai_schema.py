@@ -68,7 +68,7 @@ def _speaker(raw: Any, hosts: tuple[str, ...]) -> str:
     aliases = {0: {"a", "host a", "host 1", "speaker 1", "1", "host1"}, 1: {"b", "host b", "host 2", "speaker 2", "2",
                                                                           "host2"}}
     for index, names in aliases.items():
-        if lowered in names:
+        if lowered in names and index < len(hosts):
             return hosts[index]
     raise ValueError(f"unknown speaker {name[:40]!r}")
 

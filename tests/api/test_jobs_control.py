@@ -11,7 +11,9 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from pipeline.providers import Providers
+from pipeline.sentences import split_sentences
 from pipeline.services import Services
+from pipeline.writers.base import Script, Section, Turn, WritingRequest
 from settings import Settings
 from tests.conftest import wait_for_api_job
 from tests.fakes import TONE_HOSTS, RecordingWriter, ToneVoice, ToneVoices
@@ -35,12 +37,9 @@ class SlowVoice(ToneVoice):
 class ManyTurnsWriter(RecordingWriter):
     """A script with one turn per note sentence."""
 
-    def write(self, note: str, title: str | None, target_words: int, hosts: tuple[str, str]):  # type: ignore[no-untyped-def]
-        from pipeline.sentences import split_sentences
-        from pipeline.writers.base import Script, Section, Turn
-
-        self.notes.append(note)
-        turns = tuple(Turn(hosts[i % 2], s) for i, s in enumerate(split_sentences(note)))
+    def write(self, request: WritingRequest) -> Script:
+        self.notes.append(request.note)
+        turns = tuple(Turn(request.hosts[i % 2], s) for i, s in enumerate(split_sentences(request.note)))
         return Script(title="T", sections=(Section("Body", turns),))
 
 

@@ -76,6 +76,7 @@ def ui_app_params(fake_providers: Providers) -> dict[str, dict[str, object]]:
     writer = BuiltinScriptWriter()
     flaky = replace(fake_providers, writer=FailOnceWriter(writer))
     return {"flaky": {"providers": flaky},
+            "builtin": {"providers": replace(fake_providers, writer=writer)},
             "one-per-hour": {"providers": flaky, "ui_jobs_per_hour": 1},
             "paced": {"providers": replace(fake_providers, writer=writer,
                                            voices=ToneVoices(voice_class=PacedVoice, seconds_per_turn=0.3))}}

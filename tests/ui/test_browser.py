@@ -48,7 +48,7 @@ def test_paste_generate_and_play_in_a_real_browser(tmp_path: Path) -> None:
             audio.evaluate("a => new Promise((ok, bad) => { if (a.readyState >= 1) { ok(); return; } "
                            "a.onloadedmetadata = ok; a.onerror = bad; a.load(); })")
             assert audio.evaluate("a => a.duration") > 5
-            page.get_by_text("Sea stars cling to rocks").first.wait_for()
+            page.get_by_text("cling to rocks with hundreds of tiny tube feet").first.wait_for()
             page.screenshot(path=str(ARTIFACTS / "finished-episode.png"), full_page=True)
         finally:
             browser.close()

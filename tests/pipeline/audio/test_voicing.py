@@ -11,7 +11,7 @@ from pipeline.audio.voicing import resample
 from pipeline.cache import SegmentCache
 from pipeline.providers import Providers
 from pipeline.services import Services
-from pipeline.writers.base import Script, Section, Turn
+from pipeline.writers.base import Script, Section, Turn, WritingRequest
 from settings import Settings
 from store import records
 from tests.audio_metrics import median_pitch
@@ -27,9 +27,11 @@ class NumbersWriter:
 
     name = identity = "numbers"
     languages = None
+    can_expand = True
 
-    def write(self, note: str, title: str | None, target_words: int, hosts: tuple[str, str]) -> Script:
-        return Script(title="Numbers", sections=(Section("Body", (Turn(hosts[0], note), Turn(hosts[1], "Wow."))),))
+    def write(self, request: WritingRequest) -> Script:
+        first, second = request.hosts
+        return Script(title="Numbers", sections=(Section("Body", (Turn(first, request.note), Turn(second, "Wow."))),))
 
 
 def test_the_voice_reads_words_while_the_transcript_keeps_the_note(

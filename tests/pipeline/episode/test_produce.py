@@ -13,7 +13,7 @@ from pipeline.cache import SegmentCache
 from pipeline.episode import produce as episode
 from pipeline.providers import Providers
 from pipeline.services import Services
-from pipeline.writers.base import Script, Section, Turn
+from pipeline.writers.base import Script, Section, Turn, WritingRequest
 from settings import Settings
 from store import queries, records
 from store.media import LocalMediaStore
@@ -80,8 +80,9 @@ class ControlCharacterWriter:
 
     name = identity = "control-characters"
     languages = None
+    can_expand = True
 
-    def write(self, note: str, title: str | None, target_words: int, hosts: tuple[str, str]) -> Script:
+    def write(self, request: WritingRequest) -> Script:
         return Script(title="Bell\x07 title", sections=(
             Section("Intro\x01 part", (Turn("Alex", "Hello\x00 there."), Turn("Sam", "Hi.\r\nThere."))),
             Section("Body\x9b", (Turn("Alex", "The end."),)),

@@ -12,7 +12,7 @@ from sqlalchemy import update
 from errors import ScriptError
 from pipeline.providers import Providers
 from pipeline.services import Services
-from pipeline.writers.base import Script
+from pipeline.writers.base import Script, WritingRequest
 from store import jobs, queries, records
 from store.models import jobs_table
 from tests.conftest import wait_for_job
@@ -52,12 +52,12 @@ def test_jobs_left_queued_or_processing_run_at_start_up(
 
 
 class _ExplodingWriter(RecordingWriter):
-    def write(self, note: str, title: str | None, target_words: int, hosts: tuple[str, str]) -> Script:
-        if "explode" in note:
+    def write(self, request: WritingRequest) -> Script:
+        if "explode" in request.note:
             raise RuntimeError("internal detail with /secret/path")
-        if "refuse" in note:
+        if "refuse" in request.note:
             raise ScriptError("The note has nothing that can be spoken")
-        return super().write(note, title, target_words, hosts)
+        return super().write(request)
 
 
 def test_failing_steps_fail_the_job_with_readable_errors_and_the_queue_moves_on(

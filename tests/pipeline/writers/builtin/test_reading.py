@@ -1,0 +1,86 @@
+"""The built-in writer's reading of sentences: person, case, terms, causes, numbers, clauses, key phrases."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from pipeline.writers.builtin.reading import (
+    cause,
+    counted_noun,
+    definition,
+    first_clause,
+    is_wh_phrase,
+    key_phrase,
+    number_phrase,
+    sentence_case,
+    third_person,
+)
+from pipeline.writers.builtin.tagging import noun_phrases
+
+
+@pytest.mark.parametrize(("sentence", "said"), [
+    ("I've been baking sourdough every weekend.", "They've been baking sourdough every weekend."),
+    ("My starter is called Bubbles.", "Their starter is called Bubbles."),
+    ("Last year I was too busy to bake.", "Last year they were too busy to bake."),
+    ("I am not a morning person.", "They are not a morning person."),
+    ("We moved the launch because our tests failed.", "They moved the launch because their tests failed."),
+    ("Let me know if you want some.", "Let them know if you want some."),
+    ("The US team shipped it.", "The US team shipped it."),
+    ('She said "I love it" to me.', 'She said "I love it" to them.'),
+])
+def test_the_authors_first_person_becomes_the_third(sentence: str, said: str) -> None:
+    assert third_person(sentence) == (said, sentence != said)
+
+
+def test_headings_are_said_in_sentence_case_keeping_names_and_acronyms() -> None:
+    assert sentence_case("Octopus Intelligence", set()) == "octopus intelligence"
+    assert sentence_case("Deploying To AWS With Terraform", {"Terraform"}) == "deploying to AWS with Terraform"
+    assert is_wh_phrase("What went wrong") and not is_wh_phrase("What went wrong?")
+    assert not is_wh_phrase("Greens and browns")
+
+
+def test_terms_being_defined_are_found() -> None:
+    assert definition("Chromatophores are pigment cells in the skin.", set()) == ("are", "chromatophores")
+    assert definition("An SLO is a target for reliability.", set()) == ("is", "an SLO")
+    assert definition("The billing migration is 80% done.", set()) is None
+    assert definition("Latency means the time a request waits.", set()) == ("means", "latency")
+    assert definition("It is a good idea to rest the dough.", set()) is None
+
+
+def test_causes_split_into_what_happened_and_why() -> None:
+    assert cause("The build failed because the cache was stale.", set()) == (
+        "the build failed", "the cache was stale.")
+    assert cause("Because the oven runs hot, the loaf bakes in 40 minutes.", set()) == (
+        "the loaf bakes in 40 minutes", "the oven runs hot")
+    assert cause("It broke because.", set()) is None
+
+
+def test_numbers_keep_what_they_count() -> None:
+    assert number_phrase("An octopus has 500 million neurons, as many as a dog.") == "500 million neurons"
+    assert number_phrase("Add 220 grams of water.") == "220 grams"
+    assert number_phrase("No numbers here.") is None
+    assert number_phrase("A 30-day warning.") is None and number_phrase("It rose by 40%.") == "40%"
+    assert counted_noun("It has 500 million neurons.") == "neurons"
+    assert counted_noun("It takes 40% longer.") is None
+
+
+def test_first_clauses_are_shorter_than_their_sentence() -> None:
+    assert first_clause("An octopus has about 500 million neurons, as many as a dog.", set()) == (
+        "an octopus has about 500 million neurons")
+    assert first_clause("Most species live only 1 to 2 years.", set()) is None  # the whole sentence
+    assert first_clause("In lab tests, octopuses opened jars.", set()) is None  # a fragment
+
+
+def test_key_phrases_are_noun_phrases_weighted_by_the_note() -> None:
+    assert noun_phrases("Sea stars cling to rocks with hundreds of tiny tube feet.") == [
+        "Sea stars", "rocks", "hundreds", "tiny tube feet"]
+    frequency = Counter({"neurons": 3, "dog": 1})
+    assert key_phrase("An octopus has 500 million neurons, as many as a dog.", frequency, set()) == "neurons"
+    assert key_phrase("It is what it is.", frequency, set()) is None
+
+
+def test_advice_is_not_asked_about_as_a_cause_and_hyphenated_words_stay_whole() -> None:
+    assert cause("Let the loaf cool for an hour before cutting it, because the crumb is still setting.", set()) is None
+    assert noun_phrases("We moved to blue-green releases last year.") == ["blue-green releases", "last year"]

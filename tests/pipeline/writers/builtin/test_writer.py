@@ -1,0 +1,201 @@
+"""The built-in writer: a conversation in note order, both hosts carrying the note, nothing invented, lengths
+that fit, formats and a focus, and the same script for the same note."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import pytest
+
+from pipeline.sentences import split_sentences, word_count
+from pipeline.writers.base import BRIEF_WORDS, NO_DEBATE_NOTICE, FormatName, Script, WritingRequest
+from pipeline.writers.builtin import BuiltinScriptWriter
+from pipeline.writers.builtin.phrases import phrase_table
+from tests.notes import SHORT_NOTE, widget_facts
+
+HOSTS = ("Alex", "Sam")
+COMPOST = """# Home composting
+
+Composting turns kitchen scraps into soil. It also keeps food out of landfills.
+
+## Greens and browns
+- Greens are wet scraps like peels and coffee grounds
+- Browns are dry leaves, cardboard and paper
+Aim for about three parts brown to one part green.
+
+## What goes wrong
+A pile that smells sour usually needs more air, because the microbes that break it down need oxygen.
+Turning it once a week fixes most smells.
+
+## Using the compost
+Finished compost is dark and crumbly. Mix it into garden beds in spring.
+"""
+HEAT_PUMPS = """# Heat pumps for an old house
+
+A heat pump moves heat from outside air into the house.
+
+## Pros
+- It uses about a third of the energy of a gas boiler.
+- One unit heats in winter and cools in summer.
+
+## Cons
+- The outdoor unit costs 9,000 euros to install.
+- Old radiators may need replacing with larger ones.
+
+## Open questions
+Will the grid cope when every street switches? How loud is the fan at night?
+"""
+
+
+def write(note: str, target: int = 750, title: str | None = None, format_name: FormatName = "conversation",
+          focus: str | None = None, hosts: tuple[str, str] = HOSTS) -> Script:
+    return BuiltinScriptWriter().write(WritingRequest(note, title, target, hosts, format_name, focus))
+
+
+def spoken(script: Script) -> str:
+    return " ".join(turn.text for turn in script.turns)
+
+
+def words_of(script: Script, host: str) -> int:
+    return sum(word_count(turn.text) for turn in script.turns if turn.speaker == host)
+
+
+def test_intro_one_chapter_per_section_in_note_order_and_outro() -> None:
+    script = write(COMPOST)
+    titles = [section.title for section in script.sections]
+    assert titles == ["Intro", "Home composting", "Greens and browns", "What goes wrong", "Using the compost",
+                      "Outro"]
+    for section in script.sections:
+        assert all(a.speaker != b.speaker for a, b in zip(section.turns, section.turns[1:], strict=False))
+
+
+def test_both_hosts_explain_the_note() -> None:
+    script = write(COMPOST)
+    note_sentences = [s.rstrip(".") for s in ("Browns are dry leaves, cardboard and paper", "Finished compost is "
+                      "dark and crumbly", "Composting turns kitchen scraps into soil", "Turning it once a week "
+                      "fixes most smells")]
+    speakers = {turn.speaker for turn in script.turns for s in note_sentences if s.lower() in turn.text.lower()}
+    assert speakers == set(HOSTS)
+    assert words_of(script, "Sam") >= 0.3 * script.words
+
+
+def test_headings_become_natural_questions_in_sentence_case() -> None:
+    text = spoken(write(COMPOST))
+    assert "greens and browns" in text and "what goes wrong" in text
+    assert "Greens and browns" not in text.replace("# Greens", "")  # never pasted with its capitals mid-line
+
+
+def test_a_cause_is_asked_about_and_answered_with_the_reason() -> None:
+    turns = write(COMPOST).turns
+    asked = next(i for i, turn in enumerate(turns) if "a pile that smells sour usually needs more air?" in turn.text)
+    assert turns[asked + 1].text.startswith(("Because the microbes", "It's because the microbes",
+                                             "Basically, because the microbes"))
+    assert turns[asked + 1].speaker != turns[asked].speaker
+
+
+def test_the_notes_own_question_is_asked_by_one_host_and_the_other_says_it_is_open() -> None:
+    note = "# Sleep\n\nAdults need seven to nine hours of sleep. Why do we dream? Nobody knows for sure.\n"
+    turns = write(note).turns
+    asked = next(i for i, turn in enumerate(turns) if turn.text.endswith("Why do they dream?"))
+    assert "nobody knows for sure" in turns[asked + 1].text.lower()
+
+
+def test_the_authors_life_is_never_claimed_by_a_host() -> None:
+    note = ("# My sourdough year\n\nI've been baking sourdough every weekend. My starter lives in the fridge. "
+            "We eat one loaf a week. I was surprised how easy it got.\n")
+    text = spoken(write(note))
+    assert not re.search(r"\b(I've|My|my|We|we)\b", text.replace("I'm Alex", "").replace("I'm Sam", ""))
+    assert "they've been baking sourdough every weekend" in text.lower()
+    assert re.search(r"(The note says|According to the note|The author writes)", text)
+
+
+def test_no_sentence_of_six_words_or_more_is_spoken_twice_and_reactions_never_repeat() -> None:
+    for note in (COMPOST, SHORT_NOTE, widget_facts(4, 10), HEAT_PUMPS):
+        script = write(note, 3000)
+        sentences = Counter(s.lower() for turn in script.turns for s in split_sentences(turn.text)
+                            if word_count(s) >= 6)
+        assert [s for s, n in sentences.items() if n > 1] == []
+        short = Counter(turn.text for turn in script.turns if word_count(turn.text) <= 8)
+        assert [t for t, n in short.items() if n > 1] == []
+
+
+def test_nothing_is_invented_every_number_comes_from_the_note() -> None:
+    for note in (COMPOST, SHORT_NOTE, HEAT_PUMPS, widget_facts(3, 6)):
+        numbers = set(re.findall(r"\d[\d,.]*\d|\d", spoken(write(note, 3000))))
+        assert numbers <= set(re.findall(r"\d[\d,.]*\d|\d", note))
+
+
+def test_code_blocks_are_described_not_read_and_markup_is_not_spoken() -> None:
+    note = ("# Setup\nInstall it first with [the docs](https://example.com/docs) **open** 🎉\n\n"
+            "```bash\npip install --secret-flag\n```\n")
+    text = spoken(write(note))
+    assert "secret-flag" not in text and "code" in text
+    assert "https://" not in text and "**" not in text and "🎉" not in text
+
+
+@pytest.mark.parametrize("target", [750, 1500, 3000])
+def test_a_long_note_is_condensed_to_the_target_without_dropping_a_section(target: int) -> None:
+    script = write(widget_facts(), target)
+    assert 0.85 * target <= script.words <= target
+    assert all(f"topic number {s}" in spoken(script).lower() for s in range(12))
+
+
+def test_condensing_keeps_note_order() -> None:
+    facts = [tuple(map(int, m)) for m in re.findall(r"Fact (\d+)-(\d+)", spoken(write(widget_facts(), 750)),
+                                                     flags=re.I)]
+    assert facts == sorted(facts) and len(facts) > 10
+
+
+def test_a_short_note_gives_a_short_script_without_filler() -> None:
+    assert write(COMPOST, 3000).words < 450
+
+
+def test_the_same_note_gives_the_same_script_and_other_notes_other_lines() -> None:
+    assert write(widget_facts(), 750, "Title") == write(widget_facts(), 750, "Title")
+    openings = {write(note).turns[0].text for note in (COMPOST, SHORT_NOTE, HEAT_PUMPS, widget_facts(2, 3),
+                                                        "Bees dance to share directions. They also hum loudly.")}
+    assert len(openings) >= 3
+
+
+def test_topic_comes_from_title_then_heading_then_first_sentence() -> None:
+    assert "my title" in write(COMPOST, title="My Title").turns[1].text
+    assert "home composting" in write(COMPOST).turns[1].text
+    assert "bees dance to share directions" in write("Bees dance to share directions. They also hum.").turns[1].text
+
+
+def test_focus_keeps_the_sentences_that_share_its_words() -> None:
+    plain, focused = write(COMPOST, 150), write(COMPOST, 150, focus="why does my compost smell?")
+    assert "once a week" not in spoken(plain) and "once a week" in spoken(focused)
+    assert write(COMPOST, 150, focus="explain it to a beginner") == plain  # shares no word: nothing to rank by
+
+
+def test_a_brief_is_one_host_saying_the_key_points_in_a_minute_or_two() -> None:
+    script = write(widget_facts(), 3000, format_name="brief")
+    assert {turn.speaker for turn in script.turns} == {"Alex"}
+    assert 0.85 * BRIEF_WORDS <= script.words <= BRIEF_WORDS
+
+
+def test_a_debate_gives_the_first_host_the_pros_and_the_second_the_cons() -> None:
+    script = write(HEAT_PUMPS, format_name="debate")
+    assert script.notices == ()
+    sides = next(section for section in script.sections if section.title == "For and against").turns
+    assert any("a third of the energy" in turn.text for turn in sides if turn.speaker == "Alex")
+    assert any("9,000 euros" in turn.text for turn in sides if turn.speaker == "Sam")
+    assert "How loud is the fan at night?" in spoken(script)
+
+
+def test_a_note_without_two_sides_becomes_a_conversation_and_says_so() -> None:
+    script = write(COMPOST, format_name="debate")
+    assert script.notices == (NO_DEBATE_NOTICE,)
+    assert script.turns == write(COMPOST).turns
+
+
+def test_every_kind_of_line_has_variants_and_fills_its_slots() -> None:
+    table = phrase_table()
+    assert all(len(variants) >= 2 for variants in table.values())
+    slots = {"a": "Alex", "b": "Sam", "topic": "t", "list": "l", "heading": "h", "x": "x", "verb": "is",
+             "noun": "n", "clause": "c", "cause": "c", "fact": "F.", "fact_lc": "f.", "phrase": "p", "k": "k"}
+    for variants in table.values():
+        for variant in variants:
+            assert variant.format(**slots)

@@ -1,0 +1,57 @@
+"""The create page's format, focus and length hint, and the notices a job card shows, through NiceGUI's
+simulated user."""
+
+from __future__ import annotations
+
+import pytest
+from nicegui import ui
+from nicegui.testing import User
+
+from pipeline.services import Services
+from pipeline.writers.base import NO_DEBATE_NOTICE
+from store import queries
+from tests.conftest import SHORT_NOTE
+from tests.ui.conftest import user_id_of
+from tests.waiting import wait_until_async
+
+
+def _only(browser: User, marker: str) -> ui.element:
+    [element] = browser.find(marker=marker).elements
+    return element
+
+
+@pytest.mark.parametrize("ui_app", ["builtin"], indirect=True)
+async def test_the_hint_says_how_long_the_note_makes_and_marks_lengths_it_cannot_fill(browser: User) -> None:
+    await browser.open("/")
+    browser.find(kind=ui.textarea).type(SHORT_NOTE)
+    await browser.should_see("This note makes about a minute.", retries=50)
+    length = _only(browser, "episode-length")
+    assert isinstance(length, ui.select)
+    assert all(label.endswith("more than this note makes") for label in length.options.values())  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("ui_app", ["builtin"], indirect=True)
+async def test_a_link_alone_is_told_that_links_are_not_fetched(browser: User) -> None:
+    await browser.open("/")
+    browser.find(kind=ui.textarea).type("https://example.com/article")
+    await browser.should_see("Links are not fetched", retries=50)
+
+
+@pytest.mark.parametrize("ui_app", ["builtin"], indirect=True)
+async def test_format_and_focus_reach_the_job_and_its_card_says_what_changed(
+    browser: User, ui_app: tuple[object, Services]
+) -> None:
+    services = ui_app[1]
+    await browser.open("/")
+    browser.find(kind=ui.textarea).type(SHORT_NOTE)
+    chosen = _only(browser, "episode-format")
+    assert isinstance(chosen, ui.select) and list(chosen.options) == ["conversation", "brief", "debate"]
+    chosen.value = "debate"
+    browser.find(marker="episode-focus").type("the anemones")
+    browser.find("Generate podcast").click()
+    await browser.should_see(NO_DEBATE_NOTICE, retries=100)
+    [job] = queries.list_for_user(services.db, user_id_of(browser), 5)
+    assert (job.format, job.focus) == ("debate", "the anemones")
+    await wait_until_async(lambda: queries.get(services.db, job.job_id), lambda j: j is not None and
+                           j.status == "completed", 60, every=0.1)
+    await browser.should_see("Short · debate", retries=20)
