@@ -4,6 +4,7 @@ requests never pass through the page middleware."""
 from __future__ import annotations
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 
 from api import estimates, feeds, health, media, podcasts, voices
 from api.errors import install_error_handlers
@@ -11,12 +12,14 @@ from api.middleware import GuardMiddleware, content_security_policy
 from pipeline.services import Services
 from settings import VERSION
 
+DOCS_ASSETS = "/docs-assets"
 DESCRIPTION = "Turn notes into two-host podcast episodes. Generation is asynchronous: enqueue, then poll the job."
 
 
 def create_api(services: Services) -> FastAPI:
     """The API app with its routers, error handlers and body limit; `services` is shared with the UI."""
-    app = FastAPI(title="Notecast", version=VERSION, description=DESCRIPTION)
+    # Swagger UI and ReDoc from the package's own files (under /docs-assets), not a CDN: /docs works offline
+    app = FastAPIOffline(title="Notecast", version=VERSION, description=DESCRIPTION, static_url=DOCS_ASSETS)
     app.state.services = services
     # job id → (the record it was made from, its encoded answer), reused only while that very record is served
     app.state.encoded_jobs = {}

@@ -3,7 +3,13 @@ support so players can seek; other stores say where to redirect."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+import re
+import unicodedata
+from pathlib import PurePosixPath
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, RedirectResponse
 
 from api.auth import services
@@ -15,8 +21,10 @@ router = APIRouter(tags=["media"])
 
 @router.api_route("/media/{key:path}", methods=["GET", "HEAD"], include_in_schema=False,
                   response_model=None)
-def media(request: Request, key: str) -> FileResponse | RedirectResponse:
-    """Serve one stored file, or redirect to where it is served (a fresh presigned URL on S3); bad keys are 404."""
+def media(request: Request, key: str, download: Annotated[str | None, Query(max_length=300)] = None
+          ) -> FileResponse | RedirectResponse:
+    """Serve one stored file, or redirect to where it is served (a fresh presigned URL on S3); bad keys are 404.
+    `?download=<episode title>` saves it under a name made from the title instead of playing it inline."""
     where = services(request).providers.media.served_from(key)
     if isinstance(where, str):
         return RedirectResponse(where, status_code=302)
@@ -26,7 +34,21 @@ def media(request: Request, key: str) -> FileResponse | RedirectResponse:
     kind = content_type(where.name)
     if kind in ("text/vtt", "application/x-subrip"):
         kind += "; charset=utf-8"  # transcripts are UTF-8 text; say so, or browsers guess
-    return FileResponse(where, media_type=kind, headers={"Cache-Control": "public, max-age=86400"})
+    headers = {"Cache-Control": "public, max-age=86400"}
+    if download is not None:
+        headers["Content-Disposition"] = attachment(download, PurePosixPath(key).suffix)
+    return FileResponse(where, media_type=kind, headers=headers)
+
+
+def attachment(title: str, suffix: str) -> str:
+    """RFC 6266 `Content-Disposition` naming the file after `title` ("Sourdough for Busy People" →
+    sourdough-for-busy-people.mp3): an ASCII `filename` for old clients and an RFC 5987 `filename*` that keeps
+    accents and other scripts."""
+    words = re.sub(r"[^\w]+", "-", unicodedata.normalize("NFKC", title).lower()).strip("-_")[:80].strip("-_")
+    plain = re.sub(r"[^a-z0-9]+", "-", unicodedata.normalize("NFKD", words).encode("ascii", "ignore").decode()
+                   ).strip("-")
+    name = (words or "episode") + suffix
+    return f"attachment; filename=\"{plain or 'episode'}{suffix}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 def _ignore_unknown_range_units(request: Request) -> None:

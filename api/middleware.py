@@ -17,14 +17,11 @@ _PAGE_POLICY = ("default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-e
                 "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "
                 "connect-src 'self'; media-src 'self' blob:{media}; worker-src 'self' blob:; object-src 'none'; "
                 "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
-# FastAPI's /docs and /redoc load Swagger UI and ReDoc from jsDelivr.
-_DOCS_CDN = "https://cdn.jsdelivr.net"
-_DOCS_POLICY = (f"default-src 'self'; script-src 'self' 'unsafe-inline' {_DOCS_CDN}; "
-                f"style-src 'self' 'unsafe-inline' {_DOCS_CDN} https://fonts.googleapis.com; "
-                "img-src 'self' data: https://fastapi.tiangolo.com https://cdn.redoc.ly; "
-                "font-src 'self' data: https://fonts.gstatic.com; connect-src 'self'; worker-src 'self' blob:; "
+# /docs and /redoc serve Swagger UI and ReDoc from this server (/docs-assets); their pages start them inline.
+_DOCS_POLICY = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+                "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; "
                 "object-src 'none'; base-uri 'self'; frame-ancestors 'none'")
-_DOCS_PATHS = ("/docs", "/redoc")
+_DOCS_PATHS = ("/docs", "/redoc")  # also /docs-assets
 
 
 def content_security_policy(media_origins: str = "") -> str:

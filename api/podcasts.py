@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import json
 import re
 import time
 from typing import Annotated, Any
@@ -29,7 +27,7 @@ from api.schemas import (
     json_response,
 )
 from errors import InputError, NotFound
-from pipeline.jobs.submission import ID_RULE, NoteSubmission, is_valid_id
+from pipeline.jobs.submission import ID_RULE, NoteSubmission, is_valid_id, submission_digest
 from store import queries, records
 from store.models import JobStatus
 
@@ -53,10 +51,7 @@ async def _enqueue(request: Request, submission: NoteSubmission, key: str | None
     if key is not None and not _KEY_PATTERN.fullmatch(key):
         raise InputError("Invalid request: Idempotency-Key must be 1-255 visible ASCII characters",
                          fields={"Idempotency-Key": "must be 1-255 visible ASCII characters"})
-    digest = None
-    if key:
-        canonical = json.dumps(submission.model_dump(by_alias=True), sort_keys=True, ensure_ascii=False)
-        digest = hashlib.sha256(canonical.encode()).hexdigest()
+    digest = submission_digest(submission) if key else None
     created = await services(request).executor.submit_async(submission.to_new_job(services(request).providers),
                                                             idempotency_key=key,
                                                             request_hash=digest)

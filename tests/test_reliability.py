@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import signal
 import sqlite3
 from pathlib import Path
@@ -30,7 +31,8 @@ def _enqueue(base: str, note: str = LONG_NOTE, user: str = "u") -> str:
 
 def _segment_done(job: dict[str, Any]) -> int:
     step = job["currentStep"]
-    return int(step.split("(")[1].split("/")[0]) if "segment..." in step and "(" in step else 0
+    found = re.match(r"Voicing line (\d+) of", step)
+    return int(found.group(1)) if found else 0
 
 
 def test_kill_9_mid_job_resumes_with_the_same_ids_and_no_revoicing(tmp_path: Path) -> None:

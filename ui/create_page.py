@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import secrets
+
 from nicegui import run, ui
 from pydantic import ValidationError
 
-from errors import InputError, QueueFullError
+from errors import InputError, NotecastError, QueueFullError
 from pipeline.durations import DURATIONS
 from pipeline.jobs.submission import (
     MAX_NOTE_CHARS,
     MAX_TITLE_CHARS,
     NoteSubmission,
     language_refusal,
+    submission_digest,
     summarize,
     validation_fields,
 )
@@ -26,6 +29,12 @@ from ui.length_hint import LengthHint
 from ui.throttle import RateLimit
 from ui.voice_picker import VoicePicker
 
+
+def new_form_key() -> str:
+    """A fresh Idempotency-Key for the next submission of this form."""
+    return f"ui-{secrets.token_hex(16)}"
+
+
 DURATION_LABELS = {name: duration.label for name, duration in DURATIONS.items()}
 FORMAT_LABELS = {name: label.split(":")[0] for name, label in FORMATS.items()}
 
@@ -37,12 +46,18 @@ async def create_page(services: Services, user_id: str, job_limit: RateLimit) ->
     ui.label("Paste a note (Markdown is fine). Two hosts will talk it through.").classes("text-gray-500")
     note = ui.textarea("Your note", placeholder="# Topic\n\nWhat you want the hosts to discuss...").classes(
         "w-full").props('outlined autogrow input-style="min-height: 14rem" aria-label="Your note"')
-    note.props["maxlength"] = MAX_NOTE_CHARS
-    counter = ui.label(f"0 / {MAX_NOTE_CHARS:,} characters").classes("text-xs text-gray-500 self-end -mt-3")
+    # no maxlength: a browser would cut a long paste silently; the counter says what is wrong instead
+    counter = ui.label(f"0 / {MAX_NOTE_CHARS:,} characters").classes("text-xs text-gray-500 self-end -mt-3").props(
+        "aria-live=polite")
 
     async def note_changed() -> None:
         text = note.value or ""
-        counter.set_text(f"{len(text):,} / {MAX_NOTE_CHARS:,} characters")
+        too_long = len(text) > MAX_NOTE_CHARS
+        counter.set_text(f"{len(text):,} / {MAX_NOTE_CHARS:,} characters" + (
+            f" · too long by {len(text) - MAX_NOTE_CHARS:,}: shorten the note to generate" if too_long else ""))
+        counter.classes(replace="text-xs self-end -mt-3 " + ("text-red-700 font-semibold" if too_long
+                                                              else "text-gray-500"))
+        button.set_enabled(not too_long)
         # the same sentence the API would refuse the note with, while there is still time to change it
         problem = language_refusal(detect(text), services.providers, voices_chosen())
         language.set_text(problem or "")
@@ -75,8 +90,12 @@ async def create_page(services: Services, user_id: str, job_limit: RateLimit) ->
     ui.label("Your jobs").classes("text-lg font-semibold")
     in_progress = ui.column().classes("w-full gap-3")
 
+    # One Idempotency-Key per form submission: a second click that slips past the disabled button replays the
+    # first job instead of making another; a new key is drawn once a job has been made from this form.
+    form_key = [new_form_key()]
+
     async def generate() -> None:
-        if not button.enabled:
+        if not button.enabled or len(note.value or "") > MAX_NOTE_CHARS:
             return
         button.disable()
         button.props("loading")
@@ -99,7 +118,8 @@ async def create_page(services: Services, user_id: str, job_limit: RateLimit) ->
             error.set_visibility(False)
             try:
                 new_job = submission.to_new_job(services.providers)
-                created = await run.io_bound(services.executor.submit, new_job)
+                created = await run.io_bound(lambda: services.executor.submit(
+                    new_job, idempotency_key=form_key[0], request_hash=submission_digest(submission)))
             except InputError as exc:
                 error.set_text(exc.message)
                 error.set_visibility(True)
@@ -108,8 +128,16 @@ async def create_page(services: Services, user_id: str, job_limit: RateLimit) ->
                 error.set_text(f"{exc.message} Try again in {exc.retry_after} s.")
                 error.set_visibility(True)
                 return
+            except NotecastError as exc:  # e.g. the form changed under a submission still in flight
+                error.set_text(exc.message)
+                error.set_visibility(True)
+                return
             if created is None:  # the app is shutting down
                 return
+            if created.replayed:
+                ui.notify("This note is already being generated", type="info")
+                return
+            form_key[0] = new_form_key()
             record = created.record
             empty.set_visibility(False)
             with in_progress:
@@ -119,7 +147,7 @@ async def create_page(services: Services, user_id: str, job_limit: RateLimit) ->
             ui.notify("Generation started", type="positive")
         finally:
             button.props(remove="loading")
-            button.enable()
+            button.set_enabled(len(note.value or "") <= MAX_NOTE_CHARS)
 
     button.on_click(generate)
     with in_progress:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from nicegui import ui
 
 from pipeline.episode.transcripts import chapters_from
@@ -29,10 +31,15 @@ def absolute_url(url: str, origin: str) -> str:
     return origin.rstrip("/") + url if url.startswith("/") else url
 
 
+def download_url(url: str, name: str) -> str:
+    """`url` with `?download=<name>`, so the server saves it as a file named after the episode (not `true.mp3`)."""
+    return f"{url}{'&' if '?' in url else '?'}download={quote(name, safe='')}"
+
+
 def episode_view(title: str | None, audio_url: str, duration: float, transcript: Transcript,
-                 podcast_id: str | None = None, files: dict[str, str] | None = None) -> None:
+                 podcast_id: str | None = None, files: dict[str, str] | None = None, name: str = "episode") -> None:
     """Everything a listener needs for one episode; `title=None` when the caller already shows it. `files` are
-    the URLs of the transcript and chapter files, by kind."""
+    the URLs of the transcript and chapter files, by kind; `name` (the episode's title) names downloads."""
     with ui.row().classes("w-full items-baseline justify-between"):
         if title:
             ui.label(title).classes("text-lg font-semibold")
@@ -42,7 +49,7 @@ def episode_view(title: str | None, audio_url: str, duration: float, transcript:
         kind = audio_url.rsplit(".", 1)[-1].upper()
         download = ui.button(f"Download {kind}", icon="download").props("download type=a")
         # values go onto the element, never into a props string: data must not be parsed as markup
-        download.props["href"] = audio_url
+        download.props["href"] = download_url(audio_url, title or name)
         download.props["aria-label"] = f"Download {kind}"
 
         async def copy_link() -> None:
@@ -57,7 +64,7 @@ def episode_view(title: str | None, audio_url: str, duration: float, transcript:
                 for file_kind, label in _SIDE_FILES:
                     if file_kind in files:
                         item = ui.menu_item(label).props("download type=a").mark(f"download-{file_kind}")
-                        item.props["href"] = files[file_kind]
+                        item.props["href"] = download_url(files[file_kind], title or name)
         if podcast_id:
             ui.link("Episode page", f"/episodes/{podcast_id}").classes("self-center")
     chapters_view(transcript, player)

@@ -76,7 +76,8 @@ class JobCard:
                 media = self.services.providers.media
                 url = browser_url(media.url_for(record.audio_key), self.services.settings.public_base_url)
                 episode_view(None, url, record.audio_duration or 0.0, record.transcript or [], record.podcast_id,
-                             side_file_urls(record.files, media, self.services.settings.public_base_url))
+                             side_file_urls(record.files, media, self.services.settings.public_base_url),
+                             name=record.display_title or "episode")
             else:
                 message = "Cancelled." if record.status == JobStatus.CANCELLED else record.error or "Generation failed."
                 ui.label(message).classes("text-red-600").props('role=alert')

@@ -45,7 +45,7 @@ class LengthHint:
     def _show(self, found: Estimate | None) -> None:
         self.latest = found
         unfilled = {length.duration for length in found.lengths if not length.fills} if found else set()
-        labels = {name: d.label + (" · more than this note makes" if name in unfilled else "")
+        labels = {name: d.label + (" · note too short" if name in unfilled else "")
                   for name, d in DURATIONS.items()}
         self.duration.set_options(labels, value=self.duration.value)
         if found is None:

@@ -87,7 +87,7 @@ def voice_and_mix(script: Script, cast: Cast, cache: SegmentCache | None, mix: M
     pending: deque[Future[bytes]] = deque()
     with ThreadPoolExecutor(max_workers=window - 1, thread_name_prefix="voice") as pool:
         try:
-            sink.report(30, f"Generating audio for each segment... (0/{total})")
+            sink.report(30, f"Voicing {total} lines...")
             for done in range(total):
                 while len(pending) < window and done + len(pending) < total:
                     turn = planned[done + len(pending)][2]
@@ -108,8 +108,7 @@ def voice_and_mix(script: Script, cast: Cast, cache: SegmentCache | None, mix: M
                 start, end = mixer.add_speech(pcm)
                 transcript.append({"speaker": turn.speaker, "text": turn.text, "section": section.title,
                                    "start": round(start, 3), "end": round(end, 3)})
-                sink.report(30 + 30 * (done + 1) // total,
-                            f"Generating audio for each segment... ({done + 1}/{total})")
+                sink.report(30 + 30 * (done + 1) // total, f"Voicing line {done + 1} of {total}")
             mixer.add_pause(max(mix.pause_ms, _TAIL_MS))  # players must not clip the last word, nor the fade
             seconds = mixer.finish()
             sink.report(65, "Measuring loudness...")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from typing import Any
 
@@ -160,6 +162,13 @@ class NoteSubmission(NoteRequest):
                       duration=self.duration, title=self.title, hosts=[host.as_json() for host in hosts],
                       language=detected.code if detected is not None and detected.decisive else None,
                       format=self.format, focus=self.focus, notices=note_notices(self.note_content))
+
+def submission_digest(submission: NoteSubmission) -> str:
+    """What an Idempotency-Key is bound to: the submission's canonical JSON, hashed (the same key with another
+    body is a conflict)."""
+    canonical = json.dumps(submission.model_dump(by_alias=True), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
 
 def language_refusal(detected: Detected | None, providers: Providers, hosts: tuple[Host, Host]) -> str | None:
     """Why a note in the `detected` language cannot be made with this writer and these voices; None if it can

@@ -72,14 +72,16 @@ def user_id_of(browser: User) -> str:
 @pytest.fixture
 def ui_app_params(fake_providers: Providers) -> dict[str, dict[str, object]]:
     """Named options for `ui_app`: a writer that fails its first script ("flaky", and "one-per-hour" with one
-    episode per address per hour), and a voice paced so a progress refresh always lands mid-job ("paced")."""
+    episode per address per hour), a voice paced so a progress refresh always lands mid-job ("paced"), and that
+    voice with one open job per user ("paced-one-per-user")."""
     writer = BuiltinScriptWriter()
     flaky = replace(fake_providers, writer=FailOnceWriter(writer))
+    paced = replace(fake_providers, writer=writer, voices=ToneVoices(voice_class=PacedVoice, seconds_per_turn=0.3))
     return {"flaky": {"providers": flaky},
             "builtin": {"providers": replace(fake_providers, writer=writer)},
             "one-per-hour": {"providers": flaky, "ui_jobs_per_hour": 1},
-            "paced": {"providers": replace(fake_providers, writer=writer,
-                                           voices=ToneVoices(voice_class=PacedVoice, seconds_per_turn=0.3))}}
+            "paced": {"providers": paced},
+            "paced-one-per-user": {"providers": paced, "max_queued_per_user": 1}}
 
 
 async def fail_first_episode(browser: User) -> None:

@@ -52,3 +52,29 @@ def test_paste_generate_and_play_in_a_real_browser(tmp_path: Path) -> None:
             page.screenshot(path=str(ARTIFACTS / "finished-episode.png"), full_page=True)
         finally:
             browser.close()
+
+
+def test_the_api_docs_work_with_the_network_blocked(tmp_path: Path) -> None:
+    from playwright.sync_api import Route, sync_playwright
+
+    blocked: list[str] = []
+
+    def loopback_only(route: Route) -> None:
+        if route.request.url.startswith(base):
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    with running_server(tmp_path / "data") as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.route("**/*", loopback_only)
+            page.goto(base + "/docs")
+            page.get_by_text("/api/podcast/generate/async").first.wait_for(timeout=30_000)
+            page.goto(base + "/redoc")
+            page.get_by_text("Queue a note for generation").first.wait_for(timeout=30_000)
+            assert blocked == [], f"the docs reached for other sites: {blocked}"
+        finally:
+            browser.close()

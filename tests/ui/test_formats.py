@@ -27,7 +27,7 @@ async def test_the_hint_says_how_long_the_note_makes_and_marks_lengths_it_cannot
     await browser.should_see("This note makes about a minute.", retries=50)
     length = _only(browser, "episode-length")
     assert isinstance(length, ui.select)
-    assert all(label.endswith("more than this note makes") for label in length.options.values())  # type: ignore[union-attr]
+    assert all(label.endswith("note too short") for label in length.options.values())  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize("ui_app", ["builtin"], indirect=True)
@@ -55,3 +55,28 @@ async def test_format_and_focus_reach_the_job_and_its_card_says_what_changed(
     await wait_until_async(lambda: queries.get(services.db, job.job_id), lambda j: j is not None and
                            j.status == "completed", 60, every=0.1)
     await browser.should_see("Short · debate", retries=20)
+
+
+async def test_a_double_click_makes_one_job(browser: User, ui_app: tuple[object, Services]) -> None:
+    services = ui_app[1]
+    await browser.open("/")
+    browser.find(kind=ui.textarea).type(SHORT_NOTE)
+    button = browser.find("Generate podcast")
+    button.click()
+    button.click()
+    await browser.should_see("Generation started")
+    assert len(queries.list_for_user(services.db, user_id_of(browser), 5)) == 1
+    browser.find(kind=ui.textarea).type(" One more sentence.")
+    button.click()
+    await wait_until_async(lambda: queries.list_for_user(services.db, user_id_of(browser), 5),
+                           lambda jobs: len(jobs) == 2, 30, every=0.05)
+
+
+@pytest.mark.parametrize("ui_app", ["paced-one-per-user"], indirect=True)
+async def test_a_full_queue_says_so_in_the_form(browser: User) -> None:
+    await browser.open("/")
+    browser.find(kind=ui.textarea).type(SHORT_NOTE)
+    browser.find("Generate podcast").click()
+    await browser.should_see("Generation started")
+    browser.find("Generate podcast").click()
+    await browser.should_see("Try again in", retries=50)  # the first job is still voicing its 0.3 s turns

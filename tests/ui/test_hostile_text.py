@@ -111,4 +111,5 @@ def test_pages_cannot_be_framed_and_send_security_headers(tmp_path: Path) -> Non
             assert "frame-ancestors 'none'" in headers["content-security-policy"], path
         page_policy = httpx.get(base + "/").headers["content-security-policy"]
         assert "default-src 'self'" in page_policy and "object-src 'none'" in page_policy
-        assert "cdn.jsdelivr.net" not in page_policy, "only the API docs may load from the CDN"
+        docs_policy = httpx.get(base + "/docs").headers["content-security-policy"]
+        assert "https:" not in page_policy + docs_policy, "nothing, not even the API docs, loads from another site"

@@ -69,6 +69,20 @@ async def test_character_count_is_live(browser: User) -> None:
     await browser.should_see("5 / 100,000 characters")
 
 
+async def test_a_paste_over_the_limit_is_kept_and_explained_and_cannot_be_generated(browser: User) -> None:
+    await browser.open("/")
+    note = browser.find(kind=ui.textarea)
+    note.type("x" * 100_001)
+    await browser.should_see("100,001 / 100,000 characters · too long by 1: shorten the note to generate")
+    [button] = browser.find("Generate podcast").elements
+    assert not button.enabled
+    [area] = note.elements
+    assert isinstance(area, ui.textarea) and len(area.value) == 100_001  # nothing was cut
+    area.value = "x" * 100_000
+    await browser.should_see("100,000 / 100,000 characters")
+    assert button.enabled
+
+
 async def test_history_lists_the_job_and_jobs_from_the_api_for_the_same_user(
     browser: User, ui_app: tuple[object, Services]
 ) -> None:
@@ -146,7 +160,9 @@ async def test_episode_shows_chapters_and_transcript_downloads(
     await browser.open(f"/episodes/{finished.podcast_id}")
     await browser.should_see("Transcript & chapters")
     vtt = browser.find(marker="download-vtt").elements.pop()
-    assert vtt.props["href"] == f"/media/{finished.podcast_id}.vtt"
+    assert vtt.props["href"] == f"/media/{finished.podcast_id}.vtt?download=Chaptered"
+    mp3 = next(button for button in browser.find(kind=ui.button).elements if button.props.get("href"))
+    assert mp3.props["href"] == f"/media/{finished.podcast_id}.mp3?download=Chaptered"
     sections = {line["section"] for line in finished.transcript or []}
     chips = [chip.text for chip in browser.find(kind=ui.chip).elements]
     assert len(chips) == len(sections) and "0:00 Intro" in chips

@@ -17,7 +17,8 @@ def brief(note: ReadNote, chosen: set[Key], hosts: tuple[str, str], topic: str, 
     """The first host alone: the topic, the chosen key points in note order, a close."""
     host = hosts[0]
     facts = [fact for fact in note.facts if fact.key in chosen and not fact.code and not fact.asks]
-    turns = [Turn(host, upper_first(picker.choose("brief_open", topic=topic)))]
+    kind = "brief_open_question" if topic.endswith("?") else "brief_open"
+    turns = [Turn(host, upper_first(picker.choose(kind, topic=topic.rstrip("?"))))]
     words = 0
     for fact in facts:
         if turns[-1].text and words + fact.words > _BRIEF_TURN_WORDS and len(turns) > 1:
@@ -38,7 +39,8 @@ def debate(note: ReadNote, chosen: set[Key], hosts: tuple[str, str], topic: str,
     a, b = hosts
     on_a_side = set(sides.pros) | set(sides.cons) | set(sides.questions)
     talk.say(a, picker.choose("welcome", a=a, b=b))
-    talk.say(b, picker.choose("debate_topic", topic=topic, a=a))
+    kind = "debate_topic_question" if topic.endswith("?") else "debate_topic"
+    talk.say(b, picker.choose(kind, topic=topic.rstrip("?"), a=a))
     talk.close_section("Intro")
     for index, section in enumerate(note.sections):
         background = [f for f in note.section_facts(index, chosen) if f.key not in on_a_side]

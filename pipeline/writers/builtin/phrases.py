@@ -23,6 +23,11 @@ def table_digest() -> str:
     return hashlib.sha256(json.dumps(phrase_table(), sort_keys=True).encode()).hexdigest()[:12]
 
 
+def _tidy(line: str) -> str:
+    """A slot that ends in its own "?" (a question heading) followed by the line's "." or ","."""
+    return line.replace("?.", "?").replace("?,", ",")
+
+
 class Picker:
     """Chooses a variant of each kind of line: unspoken first, then the least used, ties broken by a hash of the
     note and the place in the script. The same note therefore always gets the same lines, and lines rarely
@@ -56,7 +61,7 @@ class Picker:
 
         def rank(template: str) -> tuple[bool, int, str]:
             tiebreak = hashlib.sha256(f"{self.seed}|{kind}|{draw}|{template}".encode()).hexdigest()
-            return template.format(**slots) in self.spoken, self.used[template], tiebreak
+            return _tidy(template.format(**slots)) in self.spoken, self.used[template], tiebreak
 
         template = min(phrase_table()[kind], key=rank)
-        return template, template.format(**slots)
+        return template, _tidy(template.format(**slots))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -71,7 +72,7 @@ def test_a_whole_job_on_openai_providers_voices_segments_concurrently(
     job = wait_for_api_job(client, job_id, until=finished, timeout=120, every=0.01)
     assert job["status"] == "completed", job
     assert 1 < server.speech_peak <= 3, "segments are voiced concurrently, at most TTS_CONCURRENCY at once"
-    counts = [int(step.split("(")[1].split("/")[0]) for step in steps if "segment..." in step and "(" in step]
+    counts = [int(found.group(1)) for step in steps if (found := re.match(r"Voicing line (\d+) of", step))]
     assert len(set(counts)) >= 2, f"voicing progress was seen only as {counts}"
     assert counts == sorted(counts), "progress advances in order"
     assert job["audioDuration"] > 5 and job["targetWords"] == 750

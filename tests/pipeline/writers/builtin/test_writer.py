@@ -183,6 +183,8 @@ def test_a_debate_gives_the_first_host_the_pros_and_the_second_the_cons() -> Non
     assert any("a third of the energy" in turn.text for turn in sides if turn.speaker == "Alex")
     assert any("9,000 euros" in turn.text for turn in sides if turn.speaker == "Sam")
     assert "How loud is the fan at night?" in spoken(script)
+    question = write("# Should we buy a heat pump?\n\n" + HEAT_PUMPS.split("\n", 1)[1], format_name="debate")
+    assert "heat pump?." not in spoken(question) and "should they buy a heat pump?" in spoken(question)
 
 
 def test_a_note_without_two_sides_becomes_a_conversation_and_says_so() -> None:
