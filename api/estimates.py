@@ -11,10 +11,12 @@ from pydantic import BaseModel
 
 from api.auth import require_api_key, services
 from api.schemas import ErrorResponse, json_response
+from errors import InputError
 from pipeline.durations import DurationName
 from pipeline.episode.estimate import estimate
-from pipeline.jobs.submission import NoteRequest
+from pipeline.jobs.submission import NoteRequest, language_refusal
 from pipeline.writers.base import FormatName
+from pipeline.writers.language import detect
 
 router = APIRouter(prefix="/api/podcast", tags=["podcast"])
 
@@ -40,12 +42,16 @@ class EstimateResponse(BaseModel):
 
 
 @router.post("/estimate", response_model=EstimateResponse,
-             responses={code: {"model": ErrorResponse} for code in (401, 413, 422)})
+             responses={code: {"model": ErrorResponse} for code in (400, 401, 413, 422)})
 async def estimate_lengths(request: Request, body: NoteRequest) -> Response:
     """Estimate the episode each length would make from this note (nothing is generated or stored)."""
     await require_api_key(request)
     found = services(request)
-    hosts = [host.as_json() for host in body.chosen_hosts(found.providers)]
+    chosen = body.chosen_hosts(found.providers)
+    refusal = language_refusal(detect(body.note_content), found.providers, chosen)
+    if refusal is not None:  # the same 422 a submission of this note would get
+        raise InputError(refusal, fields={"noteContent": refusal})
+    hosts = [host.as_json() for host in chosen]
     result = await run_in_threadpool(estimate, found.providers, found.executor.mix, found.db, body.note_content,
                                      body.title, body.format, body.focus, hosts)
     return json_response(EstimateResponse(

@@ -27,7 +27,9 @@ from api.schemas import (
     json_response,
 )
 from errors import InputError, NotFound
+from pipeline.jobs.eta import eta_seconds
 from pipeline.jobs.submission import ID_RULE, NoteSubmission, is_valid_id, submission_digest
+from pipeline.services import Services
 from store import queries, records
 from store.models import JobStatus
 
@@ -127,8 +129,17 @@ async def get_job(request: Request, jobId: JobId) -> Response:  # noqa: N803
     if encoded is None or encoded[0] is not record:
         if len(cache) > 10_000:
             cache.clear()
-        encoded = cache[jobId] = (record, encode(JobResponse(job=JobView.of(record, shared.providers.media))))
+        unfinished = record.status in (JobStatus.QUEUED, JobStatus.PROCESSING)
+        position, eta = await run_in_threadpool(_wait_of, shared, record) if unfinished else (None, None)
+        encoded = cache[jobId] = (record, encode(JobResponse(
+            job=JobView.of(record, shared.providers.media, position, eta))))
     return Response(encoded[1], media_type="application/json")
+
+
+def _wait_of(shared: Services, record: records.JobRecord) -> tuple[int | None, int | None]:
+    """Queue position and ETA of an unfinished job."""
+    position = queries.queue_position(shared.db, record) or None
+    return position, eta_seconds(shared.db, shared.providers, shared.executor.mix, record)
 
 
 @router.get("/{podcastId}", response_model=PodcastResponse, responses=_ERRORS,

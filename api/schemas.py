@@ -21,9 +21,9 @@ from store.records import JobRecord
 UserId = Annotated[str, Path(description="The userId given when queueing", json_schema_extra=ID_SCHEMA)]
 
 
-def _absent() -> Any:
+def _absent(description: str | None = None) -> Any:
     """An optional field left out of the JSON when it has no value (the seed's shape omits such keys)."""
-    return Field(default=None, exclude_if=lambda value: value is None)
+    return Field(default=None, exclude_if=lambda value: value is None, description=description)
 
 
 def encode(model: BaseModel) -> bytes:
@@ -104,11 +104,15 @@ class JobView(BaseModel):
     targetWords: int | None = _absent()
     scriptWords: int | None = _absent()
     targetSeconds: int
-    expectedSeconds: int | None = Field(default=None, description=(
+    expectedSeconds: int | None = _absent(
         "How long the written script will last; below targetSeconds when the note cannot fill the length asked "
-        "for (see notices)"))
+        "for (see notices)")
     format: FormatName = "conversation"
     focus: str | None = _absent()
+    queuePosition: int | None = _absent("1 for the next job to run; only while queued")
+    etaSeconds: int | None = _absent(
+        "Seconds until the job completes, from this server's measured speed and the jobs ahead; absent until "
+        "the server has made an episode with these voices")
     notices: list[str] = Field(default_factory=list, description=(
         "Plain sentences for the listener: a very short note, a link that is not fetched, a debate made as a "
         "conversation, a note that cannot fill the length asked for"))
@@ -123,8 +127,9 @@ class JobView(BaseModel):
     loudness: LoudnessView | None = _absent()
 
     @classmethod
-    def of(cls, record: JobRecord, media: MediaStore) -> JobView:
-        """The view of a job row."""
+    def of(cls, record: JobRecord, media: MediaStore, queue_position: int | None = None,
+           eta_seconds: int | None = None) -> JobView:
+        """The view of a job row (with its place in the queue and ETA when the caller looked them up)."""
         done = record.status == JobStatus.COMPLETED and record.audio_key is not None
         segments = (SegmentCounts(total=record.segments_total, cached=record.segments_cached or 0)
                     if record.segments_total is not None else None)
@@ -139,6 +144,7 @@ class JobView(BaseModel):
             "targetSeconds": target, "expectedSeconds": expected_seconds(target, record.target_words,
                                                                          record.script_words),
             "format": format_name(record.format), "focus": record.focus, "notices": record.notices or [],
+            "queuePosition": queue_position or None, "etaSeconds": eta_seconds,
             "hosts": record.hosts, "language": record.language,
             **({"podcastId": record.podcast_id, "audioUrl": media.url_for(record.audio_key or ""),
                 "audioDuration": record.audio_duration, "transcript": record.transcript,

@@ -105,6 +105,10 @@ class SpeakingPace(SQLModel, table=True):
     voice: str = Field(primary_key=True, max_length=255)
     words: float
     seconds: float
+    # Seconds of generation work and the seconds of audio they made, from freshly voiced episodes only (a reused
+    # episode takes no time): their ratio is this server's speed, for the ETA of later jobs.
+    work_seconds: float | None = None
+    work_audio_seconds: float | None = None
 
 
 class FeedToken(SQLModel, table=True):

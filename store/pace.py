@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from store.db import Database
@@ -19,16 +19,31 @@ def words_per_second(db: Database, voice: str) -> float | None:
     return row.words / row.seconds if row and row.seconds > 0 else None
 
 
-def record(db: Database, voice: str, words: int, seconds: float) -> None:
-    """Fold one finished episode into `voice`'s rate."""
+def work_per_audio_second(db: Database, voice: str) -> float | None:
+    """Seconds this server takes to make one second of audio with `voice`, or None before it has voiced one."""
+    with db.read() as conn:
+        row = conn.execute(select(pace_table.c.work_seconds, pace_table.c.work_audio_seconds)
+                           .where(pace_table.c.voice == voice)).first()
+    return row.work_seconds / row.work_audio_seconds if row and row.work_audio_seconds else None
+
+
+def record(db: Database, voice: str, words: int, seconds: float, work_seconds: float | None = None) -> None:
+    """Fold one finished episode into `voice`'s rate, and into its speed when it was voiced afresh in
+    `work_seconds`."""
     if words <= 0 or seconds <= 0:
         return
-    fold = update(pace_table).where(pace_table.c.voice == voice).values(
-        words=pace_table.c.words * _KEEP + words, seconds=pace_table.c.seconds * _KEEP + seconds)
+    values = {"words": pace_table.c.words * _KEEP + words, "seconds": pace_table.c.seconds * _KEEP + seconds}
+    if work_seconds is not None and work_seconds > 0:
+        values |= {"work_seconds": func.coalesce(pace_table.c.work_seconds, 0.0) * _KEEP + work_seconds,
+                   "work_audio_seconds": func.coalesce(pace_table.c.work_audio_seconds, 0.0) * _KEEP + seconds}
+    fold = update(pace_table).where(pace_table.c.voice == voice).values(values)
+    first = {"voice": voice, "words": float(words), "seconds": float(seconds)}
+    if work_seconds is not None and work_seconds > 0:
+        first |= {"work_seconds": float(work_seconds), "work_audio_seconds": float(seconds)}
     try:
         with db.write() as conn:
             if not conn.execute(fold).rowcount:
-                conn.execute(insert(pace_table).values(voice=voice, words=float(words), seconds=float(seconds)))
+                conn.execute(insert(pace_table).values(first))
     except IntegrityError:  # another replica inserted the first row a moment ago
         with db.write() as conn:
             conn.execute(fold)

@@ -56,6 +56,16 @@ def list_for_user(db: Database, user_id: str, limit: int, before_seq: int | None
     return [JobRecord.from_row(row) for row in rows]
 
 
+def ahead_of(db: Database, job: JobRecord, limit: int = 50) -> list[JobRecord]:
+    """The jobs that will finish before a queued `job` starts: those processing, then those queued before it."""
+    running = jobs_table.c.status == JobStatus.PROCESSING.value
+    waiting_before = (jobs_table.c.status == JobStatus.QUEUED.value) & (jobs_table.c.seq < job.seq)
+    query = _JOB_VIEW.where(running | waiting_before)
+    with db.read() as conn:
+        rows = conn.execute(query.order_by(jobs_table.c.seq).limit(limit)).mappings().all()
+    return [JobRecord.from_row(row) for row in rows]
+
+
 def queue_position(db: Database, job: JobRecord) -> int:
     """1 for the next job to run; 0 when the job is not queued."""
     if job.status != JobStatus.QUEUED.value:

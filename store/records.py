@@ -150,3 +150,4 @@ class FinishedEpisode:
     loudness: dict[str, float] | None = None  # as read back from the final file
     words: int = 0
     target_words: int = 0
+    voiced_fresh: bool = True  # False when the whole episode came from the cache (it took no real work)

@@ -11,7 +11,6 @@ from errors import InputError, NotecastError, QueueFullError
 from pipeline.durations import DURATIONS
 from pipeline.jobs.submission import (
     MAX_NOTE_CHARS,
-    MAX_TITLE_CHARS,
     NoteSubmission,
     language_refusal,
     submission_digest,
@@ -20,7 +19,7 @@ from pipeline.jobs.submission import (
 )
 from pipeline.services import Services
 from pipeline.voices.base import Host
-from pipeline.writers.base import FORMATS, MAX_FOCUS_CHARS
+from pipeline.writers.base import FORMATS, MAX_FOCUS_CHARS, MAX_TITLE_CHARS
 from pipeline.writers.language import detect
 from store import queries
 from store.models import OPEN_STATUSES

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from nicegui import run, ui
 
 from errors import NotecastError
+from pipeline.jobs.eta import eta_seconds
 from pipeline.services import Services
 from pipeline.writers.base import format_name
 from store import queries, records
@@ -43,13 +44,15 @@ class JobCard:
                 ui.label("This job is no longer available.")
             return
         position = await run.io_bound(queries.queue_position, self.services.db, record)
+        eta = await run.io_bound(eta_seconds, self.services.db, self.services.providers, self.services.executor.mix,
+                                 record) if record.status in OPEN_STATUSES else None
         if record.status != self.shown_status:
             self.shown_status = record.status
             self.shown_notices = []
             self._draw(record)
         self._show_notices(record.notices or [])
         if record.status in OPEN_STATUSES:
-            self._update_live(record, position or 0)
+            self._update_live(record, position or 0, eta)
         else:
             self.timer.deactivate()
 
@@ -96,14 +99,14 @@ class JobCard:
                     ui.icon("info", size="xs").classes("text-amber-700 mt-0.5")
                     ui.label(notice).classes("text-sm text-amber-800")
 
-    def _update_live(self, record: records.JobRecord, position: int) -> None:
+    def _update_live(self, record: records.JobRecord, position: int, eta: int | None) -> None:
         assert self.progress is not None and self.step is not None and self.detail is not None
         self.progress.value = record.progress / 100  # linear_progress takes 0.0-1.0
         self.step.text = f"{record.progress}% · {record.current_step}"
         since = record.started_at or record.created_at
         elapsed = clock((datetime.now(UTC) - since).total_seconds())
         self.detail.text = (f"Position {position} in the queue · waiting {elapsed}" if record.status == JobStatus.QUEUED
-                            else f"Elapsed {elapsed}")
+                            else f"Elapsed {elapsed}") + (f" · {time_left(eta)}" if eta is not None else "")
 
     async def try_again(self) -> None:
         """Queue the same job again (the API's retry), resuming from its checkpoints; it counts against this
@@ -129,6 +132,13 @@ class JobCard:
         except NotecastError as exc:
             ui.notify(exc.message, type="warning")
         await self.refresh()
+
+
+def time_left(seconds: int) -> str:
+    """"about 40 s left", "about 3 min left"."""
+    if seconds < 90:
+        return f"about {max(5, round(seconds / 5) * 5)} s left"
+    return f"about {round(seconds / 60)} min left"
 
 
 _STATUS_COLOURS = {JobStatus.QUEUED: "grey", JobStatus.PROCESSING: "indigo", JobStatus.COMPLETED: "positive",

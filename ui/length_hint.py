@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 from nicegui import run, ui
 
 from pipeline.durations import DURATIONS
 from pipeline.episode.estimate import Estimate, estimate
+from pipeline.jobs.submission import MAX_NOTE_CHARS
 from pipeline.services import Services
 from pipeline.writers.base import FormatName
 
 _SETTLE_SECONDS = 0.6  # estimate once typing pauses, not on every key
-_MAX_ESTIMATE_CHARS = 100_000
 
 
 class LengthHint:
@@ -24,23 +23,35 @@ class LengthHint:
         self.label = ui.label("").classes("text-sm text-gray-600").props("role=status").mark("length-hint")
         self.label.set_visibility(False)
         self._typed = 0
+        self._busy = False
+        self._wanted: tuple[str, str | None, FormatName, str | None, list[dict[str, str]]] = (
+            "", None, "conversation", None, [])
         self.latest: Estimate | None = None
 
     async def update(self, note: str, title: str | None, format_name: FormatName, focus: str | None,
-                     hosts: list[dict[str, Any]]) -> None:
-        """Estimate after typing settles; a newer call supersedes an older one still waiting."""
+                     hosts: list[dict[str, str]]) -> None:
+        """Estimate after typing settles. One estimate runs at a time per page: text typed meanwhile is estimated
+        when it finishes, so a fast typist never stacks up work on the server."""
+        self._wanted = (note, title, format_name, focus, hosts)
         self._typed += 1
         mine = self._typed
         await asyncio.sleep(_SETTLE_SECONDS)
-        if mine != self._typed:
+        if mine != self._typed or self._busy:
             return
-        if not note.strip() or len(note) > _MAX_ESTIMATE_CHARS:
-            self._show(None)
-            return
-        found = await run.io_bound(estimate, self.services.providers, self.services.executor.mix,
-                                   self.services.db, note, title, format_name, focus, hosts)
-        if mine == self._typed and found is not None:
-            self._show(found)
+        self._busy = True
+        try:
+            while True:
+                seen, (text, title_, format_, focus_, hosts_) = self._typed, self._wanted
+                if not text.strip() or len(text) > MAX_NOTE_CHARS:
+                    found = None
+                else:
+                    found = await run.io_bound(estimate, self.services.providers, self.services.executor.mix,
+                                               self.services.db, text, title_, format_, focus_, hosts_)
+                if seen == self._typed:
+                    self._show(found)
+                    return
+        finally:
+            self._busy = False
 
     def _show(self, found: Estimate | None) -> None:
         self.latest = found

@@ -11,7 +11,7 @@ from pipeline.audio.mix import MixedEpisode, MixSettings
 from pipeline.audio.mixer import TURN_LOUDNESS_LUFS, EpisodeMixer
 from pipeline.audio.music import intro_bed
 from pipeline.cache import SegmentCache
-from pipeline.progress import Interrupted, ProgressSink
+from pipeline.progress import Interrupted, Milestone, ProgressSink, voicing_percent
 from pipeline.speech.normalize import NORMALISER_VERSION, spoken_text
 from pipeline.voices.base import Cast, Voice
 from pipeline.writers.base import Script, Turn
@@ -87,7 +87,7 @@ def voice_and_mix(script: Script, cast: Cast, cache: SegmentCache | None, mix: M
     pending: deque[Future[bytes]] = deque()
     with ThreadPoolExecutor(max_workers=window - 1, thread_name_prefix="voice") as pool:
         try:
-            sink.report(30, f"Voicing {total} lines...")
+            sink.report(Milestone.VOICING, f"Voicing {total} lines...")
             for done in range(total):
                 while len(pending) < window and done + len(pending) < total:
                     turn = planned[done + len(pending)][2]
@@ -108,10 +108,10 @@ def voice_and_mix(script: Script, cast: Cast, cache: SegmentCache | None, mix: M
                 start, end = mixer.add_speech(pcm)
                 transcript.append({"speaker": turn.speaker, "text": turn.text, "section": section.title,
                                    "start": round(start, 3), "end": round(end, 3)})
-                sink.report(30 + 30 * (done + 1) // total, f"Voicing line {done + 1} of {total}")
+                sink.report(voicing_percent(done + 1, total), f"Voicing line {done + 1} of {total}")
             mixer.add_pause(max(mix.pause_ms, _TAIL_MS))  # players must not clip the last word, nor the fade
             seconds = mixer.finish()
-            sink.report(65, "Measuring loudness...")
+            sink.report(Milestone.VOICED, "Measuring loudness...")
             measured = premaster.finish()
         except BaseException:
             for future in pending:

@@ -30,7 +30,7 @@ from pipeline.episode.finishing import (
 )
 from pipeline.episode.length import pace_key, target_words
 from pipeline.episode.transcripts import chapters_from
-from pipeline.progress import ProgressSink
+from pipeline.progress import Milestone, ProgressSink
 from pipeline.providers import Providers
 from pipeline.voices.base import Cast
 from pipeline.writers.base import Script, ScriptWriter, WritingRequest, cleaned, format_name
@@ -64,7 +64,7 @@ def produce_episode(
     """Run (or resume) every step for `job`; returns the verified, stored episode."""
     workdir.mkdir(parents=True, exist_ok=True)
     cache = providers.cache.for_user(job.user_id) if providers.cache is not None else None
-    sink.report(5, "Podcast record created")
+    sink.report(Milestone.RECORD_CREATED, "Podcast record created")
     cast = providers.cast_for(job.hosts)
     script, target = _script(job, providers.writer, cast, cache, mix, workdir, sink)
     audio_path = workdir / f"episode.{mix.format.extension}"
@@ -79,7 +79,8 @@ def produce_episode(
     key = audio_key(job.podcast_id, mix.format)
     return FinishedEpisode(title=job.title or script.title, audio_key=key, audio_bytes=sizes[key],
                            audio_duration=round(mastered.duration, 3), transcript=mastered.episode.transcript,
-                           files=files, loudness=loudness.as_json(), words=script.words, target_words=target)
+                           files=files, loudness=loudness.as_json(), words=script.words, target_words=target,
+                           voiced_fresh=not mastered.from_cache)
 
 
 def master_episode(job: ClaimedJob, script: Script, cast: Cast, cache: SegmentCache | None,
@@ -101,10 +102,10 @@ def master_episode(job: ClaimedJob, script: Script, cast: Cast, cache: SegmentCa
         tag_audio(audio_path, fmt, labels, chapters_from(reused.transcript), reused.seconds)
         count = len(reused.transcript)
         sink.segments_voiced(count, count)  # every turn's audio came from the cache
-        sink.report(70, "Episode reused from the cache")
+        sink.report(Milestone.MASTERED, "Episode reused from the cache")
         return Mastered(reused, reused.seconds, from_cache=True)
     mixed = voice_and_mix(script, cast, cache, mix, premaster_path, sink)
-    sink.report(70, "Normalising loudness and encoding...")
+    sink.report(Milestone.ENCODING, "Normalising loudness and encoding...")
     loudness, duration = finish_audio(premaster_path, mixed, fmt, labels, audio_path)
     bias = correction(loudness)
     if bias is not None:
@@ -127,14 +128,14 @@ def store_and_verify(job: ClaimedJob, audio_path: Path, media: MediaStore, mix: 
                      workdir: Path, sink: ProgressSink) -> tuple[dict[str, int], dict[str, str]]:
     """Store the audio and its side files, then check the stored audio is byte for byte the encoded file.
     Returns the stored sizes by key, and the side files' keys by kind. Nothing stays stored on failure."""
-    sink.report(75, "Audio mastered; writing transcripts and chapters")
+    sink.report(Milestone.MASTERED, "Audio mastered; writing transcripts and chapters")
     side = side_files(job.podcast_id, episode.transcript, workdir, job.language or "en")
     audio = EpisodeFile(audio_path, audio_key(job.podcast_id, mix.format), mix.format.content_type)
-    sink.report(80, "Storing audio...")
+    sink.report(Milestone.STORING, "Storing audio...")
     try:
         sizes = {file.key: media.put(file.path, file.key, file.content_type) for file in [audio, *side.values()]}
-        sink.report(90, "Audio stored")
-        sink.report(95, "Verifying stored audio...")
+        sink.report(Milestone.STORED, "Audio stored")
+        sink.report(Milestone.VERIFYING, "Verifying stored audio...")
         _verify_stored(media, audio, workdir)
     except Exception:
         remove_stored(media, media_keys(job.podcast_id, mix))
@@ -169,20 +170,22 @@ def _script(job: ClaimedJob, writer: ScriptWriter, cast: Cast, cache: SegmentCac
     restored = checkpoints.load_script(workdir)
     if restored is not None:
         script, target = restored
-        sink.report(25, f"Script restored: {len(script.turns)} turns, {script.words} words (target {target})")
+        sink.report(Milestone.SCRIPT_READY,
+                    f"Script restored: {len(script.turns)} turns, {script.words} words (target {target})")
         return script, target
     # The same note, writer, hosts, voices and length get the same script back, so regenerating a note is all
     # cache hits even after the measured speaking rate has moved the word target a little.
     hosts = "/".join(cast.names)
-    shape = f"{job.format or 'conversation'}|focus={job.focus or ''}"
-    cache_key = cache.key(f"script|{writer.identity}|{hosts}|{pace_key(cast, mix)}|{job.duration}|{shape}|"
-                          f"{job.title or ''}", job.note_content) if cache else None
+    # JSON, not a joined string: a focus or title holding the separator must not collide with another request
+    shape = json.dumps([writer.identity, hosts, pace_key(cast, mix), job.duration, job.format or "conversation",
+                        job.focus, job.title])
+    cache_key = cache.key(f"script|{shape}", job.note_content) if cache else None
     reused = _cached_script(cache, cache_key)
     if reused is not None:
         script, target = reused
         how = "reused"
     else:
-        sink.report(10, "Generating podcast script...")
+        sink.report(Milestone.WRITING_SCRIPT, "Generating podcast script...")
         target = target_words(job.duration, job.words_per_second)
         request = WritingRequest(job.note_content, job.title, target, cast.names, format_name(job.format), job.focus)
         script = cleaned(writer.write(request))
@@ -195,7 +198,8 @@ def _script(job: ClaimedJob, writer: ScriptWriter, cast: Cast, cache: SegmentCac
     checkpoints.save_script(workdir, script, target)
     short = length_notice(job.duration, job.format, target, script.words)
     sink.script_written(target, script.words, [*script.notices, *([short] if short else [])])
-    sink.report(25, f"Script {how}: {len(script.turns)} turns, {script.words} words (target {target})")
+    sink.report(Milestone.SCRIPT_READY,
+                f"Script {how}: {len(script.turns)} turns, {script.words} words (target {target})")
     return script, target
 
 

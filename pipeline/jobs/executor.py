@@ -150,6 +150,7 @@ class JobExecutor:
         log.info("job %s started (attempt %d)", job.job_id, job.attempts)
         self._running = job.job_id
         voice = ""
+        started = time.monotonic()
         finished = False  # True once nothing of this attempt is worth keeping for a resume
         try:
             # a job's voices may have gone since it was queued (settings changed): that fails the job, readably
@@ -172,7 +173,8 @@ class JobExecutor:
             finished = True
             if jobs.complete(self.db, job, episode):
                 log.info("job %s completed: %.1f s of audio", job.job_id, episode.audio_duration)
-                pace.record(self.db, voice, episode.words, episode.audio_duration)
+                work = time.monotonic() - started if episode.voiced_fresh and job.attempts == 1 else None
+                pace.record(self.db, voice, episode.words, episode.audio_duration, work)
         finally:
             self._running = None
         # One clean-up, whichever way the attempt ended: a cancel (before, during or just after storing) must

@@ -14,13 +14,12 @@ from errors import InputError, VoiceError
 from pipeline.durations import DurationName
 from pipeline.providers import Providers
 from pipeline.voices.base import Host, check_hosts
-from pipeline.writers.base import CONTROL_CHARACTERS, MAX_FOCUS_CHARS, FormatName
+from pipeline.writers.base import CONTROL_CHARACTERS, MAX_FOCUS_CHARS, MAX_TITLE_CHARS, FormatName
 from pipeline.writers.language import Detected, detect
 from pipeline.writers.notes import note_notices
 from store.records import NewJob
 
 MAX_NOTE_CHARS = 100_000
-MAX_TITLE_CHARS = 200
 MAX_HOST_NAME_CHARS = 40
 # At least one character besides dots: "." and ".." would make paths such as /feeds/../TOKEN.xml.
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_.:@-]*[A-Za-z0-9_:@-][A-Za-z0-9_.:@-]*$")
@@ -213,7 +212,7 @@ def _readable(error: Any) -> str:
         expected = str(error.get("ctx", {}).get("expected", "short, medium or long"))
         return "must be one of: " + expected.replace("'", "").replace(" or ", ", ")
     if kind in ("model_attributes_type", "dict_type", "model_type"):
-        return "must be a JSON object with noteId, noteContent and userId"
+        return "must be a JSON object with the fields listed at /docs (noteContent at least)"
     if kind in ("string_type", "str_type"):
         return "must be a string"
     return message.removeprefix("Value error, ")

@@ -69,6 +69,7 @@ FORMATS: dict[str, str] = {
 }
 BRIEF_WORDS = 230  # about a minute and a half at a typical speaking rate
 MAX_FOCUS_CHARS = 500
+MAX_TITLE_CHARS = 200
 NO_DEBATE_NOTICE = ("This note has no pros and cons or open questions to debate, so the episode is a "
                     "conversation instead.")
 

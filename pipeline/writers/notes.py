@@ -111,12 +111,14 @@ def _has_words(sentences: list[str]) -> bool:
 
 
 SHORT_NOTE_WORDS = 40
-_ONLY_LINKS = re.compile(r"^(?:\s*(?:<?https?://\S+>?|\[[^\]]*\]\([^)]*\))\s*)+$")
+# one token at a time: a pattern repeating links with whitespace around each backtracks exponentially
+_LINK_TOKEN = re.compile(r"<https?://[^\s>]+>|https?://\S+|\[[^\]]*\]\([^)]*\)")
 
 
 def note_notices(markdown: str) -> list[str]:
     """What a very short note will get, said plainly before it is generated."""
-    if _ONLY_LINKS.match(markdown):
+    tokens = markdown.split()
+    if tokens and all(_LINK_TOKEN.fullmatch(token) for token in tokens):
         return ["This note is only a link. Links are not fetched, so the episode can only mention it; paste the "
                 "text itself for a real episode."]
     words = sum(word_count(s) for section in parse_note(markdown) for s in section.sentences if s != CODE_BLOCK)

@@ -15,6 +15,7 @@ from pipeline.services import Services
 from pipeline.writers.base import NO_DEBATE_NOTICE
 from pipeline.writers.builtin import BuiltinScriptWriter
 from tests.conftest import SHORT_NOTE, wait_for_api_job
+from tests.fakes import PacedVoice, ToneVoices
 from tests.notes import long_note
 
 PROS_AND_CONS = ("# Heat pumps\n\nA heat pump moves heat from outside air into the house.\n\n## Pros\n"
@@ -109,3 +110,38 @@ def test_a_note_that_cannot_fill_its_length_says_so_with_the_expected_length(bui
                                                    json=body(long_note(), format="brief")).json()["jobId"])
     assert brief["targetSeconds"] == 90 and {line["speaker"] for line in brief["transcript"]} == {"Alex"}
     assert not any("asked for" in notice for notice in brief["notices"])
+
+
+def test_an_estimate_refuses_a_note_the_writer_cannot_speak_as_a_submission_would(builtin: TestClient) -> None:
+    german = ("Der Sauerteig braucht Zeit. Man füttert ihn jeden Tag mit Mehl und Wasser, und nach einer Woche ist er "
+              "kräftig genug, um ein ganzes Brot zu heben.")
+    answer = builtin.post("/api/podcast/estimate", json={"noteContent": german})
+    assert answer.status_code == 422 and answer.json()["error"].startswith("This note looks German (de).")
+    assert builtin.post("/api/podcast/estimate", content=b"[1, 2]",
+                        headers={"content-type": "application/json"}).json()["fields"]["body"].startswith(
+        "must be a JSON object")
+
+
+def test_queued_and_running_jobs_get_a_place_and_an_eta_once_the_speed_is_known(
+    make_client: Callable[..., tuple[TestClient, Services]], fake_providers: Providers
+) -> None:
+    paced = replace(fake_providers, voices=ToneVoices(voice_class=PacedVoice, seconds_per_turn=0.05))
+    client, _ = make_client(paced)
+    first = client.post("/api/podcast/generate/async", json=body(title="First")).json()["jobId"]
+    second = client.post("/api/podcast/generate/async", json=body(title="Second")).json()["jobId"]
+    queued = client.get(f"/api/podcast/jobs/{second}").json()["job"]
+    if queued["status"] == "queued":
+        assert queued["queuePosition"] == 1 and "etaSeconds" not in queued  # nothing measured yet
+    assert wait_for_api_job(client, first)["status"] == "completed"
+    assert wait_for_api_job(client, second)["status"] == "completed"
+    assert "queuePosition" not in client.get(f"/api/podcast/jobs/{first}").json()["job"]
+
+    running = client.post("/api/podcast/generate/async", json=body("# Two\n\n" + long_note())).json()["jobId"]
+    waiting = client.post("/api/podcast/generate/async", json=body(long_note() + "\n\nOne more.")).json()["jobId"]
+    seen = wait_for_api_job(client, waiting, until=lambda job: job["status"] != "queued" or "etaSeconds" in job)
+    ahead = client.get(f"/api/podcast/jobs/{running}").json()["job"]
+    if seen["status"] == "queued" and ahead["status"] == "processing":
+        assert seen["queuePosition"] == 1 and seen["etaSeconds"] >= ahead.get("etaSeconds", 0)
+        assert "queuePosition" not in ahead and ahead["etaSeconds"] > 0
+    assert wait_for_api_job(client, waiting, timeout=120)["status"] == "completed"
+    assert "etaSeconds" not in client.get(f"/api/podcast/jobs/{waiting}").json()["job"]

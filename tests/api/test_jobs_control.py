@@ -62,7 +62,7 @@ def test_cancel_while_processing_stops_within_a_segment_and_leaves_no_files(
     voice = ToneVoices(voice_class=SlowVoice)
     client, _ = make_client(replace(fake_providers, voices=voice, writer=ManyTurnsWriter()))
     job_id = client.post("/api/podcast/generate/async", json=body()).json()["jobId"]
-    wait_for_api_job(client, job_id, lambda j: "(3/" in j["currentStep"])
+    wait_for_api_job(client, job_id, lambda j: j["currentStep"].startswith("Voicing line 3 of"))
     assert client.post(f"/api/podcast/jobs/{job_id}/cancel").status_code == 200
     voiced_at_cancel = len(voice.calls)
     # the executor removes the job's scratch files once its run has stopped: no voicing can follow that

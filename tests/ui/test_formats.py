@@ -13,6 +13,7 @@ from store import queries
 from tests.conftest import SHORT_NOTE
 from tests.ui.conftest import user_id_of
 from tests.waiting import wait_until_async
+from ui.job_card import time_left
 
 
 def _only(browser: User, marker: str) -> ui.element:
@@ -80,3 +81,8 @@ async def test_a_full_queue_says_so_in_the_form(browser: User) -> None:
     await browser.should_see("Generation started")
     browser.find("Generate podcast").click()
     await browser.should_see("Try again in", retries=50)  # the first job is still voicing its 0.3 s turns
+
+
+def test_time_left_is_said_in_round_numbers() -> None:
+    assert [time_left(s) for s in (1, 38, 89, 95, 600)] == [
+        "about 5 s left", "about 40 s left", "about 90 s left", "about 2 min left", "about 10 min left"]

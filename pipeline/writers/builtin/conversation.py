@@ -22,10 +22,11 @@ def conversation(note: ReadNote, chosen: set[Key], hosts: tuple[str, str], topic
     for index, section in enumerate(note.sections):
         facts = note.section_facts(index, chosen)
         if section.heading and not facts:
-            skipped.append(sentence_case(section.heading, note.proper))
+            if note.by_section.get(index) and sentence_case(section.heading, note.proper) != topic:
+                skipped.append(sentence_case(section.heading, note.proper))  # dropped for length: say so
             continue
         if skipped:
-            talk.say(talk.listener, picker.choose("skipped_section", heading=spoken_list(skipped)))
+            _mention_skipped(talk, skipped)
             skipped = []
         if section.heading and sentence_case(section.heading, note.proper) != topic:
             _open_section(talk, section.heading, facts)
@@ -33,9 +34,15 @@ def conversation(note: ReadNote, chosen: set[Key], hosts: tuple[str, str], topic
             discuss(talk, facts, answering=False)
         talk.close_section(section.heading or topic)
     if skipped:
-        talk.say(talk.listener, picker.choose("skipped_section", heading=spoken_list(skipped)))
+        _mention_skipped(talk, skipped)
     outro(talk, topic, [fact for fact in note.facts if fact.key in chosen])
     return Script(title=topic[:1].upper() + topic[1:], sections=tuple(talk.sections))
+
+
+def _mention_skipped(talk: Dialogue, headings: list[str]) -> None:
+    """One line naming the parts dropped for length: three at most, however many there were."""
+    named = headings[:3] + ([f"{len(headings) - 3} more parts"] if len(headings) > 3 else [])
+    talk.say(talk.listener, talk.picker.choose("skipped_section", heading=spoken_list(named)))
 
 
 def _open_section(talk: Dialogue, heading: str, facts: list[Fact]) -> None:

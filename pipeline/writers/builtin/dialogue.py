@@ -78,10 +78,8 @@ class Dialogue:
         """`speaker` says `facts`, opened with a line of `kind` ("add", "answer", "continue"), or attributed to
         the author when the note speaks in the first person."""
         first, rest = facts[0], facts[1:]
-        if first.code:
-            line = self.picker.fresh("code")
-            if line:
-                self.say(speaker, line)
+        if first.code:  # after three code remarks, a short one (a question may be waiting for an answer)
+            self.say(speaker, self.picker.fresh("code") or self.picker.choose("code_again"))
         else:
             opener = "attribution" if first.first_person and not (self.last_fact and self.last_fact.first_person) \
                 else kind
@@ -100,7 +98,7 @@ class Dialogue:
 
     def heading_question(self, heading: str) -> str:
         """A natural line that opens a section: "What went wrong" → "Can you explain what went wrong?"."""
-        said = sentence_case(heading, self.note.proper)
+        said = sentence_case(heading, self.note.proper).rstrip("?")
         if heading.endswith("?"):
             return upper_first(said) + "?"
         return self.picker.choose("heading_wh" if is_wh_phrase(heading) else "heading_noun", heading=said)

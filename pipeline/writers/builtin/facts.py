@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 
 from pipeline.sentences import split_sentences, word_count
 from pipeline.writers.builtin.reading import (
     content_words,
+    key_phrase,
     lower_first,
     proper_words,
     sentence_case,
@@ -18,6 +20,7 @@ from pipeline.writers.builtin.reading import (
 from pipeline.writers.notes import CODE_BLOCK, NoteSection, parse_note
 
 Key = tuple[int, int]  # (section index, sentence index)
+_TOPIC_WORDS = 12
 
 
 @dataclass(frozen=True)
@@ -33,7 +36,7 @@ class Fact:
     first_person: bool = False  # the author's own I or we, now said as "they"
 
 
-@dataclass(frozen=True)
+@dataclass
 class ReadNote:
     """The note's sections and facts, its names, and how often each content word occurs."""
 
@@ -44,9 +47,17 @@ class ReadNote:
     first_heading: str | None  # as the author wrote it, for the episode's title
     topic_stems: set[str]  # the words of the first heading (or first sentence's opening), as stems
 
+    @cached_property
+    def by_section(self) -> dict[int, list[Fact]]:
+        """Facts grouped by section, in note order (looked up once per section on every rewrite)."""
+        grouped: dict[int, list[Fact]] = {}
+        for fact in self.facts:
+            grouped.setdefault(fact.key[0], []).append(fact)
+        return grouped
+
     def section_facts(self, index: int, chosen: set[Key]) -> list[Fact]:
         """The chosen facts of one section, in note order."""
-        return [fact for fact in self.facts if fact.key[0] == index and fact.key in chosen]
+        return [fact for fact in self.by_section.get(index, ()) if fact.key in chosen]
 
     def topic(self, title: str | None) -> str:
         """What the episode is about, as said in a sentence: the title, else the first heading, else the first
@@ -54,11 +65,16 @@ class ReadNote:
         if title and title.strip():
             return sentence_case(title.strip(), self.proper)
         for section in self.sections:
-            if section.heading:
+            if section.heading and len(section.heading.split()) <= _TOPIC_WORDS:
                 return sentence_case(section.heading, self.proper)
         for fact in self.facts:
-            if not fact.code:
-                return lower_first(split_sentences(fact.text)[0].rstrip(".!?:"), self.proper)
+            if fact.code:
+                continue
+            first = split_sentences(fact.text)[0].rstrip(".!?:")
+            if len(first.split()) <= _TOPIC_WORDS:
+                return lower_first(first, self.proper)
+            # a long first sentence would be said three times: its key phrase names the topic instead
+            return key_phrase(first, self.frequency, self.proper) or "this note"
         return "this note"
 
 

@@ -101,23 +101,28 @@ def is_wh_phrase(heading: str) -> bool:
 
 def third_person(sentence: str) -> tuple[str, bool]:
     """The sentence with the author's I/we said as they (quotes untouched), and whether anything changed."""
-    pieces, last, changed = [], 0, False
+    pieces, last = [], 0
     for quote in [*_QUOTED.finditer(sentence), None]:
         end = quote.start() if quote else len(sentence)
-        plain, count = _FIRST_PERSON_WORD.subn(_swap_person, sentence[last:end])
-        changed |= count > 0
-        pieces.append(plain)
+        pieces.append(_FIRST_PERSON_WORD.sub(_swap_person, sentence[last:end]))
         if quote:
             pieces.append(quote.group())
             last = quote.end()
     text = "".join(pieces)
     for pattern, replacement in _AGREEMENT:
         text = pattern.sub(replacement, text)
-    return text, changed
+    return text, text != sentence
 
 
 def _swap_person(found: re.Match[str]) -> str:
-    word = found.group()
+    word, before, after = found.group(), found.string[:found.start()], found.string[found.end():found.end() + 1]
+    not_a_pronoun = (
+        after in ("/", "-") or before.endswith(("/", "-"))  # "I/O", "I-95", "ME/CFS"
+        or (len(word) > 1 and word.isupper() and "'" not in word and "’" not in word)  # "WE", "MY" are names
+        or (word == "I" and re.search(r"[A-Z][a-z]*\s$", before) is not None)  # "World War I", "Henry I"
+        or (word.lower() == "us" and re.search(r"\blet\s$", before, re.I) is not None))  # "let us begin"
+    if not_a_pronoun:
+        return word
     swapped = _FIRST_PERSON[word.lower().replace("’", "'")]
     # "I" is always capitalised, so only its place says whether "They" needs a capital
     starts_sentence = found.start() == 0 if word[0] == "I" else word[0].isupper()

@@ -11,7 +11,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import replace
 
-from pipeline.writers.base import NO_DEBATE_NOTICE, Script, WritingRequest
+from pipeline.writers.base import MAX_TITLE_CHARS, NO_DEBATE_NOTICE, Script, WritingRequest
 from pipeline.writers.builtin.conversation import conversation
 from pipeline.writers.builtin.facts import Fact, Key, read_note
 from pipeline.writers.builtin.formats import brief, debate
@@ -50,6 +50,8 @@ class BuiltinScriptWriter:
             build = lambda chosen: conversation(note, chosen, request.hosts, topic, Picker(seed))  # noqa: E731
         script = _fitted(build, facts, request.words_wanted, kept_longest=argued)
         title = (request.title or "").strip() or note.first_heading or upper_first(topic)
+        if len(title) > MAX_TITLE_CHARS:  # a heading of a thousand characters is no title for a feed or a tag
+            title = title[:MAX_TITLE_CHARS].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
         return replace(script, title=title, notices=notices)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pipeline.sentences import split_sentences
-from pipeline.writers.notes import CODE_BLOCK, parse_note, speakable
+from pipeline.writers.notes import CODE_BLOCK, note_notices, parse_note, speakable
 
 
 def test_headings_start_sections_in_order() -> None:
@@ -40,3 +40,10 @@ def test_sentences_split_but_abbreviations_hold() -> None:
 def test_html_in_a_note_stays_literal_text() -> None:
     sections = parse_note("Say <script>alert(1)</script> aloud.")
     assert sections[0].sentences == ["Say <script>alert(1)</script> aloud."]
+
+
+def test_only_links_are_told_they_are_not_fetched_and_many_links_are_read_in_linear_time() -> None:
+    assert "Links are not fetched" in note_notices("<https://a.example/x> [docs](https://b.example) https://c.d")[0]
+    # each of these once made the link pattern backtrack for minutes
+    assert "very short" in note_notices("<http://a> " * 30 + "x")[0]
+    assert note_notices("http://a " * 60 + "!") == []  # sixty words: not short, and not only links

@@ -29,6 +29,10 @@ from pipeline.writers.builtin.tagging import noun_phrases
     ("Let me know if you want some.", "Let them know if you want some."),
     ("The US team shipped it.", "The US team shipped it."),
     ('She said "I love it" to me.', 'She said "I love it" to them.'),
+    ("Disk I/O doubled on the I-95 build.", "Disk I/O doubled on the I-95 build."),
+    ("World War I ended in 1918.", "World War I ended in 1918."),
+    ("The WE brand and ME/CFS research.", "The WE brand and ME/CFS research."),
+    ("Let us begin.", "Let us begin."),
 ])
 def test_the_authors_first_person_becomes_the_third(sentence: str, said: str) -> None:
     assert third_person(sentence) == (said, sentence != said)

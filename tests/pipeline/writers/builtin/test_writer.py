@@ -201,3 +201,22 @@ def test_every_kind_of_line_has_variants_and_fills_its_slots() -> None:
     for variants in table.values():
         for variant in variants:
             assert variant.format(**slots)
+
+
+def test_notes_that_strained_version_two_stay_within_the_target() -> None:
+    many_parts = "".join(f"# Part {n}\nPart {n} has one plain sentence about item {n}.\n" for n in range(400))
+    script = write(many_parts, 750)
+    assert script.words <= 750 and "more parts" in spoken(script)
+    long_opening = " ".join(["The committee reviewed the long and winding budget proposal in detail"] * 40) + "."
+    script = write(long_opening + " Then it voted.", 300)
+    assert script.words <= 300 and len(script.title) <= 201
+    questions = write("# Should we buy one?\n\nIt costs a lot. ## Is it loud?\nIt hums at night.\n")
+    assert "??" not in spoken(questions) and "?." not in spoken(questions)
+
+
+def test_a_question_after_many_code_blocks_still_gets_an_answer() -> None:
+    code = "```\nx = 1\n```\n"
+    note = "".join(f"## Step {n}\n{code}" for n in range(5))
+    script = write(note)
+    for section in script.sections[1:-1]:
+        assert section.turns[-1].text.endswith((".", "!")), section
