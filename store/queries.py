@@ -40,6 +40,13 @@ def get_for_poller(db: Database, job_id: str) -> JobRecord | None:
     return record  # type: ignore[no-any-return]
 
 
+def note_of(db: Database, job_id: str) -> str | None:
+    """A job's note (for naming it before its script does)."""
+    with db.read() as conn:
+        return conn.execute(select(jobs_table.c.note_content).where(jobs_table.c.job_id == job_id)
+                            ).scalar_one_or_none()
+
+
 def status_of(db: Database, job_id: str) -> str | None:
     """Just the status (checked between segments, so it must be cheap)."""
     with db.read() as conn:

@@ -14,7 +14,6 @@ from pipeline.jobs.submission import (
     NoteSubmission,
     language_refusal,
     submission_digest,
-    summarize,
     validation_fields,
 )
 from pipeline.services import Services
@@ -32,6 +31,17 @@ from ui.voice_picker import VoicePicker
 def new_form_key() -> str:
     """A fresh Idempotency-Key for the next submission of this form."""
     return f"ui-{secrets.token_hex(16)}"
+
+
+# What the form calls each field; the API's messages keep their field names, the page speaks of what you see.
+_FIELD_WORDS = {"noteContent": "The note", "title": "The title", "focus": "The focus", "format": "The format",
+                "duration": "The length", "hosts": "The hosts"}
+
+
+def in_plain_words(fields: dict[str, str]) -> str:
+    """Validation problems as sentences about the form: "The note must not be empty or only whitespace."."""
+    return " ".join(f"{_FIELD_WORDS.get(name.split('.')[0], 'This form')} {message}." for name, message in
+                    fields.items())
 
 
 DURATION_LABELS = {name: duration.label for name, duration in DURATIONS.items()}
@@ -105,7 +115,7 @@ async def create_page(services: Services, user_id: str, job_limit: RateLimit) ->
                     "duration": duration.value, "title": title.value or None, "hosts": voices.hosts(),
                     "format": form_format.value, "focus": focus.value or None})
             except ValidationError as exc:
-                error.set_text(summarize(validation_fields(exc)))
+                error.set_text(in_plain_words(validation_fields(exc)))
                 error.set_visibility(True)
                 return
             wait = job_limit.take(address)
@@ -143,7 +153,9 @@ async def create_page(services: Services, user_id: str, job_limit: RateLimit) ->
                 card = JobCard(services, record.job_id, job_limit)
                 card.card.move(in_progress, target_index=0)
             await card.refresh()
-            ui.notify("Generation started", type="positive")
+            # the id is NiceGUI's own integer, never data from the note
+            ui.run_javascript(f"getHtmlElement({card.card.id}).scrollIntoView({{behavior: 'smooth', block: 'center'}})")
+            ui.notify("Generation started", type="positive", position="top")  # the card below stays visible
         finally:
             button.props(remove="loading")
             button.set_enabled(len(note.value or "") <= MAX_NOTE_CHARS)

@@ -10,6 +10,7 @@ from errors import NotecastError
 from pipeline.jobs.eta import eta_seconds
 from pipeline.services import Services
 from pipeline.writers.base import format_name
+from pipeline.writers.notes import provisional_title
 from store import queries, records
 from store.models import OPEN_STATUSES, JobStatus
 from ui.episode_view import browser_url, episode_view, side_file_urls
@@ -33,6 +34,7 @@ class JobCard:
         self.detail: ui.label | None = None
         self.notices: ui.column | None = None
         self.shown_notices: list[str] = []
+        self.provisional: str | None = None  # a name from the note until the script gives the episode one
 
     async def refresh(self) -> None:
         """Pull the row; update the bar in place, or redraw when the status changed."""
@@ -49,6 +51,9 @@ class JobCard:
         if record.status != self.shown_status:
             self.shown_status = record.status
             self.shown_notices = []
+            if record.display_title is None and self.provisional is None:
+                note = await run.io_bound(queries.note_of, self.services.db, self.job_id)
+                self.provisional = provisional_title(note or "")
             self._draw(record)
         self._show_notices(record.notices or [])
         if record.status in OPEN_STATUSES:
@@ -60,7 +65,7 @@ class JobCard:
         self.card.clear()
         with self.card:
             with ui.row().classes("w-full items-center justify-between"):
-                ui.label(record.display_title or "Untitled note").classes("font-semibold")
+                ui.label(record.display_title or self.provisional or "Untitled note").classes("font-semibold")
                 ui.badge(record.status, color=_STATUS_COLOURS.get(JobStatus(record.status), "grey")).props(
                     'aria-label="Job status"')
             kind = format_name(record.format)

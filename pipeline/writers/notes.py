@@ -126,3 +126,12 @@ def note_notices(markdown: str) -> list[str]:
         return [f"This note is very short ({words} word{'s' if words != 1 else ''}), so the episode will be about a "
                 "minute of the hosts restating it; a longer note makes a fuller episode."]
     return []
+
+
+def provisional_title(markdown: str, longest: int = 80) -> str:
+    """What to call a job before its script names it: the note's first heading, else its first sentence
+    (shortened at a word to `longest` characters)."""
+    sections = parse_note(markdown[:5000])  # the title is near the top; a long note need not be read whole
+    first = next((s.heading for s in sections if s.heading), None) or next(
+        (sentence for s in sections for sentence in s.sentences if sentence != CODE_BLOCK), "Untitled note")
+    return first if len(first) <= longest else first[:longest].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"

@@ -86,3 +86,13 @@ async def test_a_full_queue_says_so_in_the_form(browser: User) -> None:
 def test_time_left_is_said_in_round_numbers() -> None:
     assert [time_left(s) for s in (1, 38, 89, 95, 600)] == [
         "about 5 s left", "about 40 s left", "about 90 s left", "about 2 min left", "about 10 min left"]
+
+
+@pytest.mark.parametrize("ui_app", ["flaky"], indirect=True)
+async def test_the_card_is_named_from_the_note_before_any_script_names_it(browser: User) -> None:
+    await browser.open("/")
+    browser.find(kind=ui.textarea).type("# Rock pools at dawn\n\n" + SHORT_NOTE.split("\n", 1)[1])
+    browser.find("Generate podcast").click()
+    await browser.should_see("The script writer is unavailable right now", retries=100)  # no script, no title
+    await browser.should_see("Rock pools at dawn")
+    await browser.should_not_see("Untitled note")

@@ -59,7 +59,7 @@ async def test_empty_note_shows_the_api_s_validation_message(browser: User) -> N
     await browser.open("/")
     browser.find(kind=ui.textarea).type("   ")
     browser.find("Generate podcast").click()
-    await browser.should_see("Invalid request: noteContent must not be empty or only whitespace")
+    await browser.should_see("The note must not be empty or only whitespace.")
 
 
 async def test_character_count_is_live(browser: User) -> None:

@@ -17,6 +17,7 @@ from pipeline.writers.builtin.facts import Fact, Key, read_note
 from pipeline.writers.builtin.formats import brief, debate
 from pipeline.writers.builtin.phrases import Picker, table_digest
 from pipeline.writers.builtin.reading import upper_first
+from pipeline.writers.builtin.tagging import tagged
 from pipeline.writers.debate import sides
 
 
@@ -32,6 +33,9 @@ class BuiltinScriptWriter:
 
     def write(self, request: WritingRequest) -> Script:
         """The script in the requested format, within `request.words_wanted` words when the note allows."""
+        # each note's part-of-speech tags stay its own: a cache shared between writes would let one user time
+        # whether another's sentences were just read
+        tagged.cache_clear()
         note = read_note(request.note, request.focus)
         topic = note.topic(request.title)
         seed = hashlib.sha256(f"{request.title}|{request.note}".encode()).hexdigest()

@@ -47,3 +47,12 @@ def test_only_links_are_told_they_are_not_fetched_and_many_links_are_read_in_lin
     # each of these once made the link pattern backtrack for minutes
     assert "very short" in note_notices("<http://a> " * 30 + "x")[0]
     assert note_notices("http://a " * 60 + "!") == []  # sixty words: not short, and not only links
+
+
+def test_a_job_is_named_from_its_first_heading_or_sentence_until_the_script_names_it() -> None:
+    from pipeline.writers.notes import provisional_title
+
+    assert provisional_title("Intro text.\n\n# Tide pools\n\nMore.") == "Tide pools"
+    assert provisional_title("Bees dance to share directions. They hum.") == "Bees dance to share directions."
+    long = provisional_title("word " * 100)
+    assert long.endswith("…") and len(long) <= 81
