@@ -47,7 +47,7 @@ def build_app(settings: Settings) -> FastAPI:
 
         nicegui_app.on_shutdown(stop_executor)
     ui.run_with(app, title="Notecast", favicon=favicon_path(), storage_secret=settings.effective_storage_secret,
-                show_welcome_message=False, dark=None)
+                show_welcome_message=False, dark=None, language="en-US")  # also <html lang>
     return app
 
 

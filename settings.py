@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     # Comma-separated; kept as a string because pydantic-settings would otherwise expect JSON.
     api_keys: str = Field(default="", repr=False)
     require_key_for_job_reads: bool = False
+    # Comma-separated origins (https://app.example) whose browser code may call the JSON API directly; empty: none.
+    cors_origins: str = ""
 
     job_ttl_hours: float = Field(default=24, gt=0)
     max_attempts: int = Field(default=3, ge=1, le=20)
@@ -172,6 +174,11 @@ class Settings(BaseSettings):
     def api_key_list(self) -> list[str]:
         """Configured API keys; empty means the API is open."""
         return [key.strip() for key in self.api_keys.split(",") if key.strip()]
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        """Origins allowed to call the API from a browser (CORS); empty means none."""
+        return [origin.strip().rstrip("/") for origin in self.cors_origins.split(",") if origin.strip()]
 
     @property
     def media_origins(self) -> str:

@@ -4,9 +4,11 @@ requests never pass through the page middleware."""
 from __future__ import annotations
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi_offline import FastAPIOffline
 
 from api import estimates, feeds, health, media, podcasts, voices
+from api.auth import document_api_key
 from api.errors import install_error_handlers
 from api.middleware import GuardMiddleware, content_security_policy
 from pipeline.services import Services
@@ -27,6 +29,9 @@ def create_api(services: Services) -> FastAPI:
     settings = services.settings
     app.add_middleware(GuardMiddleware, policy=content_security_policy(settings.media_origins),
                        limit=settings.max_body_bytes, keys=settings.api_key_list)
+    if settings.cors_origin_list:  # outermost, so a preflight is answered before the key and body checks
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origin_list, allow_methods=["GET", "POST",
+                           "DELETE"], allow_headers=["content-type", "x-api-key", "idempotency-key"], max_age=600)
     app.include_router(estimates.router)
     app.include_router(podcasts.router)
     app.include_router(health.router)
@@ -35,4 +40,5 @@ def create_api(services: Services) -> FastAPI:
     app.include_router(voices.router)
     app.include_router(health.fallback)
     voices.document_offered_voices(app, [info.name for info in services.providers.voices.available()])
+    document_api_key(app, bool(settings.api_key_list), settings.require_key_for_job_reads)
     return app

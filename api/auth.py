@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import hmac
+from typing import Any
 
-from fastapi import Request
+from fastapi import FastAPI, Request
 
 from errors import AuthError
 from pipeline.services import Services
@@ -45,3 +46,31 @@ async def require_key_for_reads(request: Request) -> None:
     """For reads by id: open by default (the seed's client sends no key), keyed when the setting says so."""
     if services(request).settings.require_key_for_job_reads:
         await require_api_key(request)
+
+
+_KEYED_READS = ("/api/podcast/jobs/user/", "/api/users/")  # per-user listings need the key like writes
+
+
+def document_api_key(app: FastAPI, keys_set: bool, reads_keyed: bool) -> None:
+    """When API_KEYS is set, declare `x-api-key` in /openapi.json (an Authorize button in /docs; generated
+    clients send it) on the operations that check it: writes and per-user listings, and reads by id when
+    REQUIRE_KEY_FOR_JOB_READS is on. An open server declares none, since none is checked."""
+    if not keys_set:
+        return
+    plain = app.openapi
+
+    def with_key() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = plain()
+            schema.setdefault("components", {}).setdefault("securitySchemes", {})["ApiKey"] = {
+                "type": "apiKey", "in": "header", "name": "x-api-key",
+                "description": "Needed when the server sets API_KEYS"}
+            for path, operations in schema.get("paths", {}).items():
+                for method, operation in operations.items():
+                    keyed = method not in ("get", "head") or path.startswith(_KEYED_READS) or (
+                        reads_keyed and path.startswith("/api/podcast/"))
+                    if keyed and path.startswith("/api/") and not path.startswith("/api/voices"):
+                        operation["security"] = [{"ApiKey": []}]
+        return app.openapi_schema or plain()
+
+    app.openapi = with_key  # type: ignore[method-assign]

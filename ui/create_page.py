@@ -51,7 +51,7 @@ FORMAT_LABELS = {name: label.split(":")[0] for name, label in FORMATS.items()}
 async def create_page(services: Services, user_id: str, job_limit: RateLimit) -> None:
     """The form and this browser's unfinished jobs; `job_limit` caps episodes per client address."""
     address = ui.context.client.ip
-    ui.label("Turn a note into a podcast").classes("text-2xl font-bold")
+    ui.label("Turn a note into a podcast").classes("text-2xl font-bold").props("role=heading aria-level=1")
     ui.label("Paste a note (Markdown is fine). Two hosts will talk it through.").classes("text-gray-500")
     note = ui.textarea("Your note", placeholder="# Topic\n\nWhat you want the hosts to discuss...").classes(
         "w-full").props('outlined autogrow input-style="min-height: 14rem" aria-label="Your note"')

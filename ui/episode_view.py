@@ -41,8 +41,8 @@ def episode_view(title: str | None, audio_url: str, duration: float, transcript:
     """Everything a listener needs for one episode; `title=None` when the caller already shows it. `files` are
     the URLs of the transcript and chapter files, by kind; `name` (the episode's title) names downloads."""
     with ui.row().classes("w-full items-baseline justify-between"):
-        if title:
-            ui.label(title).classes("text-lg font-semibold")
+        if title:  # only the episode page passes one: it is that page's main heading
+            ui.label(title).classes("text-lg font-semibold").props("role=heading aria-level=1")
         ui.label(f"Length {clock(duration)}").classes("text-sm text-gray-500")
     player = ui.audio(audio_url).classes("w-full").props('aria-label="Episode audio player" preload=metadata')
     with ui.row().classes("gap-2 flex-wrap"):

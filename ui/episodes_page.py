@@ -22,7 +22,7 @@ _HISTORY_LIMIT = 100
 
 async def history_page(services: Services, user_id: str, job_limit: RateLimit) -> None:
     """Finished podcasts and unfinished jobs, newest first; running ones keep their live bars."""
-    ui.label("Your episodes").classes("text-2xl font-bold")
+    ui.label("Your episodes").classes("text-2xl font-bold").props("role=heading aria-level=1")
     await feed_panel(services, user_id)
     podcasts = await run.io_bound(queries.list_podcasts_for_user, services.db, user_id, _HISTORY_LIMIT) or []
     jobs = await run.io_bound(queries.list_for_user, services.db, user_id, _HISTORY_LIMIT) or []
@@ -59,7 +59,7 @@ async def episode_page(services: Services, user_id: str, podcast_id: str) -> Non
     """One episode, visible only to the browser that made it."""
     podcast = await run.io_bound(queries.get_podcast, services.db, podcast_id) if len(podcast_id) <= 64 else None
     if podcast is None or podcast["user_id"] != user_id:
-        ui.label("Episode not found").classes("text-xl font-semibold")
+        ui.label("Episode not found").classes("text-xl font-semibold").props("role=heading aria-level=1")
         ui.label("It may belong to another browser, or it was deleted.").classes("text-gray-500")
         ui.link("Back to your episodes", "/episodes")
         return

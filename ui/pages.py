@@ -63,7 +63,7 @@ def create(services: Services) -> None:
             return RedirectResponse(target)
         address = ui.context.client.ip
         with frame("Sign in"):
-            ui.label("Sign in to Notecast").classes("text-2xl font-bold")
+            ui.label("Sign in to Notecast").classes("text-2xl font-bold").props("role=heading aria-level=1")
             field = ui.input("Password", password=True, password_toggle_button=True).props(
                 'outlined aria-label="Password"')
             message = ui.label("").classes("text-red-600").props("role=alert")

@@ -36,9 +36,12 @@ def frame(title: str, user_id: str | None = None, on_sign_out: Callable[[], None
             def toggle_dark() -> None:
                 dark.value = not dark.value
                 app.storage.user["dark"] = dark.value
+                toggle.props["aria-pressed"] = "true" if dark.value else "false"
+                toggle.update()
 
-            ui.button(icon="dark_mode", on_click=toggle_dark).props(
-                'flat round color=white aria-label="Toggle dark mode"')
+            toggle = ui.button(icon="dark_mode", on_click=toggle_dark).props(
+                'flat round color=white aria-label="Dark mode"').mark("dark-toggle")
+            toggle.props["aria-pressed"] = "true" if dark.value else "false"
             if on_sign_out is not None:
                 ui.button(icon="logout", on_click=on_sign_out).props(
                     'flat round color=white aria-label="Sign out"').tooltip("Sign out").mark("sign-out")

@@ -198,3 +198,19 @@ def test_healthz_is_degraded_when_the_executor_stalls_or_the_database_refuses_wr
     monkeypatch.setattr(jobs, "probe_writable", refuse)
     broken = client.get("/healthz").json()
     assert broken["status"] == "degraded" and broken["problems"] == ["the database does not accept writes"]
+
+
+def test_openapi_declares_the_api_key_on_the_operations_that_check_it(
+    make_client: Callable[..., tuple[TestClient, Services]], fake_providers: Providers, settings: Settings,
+    client: TestClient
+) -> None:
+    assert "securitySchemes" not in client.get("/openapi.json").json()["components"]  # an open server checks none
+    keyed, _ = make_client(fake_providers, settings.model_copy(update={"api_keys": "k1"}))
+    schema = keyed.get("/openapi.json").json()
+    assert schema["components"]["securitySchemes"]["ApiKey"] == {
+        "type": "apiKey", "in": "header", "name": "x-api-key", "description": "Needed when the server sets API_KEYS"}
+    paths = schema["paths"]
+    assert paths["/api/podcast/generate/async"]["post"]["security"] == [{"ApiKey": []}]
+    assert paths["/api/podcast/jobs/user/{userId}"]["get"]["security"] == [{"ApiKey": []}]
+    assert "security" not in paths["/api/podcast/jobs/{jobId}"]["get"]  # the seed's client polls without a key
+    assert "security" not in paths["/api/voices"]["get"]

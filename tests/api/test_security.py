@@ -143,3 +143,20 @@ def test_a_single_user_install_may_share_the_cache(
     cache = SegmentCache(settings.data_dir / "cache", 10**9, per_user=False)
     _, second, _, again = _voiced_twice(make_client, replace(fake_providers, cache=cache), settings)
     assert again == 0 and second["segments"]["cached"] == second["segments"]["total"]
+
+
+def test_cross_origin_calls_are_allowed_only_for_the_configured_origins(
+    make_client: Callable[..., tuple[TestClient, Services]], fake_providers: Providers, settings: Settings
+) -> None:
+    preflight = {"origin": "https://app.example", "access-control-request-method": "POST",
+                 "access-control-request-headers": "content-type,x-api-key"}
+    closed, _ = make_client(fake_providers)
+    assert "access-control-allow-origin" not in closed.options("/api/podcast/generate/async", headers=preflight).headers
+    opened, _ = make_client(fake_providers, settings.model_copy(update={"cors_origins": "https://app.example/",
+                                                                         "api_keys": "k1"}))
+    answer = opened.options("/api/podcast/generate/async", headers=preflight)
+    assert answer.status_code == 200 and answer.headers["access-control-allow-origin"] == "https://app.example"
+    other = opened.options("/api/podcast/generate/async", headers=preflight | {"origin": "https://evil.example"})
+    assert "access-control-allow-origin" not in other.headers
+    assert opened.get("/healthz", headers={"origin": "https://app.example"}).headers[
+        "access-control-allow-origin"] == "https://app.example"

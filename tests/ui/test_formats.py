@@ -96,3 +96,13 @@ async def test_the_card_is_named_from_the_note_before_any_script_names_it(browse
     await browser.should_see("The script writer is unavailable right now", retries=100)  # no script, no title
     await browser.should_see("Rock pools at dawn")
     await browser.should_not_see("Untitled note")
+
+
+async def test_the_page_has_one_main_heading_and_the_dark_toggle_says_its_state(browser: User) -> None:
+    await browser.open("/")
+    [heading] = [label for label in browser.find(kind=ui.label).elements if label.props.get("role") == "heading"]
+    assert heading.text == "Turn a note into a podcast" and str(heading.props["aria-level"]) == "1"
+    [toggle] = browser.find(marker="dark-toggle").elements
+    assert toggle.props["aria-pressed"] == "false"
+    browser.find(marker="dark-toggle").click()
+    assert toggle.props["aria-pressed"] == "true"

@@ -109,7 +109,9 @@ def test_pages_cannot_be_framed_and_send_security_headers(tmp_path: Path) -> Non
             assert headers["referrer-policy"] == "same-origin", path
             assert headers["x-frame-options"] == "DENY", path
             assert "frame-ancestors 'none'" in headers["content-security-policy"], path
-        page_policy = httpx.get(base + "/").headers["content-security-policy"]
+        page = httpx.get(base + "/")
+        assert '<html lang="en-US"' in page.text
+        page_policy = page.headers["content-security-policy"]
         assert "default-src 'self'" in page_policy and "object-src 'none'" in page_policy
         docs_policy = httpx.get(base + "/docs").headers["content-security-policy"]
         assert "https:" not in page_policy + docs_policy, "nothing, not even the API docs, loads from another site"
