@@ -48,12 +48,14 @@ class JobCard:
         position = await run.io_bound(queries.queue_position, self.services.db, record)
         eta = await run.io_bound(eta_seconds, self.services.db, self.services.providers, self.services.executor.mix,
                                  record) if record.status in OPEN_STATUSES else None
+        if record.display_title is None and self.provisional is None:
+            note = await run.io_bound(queries.note_of, self.services.db, self.job_id)
+            self.provisional = provisional_title(note or "")
+        # No await from here on: the timer and a caller may refresh at once, and neither may see a status
+        # marked as shown before its card is drawn.
         if record.status != self.shown_status:
             self.shown_status = record.status
             self.shown_notices = []
-            if record.display_title is None and self.provisional is None:
-                note = await run.io_bound(queries.note_of, self.services.db, self.job_id)
-                self.provisional = provisional_title(note or "")
             self._draw(record)
         self._show_notices(record.notices or [])
         if record.status in OPEN_STATUSES:
