@@ -78,15 +78,16 @@ async def create_page(services: Services, user_id: str, job_limit: RateLimit) ->
         return first, second
 
     with ui.row().classes("w-full items-start gap-4 flex-wrap"):
-        title = ui.input("Title (optional)").classes("grow").props(
-            f'outlined maxlength={MAX_TITLE_CHARS} aria-label="Episode title"')
+        title = ui.input("Title (optional)").classes("grow").props('outlined aria-label="Episode title"')
+        title.props["maxlength"] = MAX_TITLE_CHARS
         duration = ui.select(DURATION_LABELS, value="short", label="Length").classes("w-72").props(
             'outlined aria-label="Episode length"').mark("episode-length")
         form_format = ui.select(FORMAT_LABELS, value="conversation", label="Format").classes("w-44").props(
             'outlined aria-label="Episode format"').mark("episode-format")
         voices = VoicePicker(services)
     focus = ui.input("Focus (optional)", placeholder="e.g. focus on the numbers, or explain it to a beginner").classes(
-        "w-full").props(f'outlined maxlength={MAX_FOCUS_CHARS} aria-label="Focus"').mark("episode-focus")
+        "w-full").props('outlined aria-label="Focus"').mark("episode-focus")
+    focus.props["maxlength"] = MAX_FOCUS_CHARS  # values go onto the element, never into a props string
     length_hint = LengthHint(services, duration)
     for control in (note, title, form_format, focus):
         control.on_value_change(note_changed)

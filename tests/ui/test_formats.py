@@ -106,3 +106,12 @@ async def test_the_page_has_one_main_heading_and_the_dark_toggle_says_its_state(
     assert toggle.props["aria-pressed"] == "false"
     browser.find(marker="dark-toggle").click()
     assert toggle.props["aria-pressed"] == "true"
+
+
+async def test_title_and_focus_keep_their_length_limits(browser: User) -> None:
+    await browser.open("/")
+    [focus] = browser.find(marker="episode-focus").elements
+    assert str(focus.props["maxlength"]) == "500"
+    [title] = [field for field in browser.find(kind=ui.input).elements if field.props.get("label") ==
+               "Title (optional)"]
+    assert str(title.props["maxlength"]) == "200"
