@@ -81,6 +81,8 @@ async def test_the_ui_limits_episodes_per_address(browser: User, ui_app: tuple[o
         browser.find("Generate podcast").click()
         await wait_until_async(lambda: len(queries.list_for_user(services.db, user_id, 10)),
                                lambda count, made=made: count == made)
+        # a click while the form is still submitting is ignored (no double submit): wait as a person would
+        await wait_until_async(lambda: browser.find("Generate podcast").elements.pop().enabled, bool)
     browser.find("Generate podcast").click()
     await browser.should_see("You have started 2 episodes in the last hour from this address.")
     assert len(queries.list_for_user(services.db, user_id, 10)) == 2
