@@ -24,8 +24,14 @@ $(VENV)/.test-deps: requirements/test.txt pyproject.toml | $(PY)
 run: $(VENV)/.run-deps
 	$(PY) main.py
 
+# The test tools from npm (axe-core, openapi-typescript), exactly as locked; without npm their tests skip.
+JS_TOOLS := tests/js/node_modules/.installed
+$(JS_TOOLS): tests/js/package.json tests/js/package-lock.json
+	@if command -v npm >/dev/null; then cd tests/js && npm ci --no-audit --no-fund --silent && touch node_modules/.installed; \
+	else echo "npm not found: the accessibility (axe-core) and TypeScript-types tests will be skipped"; fi
+
 # Lint, the layering contracts (pyproject.toml), types, then the tests.
-test: $(VENV)/.test-deps
+test: $(VENV)/.test-deps $(JS_TOOLS)
 	$(PY) -m ruff check .
 	$(VENV)/bin/lint-imports
 	$(PY) -m mypy
@@ -49,4 +55,4 @@ lock: | $(PY)
 		--no-emit-find-links --extra postgres --extra test -o requirements/test.txt pyproject.toml
 
 clean:
-	rm -rf $(VENV) .pytest_cache test-artifacts
+	rm -rf $(VENV) .pytest_cache test-artifacts tests/js/node_modules

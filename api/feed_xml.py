@@ -12,6 +12,7 @@ from feedgen.feed import FeedGenerator
 from feedgen.util import xml_elem
 
 from pipeline.episode.transcripts import TRANSCRIPT_KINDS
+from pipeline.feeds import feed_title, show_notes
 from store.media import MediaStore, content_type
 
 PODCAST_NAMESPACE = "https://podcastindex.org/namespace/1.0"
@@ -47,14 +48,14 @@ class _PodcastIndexEntry(BaseEntryExtension):
         return entry
 
 
-def render_feed(*, show: str, user_id: str, feed_url: str, site_url: str, cover_url: str,
+def render_feed(*, show: str, name: str | None, user_id: str, feed_url: str, site_url: str, cover_url: str,
                 podcasts: list[dict[str, Any]], media: MediaStore) -> bytes:
-    """The feed XML for `podcasts` (newest first)."""
+    """The feed XML for `podcasts` (newest first), titled after `name`."""
     feed = FeedGenerator()
     feed.load_extension("podcast")
     feed.register_extension("podcastindex", _PodcastIndexFeed, _PodcastIndexEntry, atom=False)
-    feed.title(xml_text(f"{show}: {user_id}"))
-    feed.description(f"Episodes {show} made from {user_id}'s notes. This feed is private: do not share its address.")
+    feed.title(xml_text(feed_title(show, name)))
+    feed.description(f"Episodes {show} made from your notes. This feed is private: do not share its address.")
     feed.link(href=feed_url, rel="self")
     feed.link(href=site_url, rel="alternate")  # after `self`: RSS's <link> takes the last one given
     # RSS has one language per channel: the one most of the episodes are in
@@ -81,8 +82,7 @@ def render_feed(*, show: str, user_id: str, feed_url: str, site_url: str, cover_
 def _fill_entry(entry: Any, podcast: dict[str, Any], media: MediaStore) -> None:
     entry.guid(podcast["podcast_id"], permalink=False)
     entry.title(xml_text(podcast["title"]))
-    lines = podcast["transcript"]
-    entry.description(xml_text(" ".join(line["text"] for line in lines[:2])[:600] or podcast["title"]))
+    entry.description(xml_text(show_notes(podcast)))
     entry.published(podcast["created_at"])
     audio_key = podcast["audio_key"]
     entry.enclosure(media.url_for(audio_key), str(podcast["audio_bytes"]), content_type(audio_key))

@@ -11,13 +11,15 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.auth import require_api_key, services
 from api.feed_xml import render_feed
 from api.schemas import ErrorResponse, FeedResponse, UserId
 from errors import NotFound
 from pipeline.audio.tags import default_cover, image_type
-from pipeline.jobs.submission import is_valid_id
+from pipeline.feeds import MAX_FEED_NAME_CHARS, feed_title
+from pipeline.jobs.submission import TITLE_PATTERN, is_valid_id, one_line
 from pipeline.services import Services
 from store import feeds, queries
 from store.db import Database
@@ -58,12 +60,39 @@ async def rotate_feed(request: Request, userId: UserId) -> FeedResponse:  # noqa
     return await _feed_response(request, userId, feeds.rotate)
 
 
+class FeedNameRequest(BaseModel):
+    """What to call the feed in podcast apps."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    name: str | None = Field(description=(
+        f'≤ {MAX_FEED_NAME_CHARS} characters, one line; the feed is titled "Notecast — <name>". Empty or null: '
+        '"My episodes"'), json_schema_extra={"maxLength": MAX_FEED_NAME_CHARS, "pattern": TITLE_PATTERN})
+
+    @field_validator("name")
+    @classmethod
+    def _name_fits(cls, value: str | None) -> str | None:
+        return one_line(value, MAX_FEED_NAME_CHARS)
+
+
+@router.patch("/api/users/{userId}/feed", response_model=FeedResponse, responses=_ERRORS,
+              dependencies=[Depends(require_api_key)])
+async def name_feed(request: Request, userId: UserId, body: FeedNameRequest) -> FeedResponse:  # noqa: N803
+    """Name the user's feed; podcast apps show the new title on their next refresh."""
+    if not is_valid_id(userId):
+        raise NotFound("Feed not found")
+    await run_in_threadpool(feeds.set_name, services(request).db, userId, body.name)
+    return await _feed_response(request, userId, feeds.token_for)
+
+
 async def _feed_response(request: Request, user_id: str, token_of: Callable[[Database, str], str]) -> FeedResponse:
     if not is_valid_id(user_id):
         raise NotFound("Feed not found")
     shared = services(request)
     token = await run_in_threadpool(token_of, shared.db, user_id)
-    return FeedResponse(feedUrl=feed_url(shared, user_id, token))
+    name = await run_in_threadpool(feeds.name_of, shared.db, user_id)
+    return FeedResponse(feedUrl=feed_url(shared, user_id, token), name=name,
+                        title=feed_title(shared.settings.show_name, name))
 
 
 def cover_path(shared: Services) -> str:
@@ -91,7 +120,8 @@ def feed(request: Request, userId: str, feedToken: str) -> Response:  # noqa: N8
     if not is_valid_id(userId) or len(feedToken) > 64 or not feeds.is_valid(shared.db, userId, feedToken):
         raise NotFound("Feed not found")
     base = shared.settings.public_base_url
-    body = render_feed(show=shared.settings.show_name, user_id=userId, feed_url=feed_url(shared, userId, feedToken),
+    body = render_feed(show=shared.settings.show_name, name=feeds.name_of(shared.db, userId), user_id=userId,
+                       feed_url=feed_url(shared, userId, feedToken),
                        site_url=f"{base}/episodes", cover_url=base + cover_path(shared),
                        podcasts=queries.list_podcasts_for_user(shared.db, userId, _FEED_EPISODES),
                        media=shared.providers.media)

@@ -150,7 +150,8 @@ def get_podcast(request: Request, podcastId: PodcastId) -> Response:  # noqa: N8
     podcast = queries.get_podcast(shared.db, podcastId)
     if podcast is None:
         raise NotFound("Podcast not found")
-    return json_response(PodcastResponse(podcast=PodcastView.of(podcast, shared.providers.media)))
+    return json_response(PodcastResponse(podcast=PodcastView.of(podcast, shared.providers.media,
+                                                                shared.settings.public_base_url)))
 
 
 @router.post("/jobs/{jobId}/cancel", response_model=JobResponse, responses={**_ERRORS, 409: {"model": ErrorResponse}},

@@ -198,12 +198,15 @@ class PodcastView(BaseModel):
     transcriptUrls: TranscriptUrls | None = _absent()
     chaptersUrl: str | None = _absent()
     loudness: LoudnessView | None = _absent()
+    shareUrl: str | None = _absent("The public page that plays this episode, while it is shared")
     createdAt: str
 
     @classmethod
-    def of(cls, podcast: dict[str, Any], media: MediaStore) -> PodcastView:
-        """The view of a stored podcast row."""
+    def of(cls, podcast: dict[str, Any], media: MediaStore, public_base_url: str = "") -> PodcastView:
+        """The view of a stored podcast row (`public_base_url` makes its share link absolute)."""
+        token = podcast.get("share_token")
         return cls.model_validate({
+            "shareUrl": f"{public_base_url}/share/{token}" if token else None,
             "podcastId": podcast["podcast_id"], "jobId": podcast["job_id"], "userId": podcast["user_id"],
             "noteId": podcast["note_id"], "title": podcast["title"], "duration": podcast["duration"],
             "audioUrl": media.url_for(podcast["audio_key"]), "audioType": content_type(podcast["audio_key"]),
@@ -259,6 +262,23 @@ class FeedResponse(BaseModel):
 
     success: Literal[True] = True
     feedUrl: str
+    title: str = Field(description='The feed\'s title in podcast apps: "Notecast — <name>", else "Notecast — My '
+                                   'episodes"')
+    name: str | None = Field(default=None, description="The name the user gave the feed, if any")
+
+
+class DeletedResponse(BaseModel):
+    """An episode was deleted, with its audio, transcripts, chapters and feed item."""
+
+    success: Literal[True] = True
+    podcastId: str
+
+
+class DismissedResponse(BaseModel):
+    """A failed or cancelled job was removed from its user's history."""
+
+    success: Literal[True] = True
+    jobId: str
 
 
 class ErrorResponse(BaseModel):

@@ -60,6 +60,8 @@ class Database:
                     if column.name not in present and column.nullable:
                         kind = column.type.compile(dialect=self.engine.dialect)
                         conn.execute(text(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {kind}'))
+                for index in table.indexes:  # those of added columns (create_all made the rest)
+                    index.create(conn, checkfirst=True)
 
     @contextmanager
     def read(self) -> Iterator[Connection]:

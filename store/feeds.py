@@ -5,7 +5,7 @@ from __future__ import annotations
 import hmac
 import secrets
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from store.db import Database
@@ -43,8 +43,9 @@ def rotate(db: Database, user_id: str) -> str:
     """Replace the user's token; every URL with the old one stops working at once."""
     token = _new_token()
     with db.write() as conn:
+        name = conn.execute(select(feed_tokens_table.c.name).where(feed_tokens_table.c.user_id == user_id)).scalar()
         conn.execute(delete(feed_tokens_table).where(feed_tokens_table.c.user_id == user_id))
-        conn.execute(insert(feed_tokens_table).values(user_id=user_id, token=token, created_at=utcnow()))
+        conn.execute(insert(feed_tokens_table).values(user_id=user_id, token=token, name=name, created_at=utcnow()))
     return token
 
 
@@ -54,3 +55,18 @@ def is_valid(db: Database, user_id: str, token: str) -> bool:
         current = conn.execute(select(feed_tokens_table.c.token)
                                .where(feed_tokens_table.c.user_id == user_id)).scalar()
     return bool(current) and hmac.compare_digest(str(current).encode(), token.encode())
+
+
+def name_of(db: Database, user_id: str) -> str | None:
+    """The name the user gave their feed, if any."""
+    with db.read() as conn:
+        name = conn.execute(select(feed_tokens_table.c.name).where(feed_tokens_table.c.user_id == user_id)).scalar()
+    return str(name) if name else None
+
+
+def set_name(db: Database, user_id: str, name: str | None) -> None:
+    """Name the user's feed ("" or None: the default title); creates the feed if it does not exist yet."""
+    token_for(db, user_id)
+    with db.write() as conn:
+        conn.execute(update(feed_tokens_table).where(feed_tokens_table.c.user_id == user_id)
+                     .values(name=name or None))

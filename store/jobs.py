@@ -249,7 +249,8 @@ def complete(db: Database, job: ClaimedJob, episode: FinishedEpisode) -> bool:
             title=episode.title, duration=job.duration, audio_key=episode.audio_key,
             audio_bytes=episode.audio_bytes, audio_duration=episode.audio_duration,
             transcript=episode.transcript, files=episode.files, loudness=episode.loudness, hosts=job.hosts,
-            language=job.language, format=job.format, focus=job.focus, created_at=utcnow()))
+            language=job.language, format=job.format, focus=job.focus, note_excerpt=episode.note_excerpt or None,
+            created_at=utcnow()))
     return True
 
 
@@ -320,6 +321,24 @@ def retry(db: Database, job_id: str, limits: QueueLimits | None = None) -> JobRe
                        {"status": _QUEUED, "progress": 0, "current_step": "Queued (retry)", "error": None,
                         "attempts": 0, "started_at": None, "completed_at": None, "cancelled_at": None},
                        "Job is {status}; only failed or cancelled jobs can be retried", guard=within_limits)
+
+
+def dismiss(db: Database, job_id: str) -> None:
+    """Remove a failed or cancelled job from its user's history (a finished episode is deleted instead)."""
+    with db.write() as conn:
+        removed = conn.execute(delete(jobs_table).where(jobs_table.c.job_id == job_id,
+                                                        jobs_table.c.status.in_(RETRYABLE_STATUSES))).rowcount
+    if not removed:
+        record = get(db, job_id)
+        if record is None:
+            raise NotFound("Job not found")
+        raise ConflictError(f"Job is {record.status}; only failed or cancelled jobs can be dismissed")
+
+
+def forget_jobs_of(conn: Connection, podcast_id: str) -> None:
+    """Within the caller's transaction: drop the jobs of a deleted episode, so none points at it."""
+    conn.execute(delete(jobs_table).where(jobs_table.c.podcast_id == podcast_id,
+                                          jobs_table.c.status == JobStatus.COMPLETED.value))
 
 
 def _transition(db: Database, job_id: str, allowed: tuple[str, ...], values: dict[str, Any],

@@ -93,6 +93,10 @@ class Podcast(SQLModel, table=True):
     language: str | None = Field(default=None, max_length=8)
     format: str | None = Field(default=None, max_length=16)
     focus: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # The first lines of the note, for the feed's show notes (jobs, and so notes, are pruned after a day).
+    note_excerpt: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # Set while the owner shares the episode: the secret in its public /share/{token} page; None when not shared.
+    share_token: str | None = Field(default=None, max_length=64, unique=True, index=True)
     created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
 
 
@@ -118,7 +122,20 @@ class FeedToken(SQLModel, table=True):
 
     user_id: str = Field(primary_key=True, max_length=128)
     token: str = Field(max_length=64)
+    # The feed's title is "Notecast — <name>"; None: "My episodes".
+    name: str | None = Field(default=None, max_length=100)
     created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class LinkCode(SQLModel, table=True):
+    """A one-time code that attaches another browser to a user's history. Only a hash is kept: a code read from
+    the database would otherwise hand out someone's history."""
+
+    __tablename__ = "link_codes"
+
+    code_hash: str = Field(primary_key=True, max_length=64)
+    user_id: str = Field(max_length=128)
+    expires_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
 
 
 class HealthProbe(SQLModel, table=True):
@@ -135,3 +152,4 @@ podcasts_table = Podcast.__table__  # type: ignore[attr-defined]
 health_table = HealthProbe.__table__  # type: ignore[attr-defined]
 pace_table = SpeakingPace.__table__  # type: ignore[attr-defined]
 feed_tokens_table = FeedToken.__table__  # type: ignore[attr-defined]
+link_codes_table = LinkCode.__table__  # type: ignore[attr-defined]

@@ -151,3 +151,4 @@ class FinishedEpisode:
     words: int = 0
     target_words: int = 0
     voiced_fresh: bool = True  # False when the whole episode came from the cache (it took no real work)
+    note_excerpt: str = ""  # the note's first lines, for show notes

@@ -6,10 +6,10 @@ from urllib.parse import quote
 
 from nicegui import ui
 
-from pipeline.episode.transcripts import chapters_from
+from pipeline.episode.transcripts import clock
 from store.media import MediaStore
 from store.records import Transcript
-from ui.theme import SPEAKER_COLOURS, clock
+from ui.transcript_view import chapters_view, transcript_view
 
 _SIDE_FILES = (("vtt", "Transcript (VTT)"), ("srt", "Transcript (SRT)"), ("chapters", "Chapters (JSON)"))
 
@@ -59,8 +59,7 @@ def episode_view(title: str | None, audio_url: str, duration: float, transcript:
 
         ui.button("Copy link", icon="link", on_click=copy_link).props('outline aria-label="Copy link to the audio"')
         if files:
-            with ui.button("Transcript & chapters", icon="description").props(
-                    'outline aria-label="Download the transcript or chapters"'), ui.menu():
+            with ui.button("Transcript & chapters", icon="description").props("outline"), ui.menu():
                 for file_kind, label in _SIDE_FILES:
                     if file_kind in files:
                         item = ui.menu_item(label).props("download type=a").mark(f"download-{file_kind}")
@@ -69,33 +68,3 @@ def episode_view(title: str | None, audio_url: str, duration: float, transcript:
             ui.link("Episode page", f"/episodes/{podcast_id}").classes("self-center")
     chapters_view(transcript, player)
     transcript_view(transcript, player)
-
-
-def chapters_view(transcript: Transcript, player: ui.audio) -> None:
-    """One chip per chapter (the script's sections); clicking one jumps there."""
-    chapters = chapters_from(transcript)
-    if len(chapters) < 2:
-        return
-    with ui.row().classes("w-full gap-1 flex-wrap").props('aria-label="Chapters"'):
-        for chapter in chapters:
-            at = float(chapter["startTime"])
-            chip = ui.chip(f"{clock(at)} {chapter['title']}", on_click=lambda _, at=at: player.seek(at)).props(
-                "outline dense clickable")
-            chip.props["aria-label"] = f"Jump to {chapter['title']}"
-
-
-def transcript_view(transcript: Transcript, player: ui.audio) -> None:
-    """Speaker-coloured lines with timestamps; clicking a line seeks the player there."""
-    speakers: dict[str, str] = {}
-    with ui.expansion("Transcript", icon="subject", value=True).classes("w-full").props(
-            'aria-label="Transcript"'), ui.column().classes("w-full gap-1"):
-        for line in transcript:
-            colour = speakers.setdefault(line["speaker"], SPEAKER_COLOURS[len(speakers) % len(SPEAKER_COLOURS)])
-            start = float(line["start"])
-            row = ui.row().classes("w-full no-wrap items-start gap-2 cursor-pointer hover:bg-gray-500/10 rounded p-1"
-                                   ).on("click", lambda _, at=start: player.seek(at)).props("role=button tabindex=0")
-            row.props["aria-label"] = f"Play from {clock(start)}"
-            with row:
-                ui.label(clock(start)).classes("font-mono text-xs text-gray-500 pt-1 w-10 shrink-0")
-                ui.label(line["speaker"]).classes("font-semibold shrink-0 w-14").classes(colour)
-                ui.label(line["text"]).classes("grow")  # a label: note text is never rendered as HTML

@@ -7,14 +7,14 @@ from datetime import UTC, datetime
 from nicegui import run, ui
 
 from errors import NotecastError
+from pipeline.episode.transcripts import clock
 from pipeline.jobs.eta import eta_seconds
 from pipeline.services import Services
 from pipeline.writers.base import format_name
 from pipeline.writers.notes import provisional_title
-from store import queries, records
+from store import jobs, queries, records
 from store.models import OPEN_STATUSES, JobStatus
 from ui.episode_view import browser_url, episode_view, side_file_urls
-from ui.theme import clock
 from ui.throttle import RateLimit
 
 _REFRESH_SECONDS = 0.5
@@ -68,7 +68,7 @@ class JobCard:
         with self.card:
             with ui.row().classes("w-full items-center justify-between"):
                 ui.label(record.display_title or self.provisional or "Untitled note").classes("font-semibold")
-                ui.badge(record.status, color=_STATUS_COLOURS.get(JobStatus(record.status), "grey")).props(
+                ui.badge(record.status, color=STATUS_COLOURS.get(JobStatus(record.status), "grey")).props(
                     'aria-label="Job status"')
             kind = format_name(record.format)
             ui.label(f"{record.duration.capitalize()}{'' if kind == 'conversation' else ' · ' + kind} · started "
@@ -91,7 +91,10 @@ class JobCard:
             else:
                 message = "Cancelled." if record.status == JobStatus.CANCELLED else record.error or "Generation failed."
                 ui.label(message).classes("text-red-600").props('role=alert')
-                ui.button("Try again", icon="replay", on_click=self.try_again).props('aria-label="Try again"')
+                with ui.row().classes("gap-2"):
+                    ui.button("Try again", icon="replay", on_click=self.try_again).props('aria-label="Try again"')
+                    ui.button("Dismiss", icon="delete_sweep", on_click=self.dismiss).props(
+                        'flat aria-label="Dismiss: remove this job from your history"').mark("dismiss")
 
     def _show_notices(self, notices: list[str]) -> None:
         """What the listener should know about this episode (a short note, a debate made as a conversation),
@@ -132,6 +135,17 @@ class JobCard:
         self.timer.activate()
         await self.refresh()
 
+    async def dismiss(self) -> None:
+        """Remove a failed or cancelled job from the history (the API's dismiss)."""
+        try:
+            await run.io_bound(jobs.dismiss, self.services.db, self.job_id)
+        except NotecastError as exc:
+            ui.notify(exc.message, type="warning")
+            return
+        self.timer.deactivate()
+        self.card.delete()
+        ui.notify("Removed from your history")
+
     async def cancel(self) -> None:
         """Cancel through the same call as the API's cancel."""
         try:
@@ -148,5 +162,6 @@ def time_left(seconds: int) -> str:
     return f"about {round(seconds / 60)} min left"
 
 
-_STATUS_COLOURS = {JobStatus.QUEUED: "grey", JobStatus.PROCESSING: "indigo", JobStatus.COMPLETED: "positive",
-                   JobStatus.FAILED: "negative", JobStatus.CANCELLED: "orange"}
+# Dark enough for white badge text to keep 4.5:1 (Quasar's "positive", "grey" and "orange" do not).
+STATUS_COLOURS = {JobStatus.QUEUED: "grey-8", JobStatus.PROCESSING: "indigo", JobStatus.COMPLETED: "green-9",
+                  JobStatus.FAILED: "red-9", JobStatus.CANCELLED: "deep-orange-10"}

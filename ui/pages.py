@@ -11,7 +11,8 @@ from nicegui import app, ui
 
 from pipeline.services import Services
 from ui.create_page import create_page
-from ui.episodes_page import episode_page, history_page
+from ui.devices_panel import link_page
+from ui.episodes_page import episode_page, history_page, shared_episode_page
 from ui.identity import PasswordGate, current_user_id, safe_target
 from ui.theme import frame
 from ui.throttle import RateLimit, SignInThrottle
@@ -26,6 +27,7 @@ def create(services: Services) -> None:
     gate = PasswordGate(settings.ui_password, settings.effective_storage_secret, settings.ui_session_hours * 3600)
     throttle = SignInThrottle()
     job_limit = RateLimit(settings.ui_jobs_per_hour, 3600)
+    code_throttle = SignInThrottle()  # one-time codes are guessed like passwords, so they are throttled alike
 
     def sign_out() -> None:
         gate.sign_out(app.storage.user)
@@ -49,12 +51,25 @@ def create(services: Services) -> None:
 
     @ui.page("/episodes")
     async def episodes() -> RedirectResponse | None:
-        return await page("/episodes", "Episodes", lambda user_id: history_page(services, user_id, job_limit))
+        return await page("/episodes", "Episodes",
+                          lambda user_id: history_page(services, user_id, job_limit, code_throttle))
+
+    @ui.page("/link/{code}")
+    async def link(code: str) -> RedirectResponse | None:
+        async def content(_user_id: str) -> None:
+            link_page(services, code, code_throttle)
+        return await page(f"/link/{code}", "Use a history", content)
 
     @ui.page("/episodes/{podcast_id}")
     async def episode(podcast_id: str) -> RedirectResponse | None:
         return await page(f"/episodes/{podcast_id}", "Episode",
                           lambda user_id: episode_page(services, user_id, podcast_id))
+
+    @ui.page("/share/{token}")
+    async def shared(token: str) -> None:
+        # Open to anyone with the link, even behind UI_PASSWORD: the link is the permission.
+        with frame("Shared episode"):
+            await shared_episode_page(services, token)
 
     @ui.page("/login")
     def login(next: str = "/") -> RedirectResponse | None:

@@ -6,12 +6,17 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 from nicegui import app, ui
 
 from settings import VERSION
 
 SPEAKER_COLOURS = ("text-indigo-600 dark:text-indigo-300", "text-emerald-700 dark:text-emerald-300")
+
+
+def _styles() -> str:
+    return files("static").joinpath("notecast.css").read_text(encoding="utf-8")
 
 
 def favicon_path() -> Path:
@@ -24,6 +29,7 @@ def frame(title: str, user_id: str | None = None, on_sign_out: Callable[[], None
     """Header, content column and footer around a page's content; a sign-out button when `on_sign_out` is given."""
     ui.page_title(f"{title} · Notecast")
     ui.colors(primary="#4338ca", secondary="#0f766e", accent="#7c3aed")
+    ui.add_css(_styles())
     dark = ui.dark_mode(app.storage.user.get("dark"))
     with ui.header().classes("items-center justify-between px-4 py-2 bg-indigo-700"):
         with ui.row().classes("items-center gap-2"):
@@ -50,12 +56,16 @@ def frame(title: str, user_id: str | None = None, on_sign_out: Callable[[], None
     with ui.footer().classes("justify-between items-center text-xs px-4 py-1 bg-indigo-900"):
         ui.label(f"Notecast {VERSION}")
         if user_id:
-            ui.label(f"Your user id: {user_id}").classes("font-mono").props('aria-label="Your user id"')
+            with ui.row().classes("items-center gap-2"):
+                ui.label(f"Your user id: {user_id}").classes("font-mono").props('aria-label="Your user id"')
+                ui.link("What is this?", "/episodes").classes("text-white")
 
 
-def clock(seconds: float) -> str:
-    """`m:ss` (or `h:mm:ss`) for a duration in seconds."""
-    whole = max(0, int(seconds))
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+def confirm_dialog(question: str, action: str, on_confirm: Callable[[], Any], marker: str) -> ui.dialog:
+    """A dialog asking `question` before a destructive `action` (a red button marked `marker`, and "Keep")."""
+    with ui.dialog() as dialog, ui.card():
+        ui.label(question)
+        with ui.row():
+            ui.button(action, on_click=on_confirm).props("color=negative").mark(marker)
+            ui.button("Keep", on_click=dialog.close).props("flat")
+    return dialog

@@ -34,6 +34,7 @@ from pipeline.progress import Milestone, ProgressSink
 from pipeline.providers import Providers
 from pipeline.voices.base import Cast
 from pipeline.writers.base import Script, ScriptWriter, WritingRequest, cleaned, format_name
+from pipeline.writers.notes import note_excerpt
 from store.media import MediaStore
 from store.records import ClaimedJob, FinishedEpisode
 
@@ -80,7 +81,7 @@ def produce_episode(
     return FinishedEpisode(title=job.title or script.title, audio_key=key, audio_bytes=sizes[key],
                            audio_duration=round(mastered.duration, 3), transcript=mastered.episode.transcript,
                            files=files, loudness=loudness.as_json(), words=script.words, target_words=target,
-                           voiced_fresh=not mastered.from_cache)
+                           voiced_fresh=not mastered.from_cache, note_excerpt=note_excerpt(job.note_content))
 
 
 def master_episode(job: ClaimedJob, script: Script, cast: Cast, cache: SegmentCache | None,

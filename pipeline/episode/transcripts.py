@@ -25,6 +25,14 @@ def chapters_from(transcript: Transcript) -> list[dict[str, Any]]:
     return chapters
 
 
+def clock(seconds: float) -> str:
+    """`m:ss` (or `h:mm:ss`) for a time in seconds, as people read it."""
+    whole = max(0, int(seconds))
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
 def _clock(seconds: float, separator: str) -> str:
     millis = round(seconds * 1000)
     hours, rest = divmod(millis, 3_600_000)

@@ -68,6 +68,17 @@ class HostChoice(BaseModel):
         return value
 
 
+def one_line(value: str | None, longest: int) -> str | None:
+    """A title-like field: stripped, None when blank; ValueError when too long or not one line of text."""
+    if value is None or not value.strip():
+        return None
+    if len(value) > longest:
+        raise ValueError(f"must be at most {longest} characters (got {len(value)})")
+    if found := CONTROL_CHARACTERS.search(value):
+        raise ValueError(f"must not contain control characters or line breaks (found U+{ord(found.group()):04X})")
+    return value.strip()
+
+
 class NoteRequest(BaseModel):
     """A note and how to make it into an episode: what an estimate needs, and a submission adds who and how
     long."""
@@ -106,24 +117,12 @@ class NoteRequest(BaseModel):
     @field_validator("focus")
     @classmethod
     def _focus_fits(cls, value: str | None) -> str | None:
-        if value is None or not value.strip():
-            return None
-        if len(value) > MAX_FOCUS_CHARS:
-            raise ValueError(f"must be at most {MAX_FOCUS_CHARS} characters (got {len(value)})")
-        if found := CONTROL_CHARACTERS.search(value):
-            raise ValueError(f"must be one line without control characters (found U+{ord(found.group()):04X})")
-        return value.strip()
+        return one_line(value, MAX_FOCUS_CHARS)
 
     @field_validator("title")
     @classmethod
     def _title_fits(cls, value: str | None) -> str | None:
-        if value is None or not value.strip():
-            return None
-        if len(value) > MAX_TITLE_CHARS:
-            raise ValueError(f"must be at most {MAX_TITLE_CHARS} characters")
-        if found := CONTROL_CHARACTERS.search(value):
-            raise ValueError(f"must not contain control characters or line breaks (found U+{ord(found.group()):04X})")
-        return value.strip()
+        return one_line(value, MAX_TITLE_CHARS)
 
     def chosen_hosts(self, providers: Providers) -> tuple[Host, Host]:
         """The two hosts asked for, the server's defaults filling what was left out. InputError (422) when a

@@ -135,3 +135,11 @@ def provisional_title(markdown: str, longest: int = 80) -> str:
     first = next((s.heading for s in sections if s.heading), None) or next(
         (sentence for s in sections for sentence in s.sentences if sentence != CODE_BLOCK), "Untitled note")
     return first if len(first) <= longest else first[:longest].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
+
+
+def note_excerpt(markdown: str, longest: int = 400) -> str:
+    """The note's opening as plain sentences (headings dropped), for show notes: up to `longest` characters,
+    shortened at a word."""
+    sentences = [s for section in parse_note(markdown[:5000]) for s in section.sentences if s != CODE_BLOCK]
+    text = " ".join(sentences)
+    return text if len(text) <= longest else text[:longest].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
