@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip install --quiet --disable-pip-version-check
 
-.PHONY: run test lint bench lock clean
+.PHONY: run test lint bench lock clean types
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ lint: $(VENV)/.test-deps
 	$(PY) -m ruff check .
 	$(VENV)/bin/lint-imports
 	$(PY) -m mypy
+
+# After changing the API: regenerate the TypeScript types the README points to (a test checks they are current).
+types: $(VENV)/.test-deps $(JS_TOOLS)
+	$(PY) -m tests.api_types
 
 # After changing dependencies in pyproject.toml: re-resolve and re-hash both lock files.
 lock: | $(PY)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
@@ -14,9 +12,9 @@ from api.podcasts import JobId, PodcastId
 from api.schemas import (
     DeletedResponse,
     DismissedResponse,
-    ErrorResponse,
     PodcastResponse,
     PodcastView,
+    errors,
     json_response,
 )
 from errors import NotFound
@@ -26,10 +24,6 @@ from pipeline.writers.base import MAX_TITLE_CHARS
 from store import jobs, podcasts, queries
 
 router = APIRouter(prefix="/api/podcast", tags=["episodes"], dependencies=[Depends(require_api_key)])
-
-
-def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
-    return {code: {"model": ErrorResponse} for code in codes}
 
 
 class RenameRequest(BaseModel):
@@ -57,7 +51,7 @@ def _podcast_response(shared: Services, podcast_id: str) -> Response:
                                                                 shared.settings.public_base_url)))
 
 
-@router.patch("/{podcastId}", response_model=PodcastResponse, responses=_errors(400, 401, 404, 413, 422))
+@router.patch("/{podcastId}", response_model=PodcastResponse, responses=errors(400, 401, 404, 413, 422))
 def rename_podcast(request: Request, podcastId: PodcastId, body: RenameRequest) -> Response:  # noqa: N803
     """Give an episode a new title; its feed item, page and download names follow."""
     shared = services(request)
@@ -65,7 +59,7 @@ def rename_podcast(request: Request, podcastId: PodcastId, body: RenameRequest) 
     return _podcast_response(shared, podcastId)
 
 
-@router.delete("/{podcastId}", response_model=DeletedResponse, responses=_errors(401, 404, 422))
+@router.delete("/{podcastId}", response_model=DeletedResponse, responses=errors(401, 404, 422))
 async def delete_podcast(request: Request, podcastId: PodcastId) -> Response:  # noqa: N803
     """Delete an episode for good: its audio, transcripts, chapters, share link and feed item."""
     shared = services(request)
@@ -73,7 +67,7 @@ async def delete_podcast(request: Request, podcastId: PodcastId) -> Response:  #
     return json_response(DeletedResponse(podcastId=podcastId))
 
 
-@router.post("/{podcastId}/share", response_model=PodcastResponse, responses=_errors(401, 404, 422))
+@router.post("/{podcastId}/share", response_model=PodcastResponse, responses=errors(401, 404, 422))
 def share_podcast(request: Request, podcastId: PodcastId) -> Response:  # noqa: N803
     """Make (or return) the episode's public share link, `shareUrl`: a page that plays it with its transcript and
     shows nothing else of the history."""
@@ -82,7 +76,7 @@ def share_podcast(request: Request, podcastId: PodcastId) -> Response:  # noqa: 
     return _podcast_response(shared, podcastId)
 
 
-@router.delete("/{podcastId}/share", response_model=PodcastResponse, responses=_errors(401, 404, 422))
+@router.delete("/{podcastId}/share", response_model=PodcastResponse, responses=errors(401, 404, 422))
 def stop_sharing_podcast(request: Request, podcastId: PodcastId) -> Response:  # noqa: N803
     """Revoke the share link: its page answers 404 from now on."""
     shared = services(request)
@@ -90,7 +84,7 @@ def stop_sharing_podcast(request: Request, podcastId: PodcastId) -> Response:  #
     return _podcast_response(shared, podcastId)
 
 
-@router.post("/jobs/{jobId}/dismiss", response_model=DismissedResponse, responses=_errors(401, 404, 409, 422))
+@router.post("/jobs/{jobId}/dismiss", response_model=DismissedResponse, responses=errors(401, 404, 409, 422))
 def dismiss_job(request: Request, jobId: JobId) -> Response:  # noqa: N803
     """Remove a failed or cancelled job from the history; other states are a 409."""
     jobs.dismiss(services(request).db, jobId)

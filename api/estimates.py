@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 
 from api.auth import require_api_key, services
-from api.schemas import ErrorResponse, json_response
+from api.schemas import errors, json_response
 from errors import InputError
 from pipeline.durations import DurationName
 from pipeline.episode.estimate import estimate
@@ -42,7 +42,7 @@ class EstimateResponse(BaseModel):
 
 
 @router.post("/estimate", response_model=EstimateResponse,
-             responses={code: {"model": ErrorResponse} for code in (400, 401, 413, 422)})
+             responses=errors(400, 401, 413, 422))
 async def estimate_lengths(request: Request, body: NoteRequest) -> Response:
     """Estimate the episode each length would make from this note (nothing is generated or stored)."""
     await require_api_key(request)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
-from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
@@ -15,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.auth import require_api_key, services
 from api.feed_xml import render_feed
-from api.schemas import ErrorResponse, FeedResponse, UserId
+from api.schemas import FeedResponse, UserId, errors
 from errors import NotFound
 from pipeline.audio.tags import default_cover, image_type
 from pipeline.feeds import MAX_FEED_NAME_CHARS, feed_title
@@ -26,7 +25,7 @@ from store.db import Database
 
 router = APIRouter(tags=["feeds"])
 _FEED_EPISODES = 300
-_ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorResponse} for code in (401, 404, 422)}
+
 
 
 class RedactFeedTokens(logging.Filter):
@@ -46,14 +45,14 @@ def feed_url(shared: Services, user_id: str, token: str) -> str:
     return feeds.feed_url(shared.settings.public_base_url, user_id, token)
 
 
-@router.get("/api/users/{userId}/feed", response_model=FeedResponse, responses=_ERRORS,
+@router.get("/api/users/{userId}/feed", response_model=FeedResponse, responses=errors(401, 404, 422),
             dependencies=[Depends(require_api_key)])
 async def get_feed_url(request: Request, userId: UserId) -> FeedResponse:  # noqa: N803
     """The user's private feed URL (created on first request)."""
     return await _feed_response(request, userId, feeds.token_for)
 
 
-@router.post("/api/users/{userId}/feed/rotate", response_model=FeedResponse, responses=_ERRORS,
+@router.post("/api/users/{userId}/feed/rotate", response_model=FeedResponse, responses=errors(401, 404, 422),
              dependencies=[Depends(require_api_key)])
 async def rotate_feed(request: Request, userId: UserId) -> FeedResponse:  # noqa: N803
     """A new feed URL for the user; the old one answers 404 from now on."""
@@ -75,7 +74,7 @@ class FeedNameRequest(BaseModel):
         return one_line(value, MAX_FEED_NAME_CHARS)
 
 
-@router.patch("/api/users/{userId}/feed", response_model=FeedResponse, responses=_ERRORS,
+@router.patch("/api/users/{userId}/feed", response_model=FeedResponse, responses=errors(400, 401, 404, 413, 422),
               dependencies=[Depends(require_api_key)])
 async def name_feed(request: Request, userId: UserId, body: FeedNameRequest) -> FeedResponse:  # noqa: N803
     """Name the user's feed; podcast apps show the new title on their next refresh."""
@@ -113,7 +112,7 @@ def cover(request: Request, extension: str) -> Response:
     return Response(data, media_type=kind, headers={"Cache-Control": "public, max-age=86400"})
 
 
-@router.get("/feeds/{userId}/{feedToken}.xml", responses=_ERRORS, include_in_schema=False)
+@router.get("/feeds/{userId}/{feedToken}.xml", include_in_schema=False)
 def feed(request: Request, userId: str, feedToken: str) -> Response:  # noqa: N803
     """The RSS feed; an unknown user or a wrong token is a plain 404 (it does not say which)."""
     shared = services(request)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 import time
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -15,7 +15,6 @@ from api.auth import require_api_key, require_key_for_reads, services
 from api.errors import error_response
 from api.schemas import (
     EnqueueResponse,
-    ErrorResponse,
     JobListResponse,
     JobResponse,
     JobView,
@@ -24,6 +23,7 @@ from api.schemas import (
     SyncGenerateResponse,
     UserId,
     encode,
+    errors,
     json_response,
 )
 from errors import InputError, NotFound
@@ -36,8 +36,6 @@ from store.models import JobStatus
 router = APIRouter(prefix="/api/podcast", tags=["podcast"])
 
 ENQUEUED_MESSAGE = "Podcast generation started. Use the jobId to check status."
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorResponse} for code in (400, 401, 404, 409, 413, 422, 429)}
 _SYNC_POLL_SECONDS = 0.5
 _KEY_PATTERN = re.compile(r"^[!-~]{1,255}$")
 
@@ -60,7 +58,8 @@ async def _enqueue(request: Request, submission: NoteSubmission, key: str | None
     return created.record
 
 
-@router.post("/generate/async", status_code=202, response_model=EnqueueResponse, responses=_ERRORS)
+@router.post("/generate/async", status_code=202, response_model=EnqueueResponse,
+             responses=errors(400, 401, 409, 413, 422, 429))
 async def generate_async(request: Request, submission: NoteSubmission, idempotency_key: IdempotencyKey = None
                          ) -> Response:
     """Queue a note for generation; answers at once with the job id to poll."""
@@ -70,7 +69,8 @@ async def generate_async(request: Request, submission: NoteSubmission, idempoten
                          status_code=202)
 
 
-@router.post("/generate", response_model=SyncGenerateResponse, responses={**_ERRORS, 202: {"model": EnqueueResponse}},
+@router.post("/generate", response_model=SyncGenerateResponse,
+             responses={**errors(400, 401, 404, 409, 413, 422, 429, 500), 202: {"model": EnqueueResponse}},
              dependencies=[Depends(require_api_key)])
 async def generate(request: Request, submission: NoteSubmission, idempotency_key: IdempotencyKey = None
                    ) -> Response:
@@ -95,7 +95,7 @@ async def generate(request: Request, submission: NoteSubmission, idempotency_key
     return json_response(still, status_code=202)
 
 
-@router.get("/jobs/user/{userId}", response_model=JobListResponse, responses=_ERRORS,
+@router.get("/jobs/user/{userId}", response_model=JobListResponse, responses=errors(401, 422),
             dependencies=[Depends(require_api_key)])
 def list_user_jobs(
     request: Request, userId: UserId,  # noqa: N803  (the path segment's public name)
@@ -114,7 +114,7 @@ def list_user_jobs(
                                          nextCursor=str(page[-1].seq) if more else None))
 
 
-@router.get("/jobs/{jobId}", response_model=JobResponse, responses=_ERRORS)
+@router.get("/jobs/{jobId}", response_model=JobResponse, responses=errors(401, 404, 422))
 async def get_job(request: Request, jobId: JobId) -> Response:  # noqa: N803
     """One job's status, progress and, when completed, its audio and transcript."""
     await require_key_for_reads(request)  # called, not a Depends: this route is the polling hot path
@@ -142,7 +142,7 @@ def _wait_of(shared: Services, record: records.JobRecord) -> tuple[int | None, i
     return position, eta_seconds(shared.db, shared.providers, shared.executor.mix, record)
 
 
-@router.get("/{podcastId}", response_model=PodcastResponse, responses=_ERRORS,
+@router.get("/{podcastId}", response_model=PodcastResponse, responses=errors(401, 404, 422),
             dependencies=[Depends(require_key_for_reads)])
 def get_podcast(request: Request, podcastId: PodcastId) -> Response:  # noqa: N803
     """A stored podcast."""
@@ -154,7 +154,7 @@ def get_podcast(request: Request, podcastId: PodcastId) -> Response:  # noqa: N8
                                                                 shared.settings.public_base_url)))
 
 
-@router.post("/jobs/{jobId}/cancel", response_model=JobResponse, responses={**_ERRORS, 409: {"model": ErrorResponse}},
+@router.post("/jobs/{jobId}/cancel", response_model=JobResponse, responses=errors(401, 404, 409, 422),
              dependencies=[Depends(require_api_key)])
 def cancel_job(request: Request, jobId: JobId) -> Response:  # noqa: N803
     """Cancel a queued job at once, or a processing one at its next segment; a finished job is a 409."""
@@ -163,7 +163,7 @@ def cancel_job(request: Request, jobId: JobId) -> Response:  # noqa: N803
     return json_response(JobResponse(job=JobView.of(record, shared.providers.media)))
 
 
-@router.delete("/jobs/{jobId}", response_model=JobResponse, responses={**_ERRORS, 409: {"model": ErrorResponse}},
+@router.delete("/jobs/{jobId}", response_model=JobResponse, responses=errors(401, 404, 409, 422),
                dependencies=[Depends(require_api_key)])
 def delete_job(request: Request, jobId: JobId) -> Response:  # noqa: N803
     """Same as cancel."""
@@ -171,7 +171,7 @@ def delete_job(request: Request, jobId: JobId) -> Response:  # noqa: N803
 
 
 @router.post("/jobs/{jobId}/retry", status_code=202, response_model=EnqueueResponse,
-             responses={**_ERRORS, 409: {"model": ErrorResponse}}, dependencies=[Depends(require_api_key)])
+             responses=errors(401, 404, 409, 422, 429), dependencies=[Depends(require_api_key)])
 def retry_job(request: Request, jobId: JobId) -> Response:  # noqa: N803
     """Queue a failed or cancelled job again, reusing its checkpoints; other states are a 409."""
     record = services(request).executor.retry(jobId)

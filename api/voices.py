@@ -10,7 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, Response
 
 from api.auth import services
-from api.schemas import ErrorResponse, HostView, VoiceListResponse, VoiceView, json_response
+from api.schemas import HostView, VoiceListResponse, VoiceView, errors, json_response
 from errors import NotFound, VoiceError
 from pipeline.audio.samples import voice_sample
 
@@ -35,7 +35,7 @@ def list_voices(request: Request) -> Response:
     return json_response(VoiceListResponse(voices=voices, defaultHosts=hosts))
 
 
-@router.get("/{voice}/sample", response_class=FileResponse, responses={404: {"model": ErrorResponse}},
+@router.get("/{voice}/sample", response_class=FileResponse, responses=errors(404, 422),
             summary="A few seconds of the voice (MP3)")
 async def voice_sample_audio(request: Request, voice: VoiceName) -> FileResponse:
     """Made on first request, then served from disk."""

@@ -1,0 +1,59 @@
+"""What /openapi.json promises a client generator: every field described, and per operation only the error codes
+it can answer (schemathesis, in test_schema_fuzz, checks that no other code is ever sent)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+ERRORS_BY_OPERATION = {
+    ("post", "/api/podcast/generate/async"): {400, 401, 409, 413, 422, 429},
+    ("post", "/api/podcast/generate"): {400, 401, 404, 409, 413, 422, 429, 500},
+    ("post", "/api/podcast/estimate"): {400, 401, 413, 422},
+    ("get", "/api/podcast/jobs/user/{userId}"): {401, 422},
+    ("get", "/api/podcast/jobs/{jobId}"): {401, 404, 422},
+    ("delete", "/api/podcast/jobs/{jobId}"): {401, 404, 409, 422},
+    ("post", "/api/podcast/jobs/{jobId}/cancel"): {401, 404, 409, 422},
+    ("post", "/api/podcast/jobs/{jobId}/retry"): {401, 404, 409, 422, 429},
+    ("post", "/api/podcast/jobs/{jobId}/dismiss"): {401, 404, 409, 422},
+    ("get", "/api/podcast/{podcastId}"): {401, 404, 422},
+    ("patch", "/api/podcast/{podcastId}"): {400, 401, 404, 413, 422},
+    ("delete", "/api/podcast/{podcastId}"): {401, 404, 422},
+    ("post", "/api/podcast/{podcastId}/share"): {401, 404, 422},
+    ("delete", "/api/podcast/{podcastId}/share"): {401, 404, 422},
+    ("get", "/api/users/{userId}/feed"): {401, 404, 422},
+    ("patch", "/api/users/{userId}/feed"): {400, 401, 404, 413, 422},
+    ("post", "/api/users/{userId}/feed/rotate"): {401, 404, 422},
+    ("get", "/api/voices/{voice}/sample"): {404, 422},
+    ("get", "/api/voices"): set(),
+}
+
+
+def _schema(client: TestClient) -> dict[str, Any]:
+    return dict(client.get("/openapi.json").json())
+
+
+def test_each_operation_lists_exactly_the_errors_it_can_answer(client: TestClient) -> None:
+    paths = _schema(client)["paths"]
+    documented = {(method, path): {int(code) for code in operation["responses"] if int(code) >= 400}
+                  for path, operations in paths.items() for method, operation in operations.items()}
+    for operation, codes in ERRORS_BY_OPERATION.items():
+        assert documented.get(operation) == codes, operation
+    for (method, path), codes in documented.items():
+        if path.startswith("/api/") and codes:
+            operation = paths[path][method]
+            for code in codes:
+                reason = operation["responses"][str(code)]
+                assert reason["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorResponse")
+                assert reason["description"] not in ("", "Validation Error"), (method, path, code)
+
+
+def test_every_field_of_the_job_and_podcast_is_described(client: TestClient) -> None:
+    models = _schema(client)["components"]["schemas"]
+    for name in ("JobView", "PodcastView", "TranscriptLine", "HostView", "LoudnessView", "SegmentCounts",
+                 "ErrorResponse", "FeedResponse", "EnqueueResponse"):
+        undescribed = [field for field, spec in models[name]["properties"].items()
+                       if field != "success" and "$ref" not in spec and not spec.get("description")]
+        assert not undescribed, f"{name}: {undescribed}"
+    assert "etaSeconds" in models["JobView"]["properties"] and "shareUrl" in models["PodcastView"]["properties"]
