@@ -10,7 +10,7 @@ from nicegui import ui
 from nicegui.testing import User
 
 from pipeline.services import Services
-from store import feeds, links, queries, records
+from store import feeds, links, podcasts, queries, records
 from tests.conftest import SHORT_NOTE, wait_for_job
 from tests.ui.conftest import fail_first_episode, user_id_of
 from tests.waiting import wait_until_async
@@ -160,3 +160,18 @@ async def test_a_one_time_code_opens_the_history_on_another_browser(ui_app: tupl
     await thief.should_see("That code is wrong, used or expired.")
     await thief.open("/episodes")
     assert user_id_of(thief) != phone_id
+
+
+@pytest.mark.parametrize("ui_app", [{"ui_password": "open sesame"}], indirect=True)
+async def test_a_share_link_needs_no_password_but_the_history_does(ui_app: tuple[Callable, Services]) -> None:
+    new_browser, services = ui_app
+    stranger = await new_browser()
+    record = services.executor.submit(records.NewJob(user_id="someone", note_id="n", note_content=SHORT_NOTE,
+                                                     duration="short", title="Tide pools")).record
+    finished = await asyncio.to_thread(wait_for_job, services, record.job_id)
+    token = podcasts.share(services.db, str(finished.podcast_id))
+    await stranger.open(f"/share/{token}")
+    await stranger.should_see("Tide pools")
+    await stranger.should_not_see("Sign in to Notecast")
+    await stranger.open("/episodes")
+    await stranger.should_see("Sign in to Notecast")
