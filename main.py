@@ -23,6 +23,9 @@ def build_app(settings: Settings) -> FastAPI:
     # NiceGUI keeps each browser's storage in ./.nicegui unless told otherwise before it is imported; it belongs
     # with the rest of the state.
     os.environ.setdefault("NICEGUI_STORAGE_PATH", str(settings.data_dir / "nicegui"))
+    if settings.redis_url:  # replicas: every one of them knows every browser
+        os.environ.setdefault("NICEGUI_REDIS_URL", settings.redis_url)
+        os.environ.setdefault("NICEGUI_REDIS_KEY_PREFIX", "notecast:browser:")
     from nicegui import app as nicegui_app
     from nicegui import ui
 

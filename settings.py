@@ -104,6 +104,9 @@ class Settings(BaseSettings):
     cover_image: Path | None = None
 
     storage_secret: str = Field(default="", repr=False)
+    # Replicas: browsers' storage (user id, sign-in) in Redis, so any replica knows a browser. Needs a shared
+    # STORAGE_SECRET, since the cookie naming a browser's storage is signed with it.
+    redis_url: str = Field(default="", repr=False)
     # When set, every page asks for this password first (the JSON API keeps its own API_KEYS rule).
     ui_password: str = Field(default="", repr=False)
     # How long a browser stays signed in with UI_PASSWORD.
@@ -142,6 +145,11 @@ class Settings(BaseSettings):
         if self.database_url.startswith("postgresql") and importlib.util.find_spec("psycopg") is None:
             raise ValueError("DATABASE_URL is PostgreSQL, but its driver is not installed: "
                              "pip install 'notecast[postgres]' (make run includes it)")
+        if self.redis_url and not self.storage_secret:
+            raise ValueError("REDIS_URL is set (replicas share browsers), so STORAGE_SECRET must be set too, the "
+                             "same on every replica")
+        if self.redis_url and not self.redis_url.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("REDIS_URL must look like redis://host:6379/0")
         if self.media_store == "s3" and not self.s3_bucket:
             raise ValueError("MEDIA_STORE is s3 but S3_BUCKET is not set")
         for setting, path in (("INTRO_MUSIC", self.intro_music), ("COVER_IMAGE", self.cover_image)):

@@ -94,3 +94,26 @@ def wait_for_api_job(client: TestClient, job_id: str, until: Callable[[dict[str,
     """The job as the API shows it, once `until(job)` holds (by default: once it has finished)."""
     done = until or (lambda job: job["status"] in FINISHED)
     return wait_until(lambda: dict(client.get(f"/api/podcast/jobs/{job_id}").json()["job"]), done, timeout, every)
+
+
+S3_BUCKET = "notecast-test"
+
+
+@pytest.fixture
+def s3_endpoint(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """moto's standalone S3 server on a loopback port (real HTTP), with the bucket S3_BUCKET made."""
+    import boto3
+    from moto.server import ThreadedMotoServer
+
+    from tests.server import free_port
+
+    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                        "AWS_DEFAULT_REGION": "us-east-1"}.items():
+        monkeypatch.setenv(name, value)
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    endpoint = f"http://127.0.0.1:{port}"
+    boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1").create_bucket(Bucket=S3_BUCKET)
+    yield endpoint
+    server.stop()

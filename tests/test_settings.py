@@ -75,3 +75,11 @@ def test_the_pages_may_play_media_from_the_configured_s3_host(settings: Settings
     assert "media-src 'self' blob: https://cdn.example https://minio.example:9000;" in policy
     aws = settings.model_copy(update={"media_store": "s3", "s3_bucket": "b"})
     assert aws.media_origins == "https://*.amazonaws.com"
+
+
+def test_replicas_sharing_browsers_need_a_shared_storage_secret() -> None:
+    with pytest.raises(ConfigError, match="STORAGE_SECRET must be set too"):
+        load_settings(_env_file=None, redis_url="redis://127.0.0.1:6379/0")
+    with pytest.raises(ConfigError, match="REDIS_URL must look like"):
+        load_settings(_env_file=None, redis_url="127.0.0.1:6379", storage_secret="s")
+    assert load_settings(_env_file=None, redis_url="redis://r:6379/0", storage_secret="s").redis_url

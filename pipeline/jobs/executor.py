@@ -205,10 +205,18 @@ class JobExecutor:
             self.wake()
 
     def prune(self) -> list[str]:
-        """Delete finished jobs past their TTL, and their scratch files."""
+        """Delete finished jobs past their TTL, and their scratch files. Every replica runs this on its own
+        schedule, and that is safe: the delete is one guarded statement, so whichever replica runs first removes
+        the rows and the others find none. Each replica then removes its own old scratch folders whose job is
+        gone, whichever replica deleted the row."""
         removed = jobs.prune(self.db, self.config.job_ttl)
         for job_id in removed:
             shutil.rmtree(self.work_root / job_id, ignore_errors=True)
         if removed:
             log.info("pruned %d finished jobs", len(removed))
+        old = time.time() - self.config.job_ttl.total_seconds()
+        folders = self.work_root.iterdir() if self.work_root.is_dir() else iter(())
+        for folder in folders:
+            if folder.is_dir() and folder.stat().st_mtime < old and queries.status_of(self.db, folder.name) is None:
+                shutil.rmtree(folder, ignore_errors=True)
         return removed

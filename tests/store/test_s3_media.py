@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import boto3
 import httpx
 import pytest
 from fastapi.testclient import TestClient
@@ -17,26 +16,10 @@ from pipeline.services import Services
 from settings import Settings
 from store.s3_media import S3MediaStore
 from tests.audio_metrics import decode
-from tests.conftest import SHORT_NOTE, wait_for_api_job
+from tests.conftest import S3_BUCKET, SHORT_NOTE, wait_for_api_job
 from tests.server import free_port
 
-BUCKET = "notecast-test"
-
-
-@pytest.fixture
-def s3_endpoint(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    from moto.server import ThreadedMotoServer
-
-    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                        "AWS_DEFAULT_REGION": "us-east-1"}.items():
-        monkeypatch.setenv(name, value)
-    port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    endpoint = f"http://127.0.0.1:{port}"
-    boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1").create_bucket(Bucket=BUCKET)
-    yield endpoint
-    server.stop()
+BUCKET = S3_BUCKET  # in the bucket the s3_endpoint fixture (tests/conftest.py) makes
 
 
 @pytest.fixture

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+import os
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
@@ -86,3 +88,18 @@ def test_prune_job_deletes_old_finished_jobs(make_services: Callable[..., Servic
         conn.execute(update(jobs_table).values(completed_at=records.utcnow() - timedelta(hours=25)))
     assert services.executor.prune() == [done]
     assert queries.get(services.db, done) is None
+
+
+def test_prune_removes_old_scratch_folders_whose_job_another_replica_deleted(
+        make_services: Callable[..., Services], fake_providers: Providers) -> None:
+    services = make_services(fake_providers, start=False)  # the job stays queued: its folder must stay
+    kept = services.executor.submit(_new(0)).record.job_id
+    orphan, fresh, live = (services.executor.work_root / name for name in ("job_gone", "job_new", kept))
+    for folder in (orphan, fresh, live):
+        folder.mkdir(parents=True, exist_ok=True)
+    day_old = time.time() - timedelta(hours=25).total_seconds()
+    os.utime(orphan, (day_old, day_old))
+    os.utime(live, (day_old, day_old))
+    services.executor.prune()
+    assert not orphan.exists() and fresh.exists(), "only old folders whose job is gone"
+    assert live.exists(), "a job still in the database keeps its folder"
