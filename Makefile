@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip install --quiet --disable-pip-version-check
 
-.PHONY: run test lint bench lock clean types
+.PHONY: run test lint bench lock clean types binary
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ lint: $(VENV)/.test-deps
 	$(VENV)/bin/lint-imports
 	$(PY) -m mypy
 
+# dist/notecast: one self-contained executable (Linux x86-64) with Python, the app, both voices and ffmpeg.
+binary: $(VENV)/.test-deps
+	PYTHON=$(PY) sh packaging/build.sh
+
 # After changing the API: regenerate the TypeScript types the README points to (a test checks they are current).
 types: $(VENV)/.test-deps $(JS_TOOLS)
 	$(PY) -m tests.api_types
@@ -59,4 +63,4 @@ lock: | $(PY)
 		--no-emit-find-links --extra postgres --extra test -o requirements/test.txt pyproject.toml
 
 clean:
-	rm -rf $(VENV) .pytest_cache test-artifacts tests/js/node_modules
+	rm -rf $(VENV) .pytest_cache test-artifacts tests/js/node_modules build dist
