@@ -7,6 +7,7 @@
     ├── AuthError             missing or wrong API key (401)
     ├── NotFound              no such job, podcast or file (404)
     ├── ConflictError         the job is not in a state that allows this, or an idempotency key was reused (409)
+    │   └── PreconditionFailed  an edit based on a version someone else has replaced (412)
     ├── QueueFullError        too many jobs waiting; retry later (429, with Retry-After)
     └── ProviderError         a step of generation failed; the job fails with this message
         ├── ScriptError
@@ -52,6 +53,10 @@ class NotFound(NotecastError):
 
 class ConflictError(NotecastError):
     """The request conflicts with the current state."""
+
+
+class PreconditionFailed(ConflictError):
+    """The write names a version (If-Match) that is no longer the current one."""
 
 
 class QueueFullError(NotecastError):

@@ -7,7 +7,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi_offline import FastAPIOffline
 
-from api import episodes, estimates, feeds, health, media, podcasts, voices
+from api import episodes, estimates, feeds, health, media, podcasts, scripts, voices
 from api.auth import document_api_key
 from api.errors import install_error_handlers
 from api.middleware import GuardMiddleware, content_security_policy
@@ -31,11 +31,13 @@ def create_api(services: Services) -> FastAPI:
                        limit=settings.max_body_bytes, keys=settings.api_key_list)
     if settings.cors_origin_list:  # outermost, so a preflight is answered before the key and body checks
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origin_list,
-                           allow_methods=["GET", "POST", "PATCH", "DELETE"],
-                           allow_headers=["content-type", "x-api-key", "idempotency-key"], max_age=600)
+                           allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+                           allow_headers=["content-type", "x-api-key", "idempotency-key", "if-match"],
+                           expose_headers=["etag"], max_age=600)
     app.include_router(estimates.router)
     app.include_router(podcasts.router)
     app.include_router(episodes.router)
+    app.include_router(scripts.router)
     app.include_router(health.router)
     app.include_router(media.router)
     app.include_router(feeds.router)

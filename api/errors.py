@@ -18,6 +18,7 @@ from errors import (
     NotecastError,
     NotFound,
     PayloadTooLarge,
+    PreconditionFailed,
     ProviderError,
     QueueFullError,
 )
@@ -26,7 +27,7 @@ from pipeline.jobs.submission import describe_errors, summarize
 log = logging.getLogger(__name__)
 
 _STATUS = {PayloadTooLarge: 413, InputError: 422, MalformedRequest: 400, AuthError: 401, NotFound: 404,
-           ConflictError: 409, QueueFullError: 429}
+           ConflictError: 409, PreconditionFailed: 412, QueueFullError: 429}
 _HTTP_MESSAGES = {404: "Not found", 405: "Method not allowed", 400: "The request body could not be read"}
 
 

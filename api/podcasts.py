@@ -88,6 +88,11 @@ async def generate(request: Request, submission: NoteSubmission, idempotency_key
             return json_response(SyncGenerateResponse(
                 jobId=view.jobId, status=view.status, podcastId=view.podcastId or "", audioUrl=view.audioUrl or "",
                 audioDuration=view.audioDuration or 0.0, transcript=view.transcript or [], job=view))
+        if current.status == JobStatus.AWAITING_REVIEW:  # nothing more happens until someone approves
+            return json_response(EnqueueResponse(
+                jobId=current.job_id, status=JobStatus.AWAITING_REVIEW,
+                message="The script awaits review: read it at …/jobs/{jobId}/script, then approve it."),
+                status_code=202)
         if current.status in (JobStatus.FAILED, JobStatus.CANCELLED):
             return error_response(500, current.error or f"Generation {current.status}", job_id=current.job_id)
     still = EnqueueResponse(jobId=record.job_id, status=JobStatus.QUEUED,

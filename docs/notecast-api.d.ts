@@ -221,6 +221,51 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/podcast/jobs/{jobId}/script": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Script
+         * @description The script of a job awaiting review, with its version as the ETag.
+         */
+        get: operations["get_script_api_podcast_jobs__jobId__script_get"];
+        /**
+         * Put Script
+         * @description Replace the script of a job awaiting review. If-Match must carry the ETag it was read with: a stale one
+         *     (someone saved meanwhile) is a 412.
+         */
+        put: operations["put_script_api_podcast_jobs__jobId__script_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/podcast/jobs/{jobId}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve
+         * @description Voice the script as it stands: the job is queued again and goes on like any other.
+         */
+        post: operations["approve_api_podcast_jobs__jobId__approve_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -573,7 +618,7 @@ export interface components {
          * @description Where a job is in its life; only `store.jobs` moves a job between these.
          * @enum {string}
          */
-        JobStatus: "queued" | "processing" | "completed" | "failed" | "cancelled";
+        JobStatus: "queued" | "processing" | "awaiting_review" | "completed" | "failed" | "cancelled";
         /**
          * JobView
          * @description A job's state; the podcast fields appear once it is completed.
@@ -858,6 +903,12 @@ export interface components {
              * @enum {string}
              */
             duration: "short" | "medium" | "long";
+            /**
+             * Review
+             * @description Stop after writing the script (status awaiting_review) so it can be read and edited (GET/PUT …/jobs/{jobId}/script) before it is voiced (POST …/jobs/{jobId}/approve)
+             * @default false
+             */
+            review: boolean;
         };
         /**
          * PodcastResponse
@@ -1005,6 +1056,73 @@ export interface components {
              * @description 1-200 characters, one line
              */
             title: string;
+        };
+        /**
+         * ScriptResponse
+         * @description A job's script, and its version (also sent as the ETag; send it back as If-Match to replace it).
+         */
+        ScriptResponse: {
+            /**
+             * Success
+             * @default true
+             * @constant
+             */
+            success: true;
+            /** Jobid */
+            jobId: string;
+            /**
+             * Version
+             * @description Changes with every saved edit
+             */
+            version: number;
+            script: components["schemas"]["ScriptView"];
+        };
+        /**
+         * ScriptSection
+         * @description A chapter of the episode.
+         */
+        ScriptSection: {
+            /**
+             * Title
+             * @description The chapter's title
+             */
+            title: string;
+            /** Turns */
+            turns: components["schemas"]["ScriptTurn"][];
+        };
+        /**
+         * ScriptTurn
+         * @description One turn: who says it and what they say.
+         */
+        ScriptTurn: {
+            /**
+             * Id
+             * @description The turn's id as read (ignored on write: order decides)
+             */
+            id?: string | null;
+            /**
+             * Speaker
+             * @description One of the episode's hosts
+             */
+            speaker: string;
+            /**
+             * Text
+             * @description What the host says (1-2,000 characters)
+             */
+            text: string;
+        };
+        /**
+         * ScriptView
+         * @description A script: its title and its sections of turns (at most 400 turns).
+         */
+        ScriptView: {
+            /**
+             * Title
+             * @description The episode's title
+             */
+            title: string;
+            /** Sections */
+            sections: components["schemas"]["ScriptSection"][];
         };
         /**
          * SegmentCounts
@@ -1977,6 +2095,217 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DismissedResponse"];
+                };
+            };
+            /** @description API_KEYS is set and x-api-key is missing or wrong */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the job's state, or an Idempotency-Key was reused with another body */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is invalid (see `fields`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_script_api_podcast_jobs__jobId__script_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The jobId returned when the job was queued */
+                jobId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScriptResponse"];
+                };
+            };
+            /** @description API_KEYS is set and x-api-key is missing or wrong */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the job's state, or an Idempotency-Key was reused with another body */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is invalid (see `fields`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    put_script_api_podcast_jobs__jobId__script_put: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag of the script you edited: required, so no one else's edit is overwritten unseen */
+                "If-Match": string;
+            };
+            path: {
+                /** @description The jobId returned when the job was queued */
+                jobId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScriptView"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScriptResponse"];
+                };
+            };
+            /** @description The body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description API_KEYS is set and x-api-key is missing or wrong */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the job's state, or an Idempotency-Key was reused with another body */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description If-Match names a version someone else has replaced: read it again */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than MAX_BODY_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is invalid (see `fields`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    approve_api_podcast_jobs__jobId__approve_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The jobId returned when the job was queued */
+                jobId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnqueueResponse"];
                 };
             };
             /** @description API_KEYS is set and x-api-key is missing or wrong */

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import IntEnum
-from typing import Protocol
+from typing import Any, Protocol
 
 
 class Milestone(IntEnum):
@@ -50,3 +50,11 @@ class ProgressSink(Protocol):
 
 class Interrupted(Exception):
     """The job must stop now (shutdown or cancel); its checkpoints stay for a resume."""
+
+
+class AwaitingReview(Exception):
+    """The script is written and the job asked for review: it stops here until the script is approved."""
+
+    def __init__(self, script: dict[str, Any]) -> None:
+        super().__init__(script)  # as its only argument, so it survives the trip back from the worker process
+        self.script = script

@@ -19,10 +19,11 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, delete, func, insert, literal, or_, select, update
 
-from errors import ConflictError, NotFound, QueueFullError
+from errors import ConflictError, NotFound, PreconditionFailed, QueueFullError
 from store.db import Database, cursor
 from store.models import (
     FINISHED_STATUSES,
+    PRUNABLE_STATUSES,
     RETRYABLE_STATUSES,
     JobStatus,
     health_table,
@@ -35,6 +36,7 @@ from store.records import ClaimedJob, FinishedEpisode, JobRecord, NewJob, new_jo
 RESTARTED_ERROR = "Notecast stopped while this job was running. Please submit the note again."
 _ENQUEUE_LOCK = 7_240_917  # PostgreSQL advisory lock that serialises enqueues, so limits hold under races
 _QUEUED, _PROCESSING = JobStatus.QUEUED.value, JobStatus.PROCESSING.value
+_AWAITING = JobStatus.AWAITING_REVIEW.value
 
 
 @dataclass(frozen=True)
@@ -112,12 +114,13 @@ def _create_one(db: Database, cur: Any, submission: Submission, limits: QueueLim
               # straight to the driver (see Prepared), so the JSON column gets its text
               "hosts": None if new.hosts is None else json.dumps(new.hosts), "language": new.language,
               "format": new.format, "focus": new.focus,
-              "notices": json.dumps(new.notices) if new.notices else None,
+              "notices": json.dumps(new.notices) if new.notices else None, "review": new.review or None,
               "progress": 0, "current_step": "Queued", "attempts": 0, "idempotency_key": key,
               "request_hash": digest, "created_at": utcnow()}
     seq = db.prepared("insert_job", _insert).run(cur, **values).fetchone()[0]
     record = JobRecord(seq=seq, **{k: values[k] for k in _RECORD_FIELDS},  # type: ignore[arg-type]
-                       hosts=new.hosts, notices=new.notices or None, focus=new.focus, podcast_id=None, error=None,
+                       review=new.review or None, hosts=new.hosts, notices=new.notices or None, focus=new.focus,
+                       podcast_id=None, error=None,
                        target_words=None, script_words=None, started_at=None, completed_at=None)
     if key:
         by_key[key] = (digest, record)
@@ -136,7 +139,7 @@ def _by_key() -> Any:
 def _insert() -> Any:
     columns = ("job_id", "user_id", "note_id", "note_content", "title", "duration", "status", "progress",
                "current_step", "attempts", "idempotency_key", "request_hash", "created_at", "hosts", "language",
-               "format", "focus", "notices")
+               "format", "focus", "notices", "review")
     return insert(jobs_table).values({name: bindparam(name) for name in columns}).returning(jobs_table.c.seq)
 
 
@@ -190,7 +193,8 @@ def claim_next(db: Database) -> ClaimedJob | None:
                 podcast_id=func.coalesce(jobs_table.c.podcast_id, new_podcast_id()))
         .returning(jobs_table.c.job_id, jobs_table.c.podcast_id, jobs_table.c.user_id, jobs_table.c.note_id,
                    jobs_table.c.note_content, jobs_table.c.title, jobs_table.c.duration, jobs_table.c.attempts,
-                   jobs_table.c.hosts, jobs_table.c.language, jobs_table.c.format, jobs_table.c.focus)
+                   jobs_table.c.hosts, jobs_table.c.language, jobs_table.c.format, jobs_table.c.focus,
+                   jobs_table.c.review, jobs_table.c.script)
     )
     with db.write() as conn:
         row = conn.execute(statement).mappings().first()
@@ -254,6 +258,41 @@ def complete(db: Database, job: ClaimedJob, episode: FinishedEpisode) -> bool:
     return True
 
 
+def await_review(db: Database, job: ClaimedJob, script: dict[str, Any], progress: int) -> bool:
+    """The script is written and the job asked for review: park it (the executor takes other jobs) until it is
+    approved. False if the job was no longer this attempt's to move."""
+    with db.write() as conn:
+        return bool(conn.execute(
+            update(jobs_table).where(jobs_table.c.job_id == job.job_id, jobs_table.c.status == _PROCESSING,
+                                     jobs_table.c.attempts == job.attempts)
+            .values(status=_AWAITING, script=script, script_version=1, progress=progress,
+                    current_step="Waiting for your review", heartbeat_at=None)).rowcount)
+
+
+def replace_script(db: Database, job_id: str, script: dict[str, Any], expected_version: int) -> int:
+    """Store an edited script while the job awaits review; its new version. 409 in another state, 412 when
+    someone else saved a newer version first."""
+    with db.write() as conn:
+        row = conn.execute(select(jobs_table.c.status, jobs_table.c.script_version)
+                           .where(jobs_table.c.job_id == job_id)).first()
+        if row is None:
+            raise NotFound("Job not found")
+        if row[0] != _AWAITING:
+            raise ConflictError(f"Job is {row[0]}; its script can be changed only while it awaits review")
+        if (row[1] or 0) != expected_version:
+            raise PreconditionFailed("The script was changed since you read it (If-Match is stale): read it again")
+        conn.execute(update(jobs_table).where(jobs_table.c.job_id == job_id)
+                     .values(script=script, script_version=expected_version + 1))
+    return expected_version + 1
+
+
+def approve(db: Database, job_id: str) -> JobRecord:
+    """Queue a reviewed job for voicing, with its (possibly edited) script."""
+    return _transition(db, job_id, (_AWAITING,), {"status": _QUEUED, "current_step": "Queued (script approved)",
+                                                  "attempts": 0},
+                       "Job is {status}; only a job awaiting review can be approved")
+
+
 def fail(db: Database, job_id: str, error: str) -> bool:
     """Mark a queued or processing job failed with a readable error. False if it had already finished."""
     statement = (update(jobs_table).where(jobs_table.c.job_id == job_id, jobs_table.c.status.notin_(FINISHED_STATUSES))
@@ -296,10 +335,10 @@ def recover_stale(db: Database, stale_before: datetime | None, max_attempts: int
 def cancel(db: Database, job_id: str) -> JobRecord:
     """Cancel a queued or processing job (a running one stops at its next segment)."""
     now = utcnow()
-    return _transition(db, job_id, (_QUEUED, _PROCESSING),
+    return _transition(db, job_id, (_QUEUED, _PROCESSING, _AWAITING),
                        {"status": JobStatus.CANCELLED.value, "current_step": "Cancelled", "cancelled_at": now,
                         "completed_at": now},
-                       "Job is already {status}; only queued or processing jobs can be cancelled")
+                       "Job is already {status}; only queued, processing or awaiting-review jobs can be cancelled")
 
 
 def retry(db: Database, job_id: str, limits: QueueLimits | None = None) -> JobRecord:
@@ -360,7 +399,7 @@ def _transition(db: Database, job_id: str, allowed: tuple[str, ...], values: dic
 
 def prune(db: Database, older_than: timedelta) -> list[str]:
     """Delete finished jobs older than `older_than` (never queued/processing jobs, never podcasts)."""
-    finished_before = and_(jobs_table.c.status.in_(FINISHED_STATUSES),
+    finished_before = and_(jobs_table.c.status.in_(PRUNABLE_STATUSES),
                            func.coalesce(jobs_table.c.completed_at, jobs_table.c.created_at) < utcnow() - older_than)
     with db.write() as conn:
         # one statement that checks and deletes: a retry committed in between cannot lose its job

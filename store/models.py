@@ -15,6 +15,7 @@ class JobStatus(StrEnum):
 
     QUEUED = "queued"
     PROCESSING = "processing"
+    AWAITING_REVIEW = "awaiting_review"  # asked for review: the script is written, waiting for approval
     COMPLETED = "completed"
     FAILED = "failed"
     CANCELLED = "cancelled"
@@ -23,6 +24,8 @@ class JobStatus(StrEnum):
 FINISHED_STATUSES = (JobStatus.COMPLETED.value, JobStatus.FAILED.value, JobStatus.CANCELLED.value)
 OPEN_STATUSES = (JobStatus.QUEUED.value, JobStatus.PROCESSING.value)
 RETRYABLE_STATUSES = (JobStatus.FAILED.value, JobStatus.CANCELLED.value)
+# pruned after the TTL: finished jobs, and jobs whose script was never approved
+PRUNABLE_STATUSES = (*FINISHED_STATUSES, JobStatus.AWAITING_REVIEW.value)
 
 
 class Job(SQLModel, table=True):
@@ -58,6 +61,11 @@ class Job(SQLModel, table=True):
     focus: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     # Plain sentences for the listener about what they will get (a short note, a debate that became a talk).
     notices: list[str] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    # Review: the job stops after its script until approved; `script` is then the one to voice (as written, or
+    # as edited), and `script_version` counts its edits (the ETag of GET/PUT …/script).
+    review: bool | None = None
+    script: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    script_version: int | None = None
     # Claims so far; a job interrupted by crashes this many times fails instead of looping forever.
     attempts: int = 0
     # Written while a job runs; a stale one means the process running it died.

@@ -11,7 +11,7 @@ from store.db import Database, cursor
 from store.models import JobStatus, jobs_table, podcasts_table
 from store.records import JobRecord, as_utc
 
-_HIDDEN = {"note_content", "idempotency_key", "request_hash", "heartbeat_at"}
+_HIDDEN = {"note_content", "idempotency_key", "request_hash", "heartbeat_at", "script"}
 _JOB_COLUMNS = [c for c in jobs_table.c if c.name not in _HIDDEN]
 _PODCAST_COLUMNS = [podcasts_table.c.audio_key, podcasts_table.c.audio_duration, podcasts_table.c.transcript,
                     podcasts_table.c.files, podcasts_table.c.loudness, podcasts_table.c.title.label("podcast_title")]
@@ -45,6 +45,15 @@ def note_of(db: Database, job_id: str) -> str | None:
     with db.read() as conn:
         return conn.execute(select(jobs_table.c.note_content).where(jobs_table.c.job_id == job_id)
                             ).scalar_one_or_none()
+
+
+def script_of(db: Database, job_id: str) -> tuple[str, dict[str, Any] | None, int, list[dict[str, str]] | None] | None:
+    """A job's status, its reviewable script, that script's version and the job's hosts (None: no such job)."""
+    query = select(jobs_table.c.status, jobs_table.c.script, jobs_table.c.script_version, jobs_table.c.hosts
+                   ).where(jobs_table.c.job_id == job_id)
+    with db.read() as conn:
+        row = conn.execute(query).first()
+    return (row[0], row[1], row[2] or 0, row[3]) if row else None
 
 
 def status_of(db: Database, job_id: str) -> str | None:

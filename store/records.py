@@ -62,6 +62,7 @@ class NewJob:
     format: str = "conversation"
     focus: str | None = None
     notices: list[str] | None = None
+    review: bool = False  # stop after the script, until approved
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,8 @@ class JobRecord:
     format: str | None = None
     focus: str | None = None
     notices: list[str] | None = None
+    review: bool | None = None
+    script_version: int | None = None
 
     @property
     def display_title(self) -> str | None:
@@ -114,6 +117,8 @@ class JobRecord:
         for name in ("transcript", "files", "loudness", "hosts", "notices"):
             if isinstance(data.get(name), str | bytes):  # straight from the driver
                 data[name] = json.loads(data[name])
+        if data.get("review") is not None:
+            data["review"] = bool(data["review"])  # SQLite's driver hands back 0/1
         return cls(**{key: data.get(key) for key in cls.__dataclass_fields__})  # type: ignore[arg-type]
 
 
@@ -135,6 +140,8 @@ class ClaimedJob:
     focus: str | None = None
     # The speaking rate measured on earlier episodes with this voice (words per second of finished audio).
     words_per_second: float | None = None
+    review: bool | None = None  # stop after writing the script (unless `script` is already given)
+    script: dict[str, Any] | None = None  # the approved script to voice (checkpoints.script_json's shape)
 
 
 @dataclass(frozen=True)

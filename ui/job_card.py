@@ -88,6 +88,12 @@ class JobCard:
                 episode_view(None, url, record.audio_duration or 0.0, record.transcript or [], record.podcast_id,
                              side_file_urls(record.files, media, self.services.settings.public_base_url),
                              name=record.display_title or "episode")
+            elif record.status == JobStatus.AWAITING_REVIEW:
+                ui.label("The script is written and waits for review; approve it to have it voiced.").classes(
+                    "text-sm")
+                with ui.row().classes("gap-2"):
+                    ui.button("Approve and voice", icon="record_voice_over", on_click=self.approve).mark("approve")
+                    ui.button("Cancel", icon="close", on_click=self.cancel).props("flat color=negative")
             else:
                 message = "Cancelled." if record.status == JobStatus.CANCELLED else record.error or "Generation failed."
                 ui.label(message).classes("text-red-600").props('role=alert')
@@ -135,6 +141,16 @@ class JobCard:
         self.timer.activate()
         await self.refresh()
 
+    async def approve(self) -> None:
+        """Voice the reviewed script (the API's approve)."""
+        try:
+            await run.io_bound(self.services.executor.approve, self.job_id)
+        except NotecastError as exc:
+            ui.notify(exc.message, type="warning")
+            return
+        self.timer.activate()
+        await self.refresh()
+
     async def dismiss(self) -> None:
         """Remove a failed or cancelled job from the history (the API's dismiss)."""
         try:
@@ -164,4 +180,5 @@ def time_left(seconds: int) -> str:
 
 # Dark enough for white badge text to keep 4.5:1 (Quasar's "positive", "grey" and "orange" do not).
 STATUS_COLOURS = {JobStatus.QUEUED: "grey-8", JobStatus.PROCESSING: "indigo", JobStatus.COMPLETED: "green-9",
-                  JobStatus.FAILED: "red-9", JobStatus.CANCELLED: "deep-orange-10"}
+                  JobStatus.FAILED: "red-9", JobStatus.CANCELLED: "deep-orange-10",
+                  JobStatus.AWAITING_REVIEW: "blue-grey-8"}

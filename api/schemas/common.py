@@ -83,8 +83,10 @@ class ErrorResponse(BaseModel):
 # Why each status happens, for the OpenAPI document; each route lists only those it can answer.
 _WHY = {400: "The body is not valid JSON", 401: "API_KEYS is set and x-api-key is missing or wrong",
         404: "Not found", 409: "Conflicts with the job's state, or an Idempotency-Key was reused with another body",
+        412: "If-Match names a version someone else has replaced: read it again",
         413: "The body is larger than MAX_BODY_BYTES",
-        422: "A field is invalid (see `fields`)", 429: "Too many jobs waiting; retry after Retry-After seconds",
+        422: "A field is invalid (see `fields`)",
+        429: "Too many jobs waiting; retry after Retry-After seconds",
         500: "Generation failed (the job's error says why)"}
 
 

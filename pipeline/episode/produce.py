@@ -30,7 +30,7 @@ from pipeline.episode.finishing import (
 )
 from pipeline.episode.length import pace_key, target_words
 from pipeline.episode.transcripts import chapters_from
-from pipeline.progress import Milestone, ProgressSink
+from pipeline.progress import AwaitingReview, Milestone, ProgressSink
 from pipeline.providers import Providers
 from pipeline.voices.base import Cast
 from pipeline.writers.base import Script, ScriptWriter, WritingRequest, cleaned, format_name
@@ -68,6 +68,8 @@ def produce_episode(
     sink.report(Milestone.RECORD_CREATED, "Podcast record created")
     cast = providers.cast_for(job.hosts)
     script, target = _script(job, providers.writer, cast, cache, mix, workdir, sink)
+    if job.review and not job.script:
+        raise AwaitingReview(checkpoints.script_json(script, target))
     audio_path = workdir / f"episode.{mix.format.extension}"
     episode_key = reuse.episode_key(cache, cast, mix, script) if cache is not None else None
     mastered = master_episode(job, script, cast, cache, episode_key, mix, workdir, sink)
@@ -168,6 +170,13 @@ def _digest(path: Path) -> str:
 
 def _script(job: ClaimedJob, writer: ScriptWriter, cast: Cast, cache: SegmentCache | None, mix: MixSettings,
             workdir: Path, sink: ProgressSink) -> tuple[Script, int]:
+    approved = checkpoints.script_from_json(job.script) if job.script else None
+    if approved is not None:  # reviewed (and perhaps edited): exactly this script is voiced
+        script, target = approved
+        checkpoints.save_script(workdir, script, target)
+        sink.script_written(target, script.words, list(script.notices))
+        sink.report(Milestone.SCRIPT_READY, f"Script approved: {len(script.turns)} turns, {script.words} words")
+        return script, target
     restored = checkpoints.load_script(workdir)
     if restored is not None:
         script, target = restored

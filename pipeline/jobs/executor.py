@@ -28,7 +28,7 @@ from pipeline.episode.length import pace_key
 from pipeline.episode.produce import media_keys, remove_stored
 from pipeline.jobs.enqueue import EnqueueBatcher
 from pipeline.jobs.runner import InlineRunner, RowSink, Runner
-from pipeline.progress import Interrupted
+from pipeline.progress import AwaitingReview, Interrupted, Milestone
 from pipeline.providers import Providers
 from store import jobs, pace, queries, records
 from store.db import Database
@@ -116,6 +116,12 @@ class JobExecutor:
         self.wake()
         return record
 
+    def approve(self, job_id: str) -> records.JobRecord:
+        """Queue a reviewed job for voicing, with the script as it stands."""
+        record = jobs.approve(self.db, job_id)
+        self.wake()
+        return record
+
     def cancel(self, job_id: str) -> records.JobRecord:
         """Cancel a job; a queued one has nothing to clean, a running one cleans up at its next segment."""
         record = jobs.cancel(self.db, job_id)
@@ -157,6 +163,10 @@ class JobExecutor:
             voice = pace_key(self.providers.cast_for(job.hosts), self.mix)
             job = replace(job, words_per_second=pace.words_per_second(self.db, voice))
             episode = self.runner.run(job, workdir, RowSink(self.db, job.job_id, self.stopping, on_report=self.beat))
+        except AwaitingReview as paused:
+            finished = True  # the script is kept in the job's row, not in scratch files
+            if jobs.await_review(self.db, job, paused.script, Milestone.SCRIPT_READY):
+                log.info("job %s awaits review of its script", job.job_id)
         except Interrupted:
             if queries.status_of(self.db, job.job_id) == JobStatus.CANCELLED:
                 finished = True

@@ -146,6 +146,9 @@ class NoteSubmission(NoteRequest):
     user_id: str = Field(alias="userId", description="Whose history the job belongs to", examples=["user-456"],
                          json_schema_extra=ID_SCHEMA)
     duration: DurationName = Field(default="short", description="short ≈ 5 min, medium ≈ 10, long ≈ 20")
+    review: bool = Field(default=False, description=(
+        "Stop after writing the script (status awaiting_review) so it can be read and edited "
+        "(GET/PUT …/jobs/{jobId}/script) before it is voiced (POST …/jobs/{jobId}/approve)"))
     _ids = field_validator("note_id", "user_id")(_check_id)
 
     def to_new_job(self, providers: Providers) -> NewJob:
@@ -159,7 +162,8 @@ class NoteSubmission(NoteRequest):
         return NewJob(user_id=self.user_id, note_id=self.note_id, note_content=self.note_content,
                       duration=self.duration, title=self.title, hosts=[host.as_json() for host in hosts],
                       language=detected.code if detected is not None and detected.decisive else None,
-                      format=self.format, focus=self.focus, notices=note_notices(self.note_content))
+                      format=self.format, focus=self.focus, notices=note_notices(self.note_content),
+                      review=self.review)
 
 def submission_digest(submission: NoteSubmission) -> str:
     """What an Idempotency-Key is bound to: the submission's canonical JSON, hashed (the same key with another

@@ -23,6 +23,7 @@ _URL = re.compile(r"\bhttps?://[^\s)>\]]+")
 _INLINE_CODE = re.compile(r"`([^`]*)`")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_|~~)(?=\S)(.+?)(?<=\S)\1")
 _SPACES = re.compile(r"\s+")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([.,!?;:])")
 
 
@@ -42,7 +43,8 @@ def speakable(text: str) -> str:
     text = _INLINE_CODE.sub(lambda m: m.group(1), text)
     for _ in range(2):  # nested emphasis such as ***bold italic***
         text = _EMPHASIS.sub(lambda m: m.group(2), text)
-    text = "".join(ch for ch in text if not _is_emoji(ch))
+    # every emoji is outside ASCII: only those characters are looked at (most notes are mostly ASCII)
+    text = _NON_ASCII.sub(lambda m: "" if _is_emoji(m.group()) else m.group(), text)
     return _SPACE_BEFORE_PUNCTUATION.sub(r"\1", _SPACES.sub(" ", text)).strip()
 
 

@@ -79,8 +79,8 @@ def test_cancelling_a_finished_job_is_a_409(client: TestClient) -> None:
     wait_for_api_job(client, job_id, lambda j: j["status"] == "completed")
     response = client.post(f"/api/podcast/jobs/{job_id}/cancel")
     assert response.status_code == 409
-    assert response.json() == {"success": False,
-                               "error": "Job is already completed; only queued or processing jobs can be cancelled"}
+    assert response.json() == {"success": False, "error": (
+        "Job is already completed; only queued, processing or awaiting-review jobs can be cancelled")}
     assert client.post("/api/podcast/jobs/job_0_missing/cancel").status_code == 404
 
 

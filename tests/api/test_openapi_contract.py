@@ -26,6 +26,9 @@ ERRORS_BY_OPERATION = {
     ("patch", "/api/users/{userId}/feed"): {400, 401, 404, 413, 422},
     ("post", "/api/users/{userId}/feed/rotate"): {401, 404, 422},
     ("get", "/api/voices/{voice}/sample"): {404, 422},
+    ("get", "/api/podcast/jobs/{jobId}/script"): {401, 404, 409, 422},
+    ("put", "/api/podcast/jobs/{jobId}/script"): {400, 401, 404, 409, 412, 413, 422},
+    ("post", "/api/podcast/jobs/{jobId}/approve"): {401, 404, 409, 422},
     ("get", "/api/voices"): set(),
 }
 
