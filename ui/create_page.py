@@ -88,6 +88,7 @@ async def create_page(services: Services, user_id: str, job_limit: RateLimit) ->
     focus = ui.input("Focus (optional)", placeholder="e.g. focus on the numbers, or explain it to a beginner").classes(
         "w-full").props('outlined aria-label="Focus"').mark("episode-focus")
     focus.props["maxlength"] = MAX_FOCUS_CHARS  # values go onto the element, never into a props string
+    review = ui.checkbox("Let me review the script first").mark("review")
     length_hint = LengthHint(services, duration)
     for control in (note, title, form_format, focus):
         control.on_value_change(note_changed)
@@ -114,7 +115,7 @@ async def create_page(services: Services, user_id: str, job_limit: RateLimit) ->
                 submission = NoteSubmission.model_validate({
                     "noteId": "web-note", "noteContent": note.value or "", "userId": user_id,
                     "duration": duration.value, "title": title.value or None, "hosts": voices.hosts(),
-                    "format": form_format.value, "focus": focus.value or None})
+                    "format": form_format.value, "focus": focus.value or None, "review": bool(review.value)})
             except ValidationError as exc:
                 error.set_text(in_plain_words(validation_fields(exc)))
                 error.set_visibility(True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from nicegui import run, ui
 
@@ -35,6 +36,7 @@ class JobCard:
         self.notices: ui.column | None = None
         self.shown_notices: list[str] = []
         self.provisional: str | None = None  # a name from the note until the script gives the episode one
+        self.script: dict[str, Any] | None = None  # the script to review, while the job awaits review
 
     async def refresh(self) -> None:
         """Pull the row; update the bar in place, or redraw when the status changed."""
@@ -51,6 +53,9 @@ class JobCard:
         if record.display_title is None and self.provisional is None:
             note = await run.io_bound(queries.note_of, self.services.db, self.job_id)
             self.provisional = provisional_title(note or "")
+        if record.status == JobStatus.AWAITING_REVIEW and record.status != self.shown_status:
+            found = await run.io_bound(queries.script_of, self.services.db, self.job_id)
+            self.script = found[1] if found else None
         # No await from here on: the timer and a caller may refresh at once, and neither may see a status
         # marked as shown before its card is drawn.
         if record.status != self.shown_status:
@@ -91,6 +96,7 @@ class JobCard:
             elif record.status == JobStatus.AWAITING_REVIEW:
                 ui.label("The script is written and waits for review; approve it to have it voiced.").classes(
                     "text-sm")
+                self._script_view()
                 with ui.row().classes("gap-2"):
                     ui.button("Approve and voice", icon="record_voice_over", on_click=self.approve).mark("approve")
                     ui.button("Cancel", icon="close", on_click=self.cancel).props("flat color=negative")
@@ -101,6 +107,18 @@ class JobCard:
                     ui.button("Try again", icon="replay", on_click=self.try_again).props('aria-label="Try again"')
                     ui.button("Dismiss", icon="delete_sweep", on_click=self.dismiss).props(
                         'flat aria-label="Dismiss: remove this job from your history"').mark("dismiss")
+
+    def _script_view(self) -> None:
+        """The script to review, line by line (each a label: provider text is never markup)."""
+        if not self.script:
+            return
+        with ui.expansion("Script", icon="article", value=True).classes("w-full").props('aria-label="Script"'):
+            for section in self.script.get("sections", []):
+                ui.label(str(section.get("title", ""))).classes("font-semibold text-sm mt-2")
+                for speaker, text in section.get("turns", []):
+                    with ui.row().classes("w-full no-wrap items-start gap-2"):
+                        ui.label(str(speaker)).classes("font-semibold shrink-0 w-14 text-sm")
+                        ui.label(str(text)).classes("grow text-sm")
 
     def _show_notices(self, notices: list[str]) -> None:
         """What the listener should know about this episode (a short note, a debate made as a conversation),

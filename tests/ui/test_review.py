@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+from nicegui import ui
 from nicegui.testing import User
 
 from pipeline.services import Services
@@ -29,3 +30,21 @@ async def test_a_job_awaiting_review_is_approved_from_its_card(browser: User, ui
     assert finished.status == "completed"
     assert finished.review is True
     await browser.should_see("Download MP3", retries=100)  # the card follows the job to its player
+
+
+async def test_the_form_can_ask_to_review_the_script_first(browser: User, ui_app: tuple[object, Services]) -> None:
+    services = ui_app[1]
+    await browser.open("/")
+    browser.find(kind=ui.textarea).type(SHORT_NOTE)
+    browser.find(marker="review").click()
+    browser.find("Generate podcast").click()
+    await browser.should_see("The script is written and waits for review; approve it to have it voiced.",
+                             retries=100)
+    job = queries.list_for_user(services.db, user_id_of(browser), 1)[0]
+    assert job.status == "awaiting_review" and job.review is True
+    found = queries.script_of(services.db, job.job_id)
+    assert found is not None and found[1] is not None
+    first_line = found[1]["sections"][0]["turns"][0][1]
+    await browser.should_see(first_line)  # the script, line by line, before any voicing
+    browser.find(marker="approve").click()
+    await browser.should_see("Download MP3", retries=100)
