@@ -726,6 +726,11 @@ export interface components {
              */
             focus?: string | null;
             /**
+             * Review
+             * @description true when the job was asked to stop for a review of its script
+             */
+            review?: boolean | null;
+            /**
              * Queueposition
              * @description 1 for the next job to run; only while queued
              */

@@ -47,6 +47,7 @@ class JobView(BaseModel):
         "for (see notices)")
     format: FormatName = Field(default="conversation", description="conversation, brief or debate")
     focus: str | None = absent("What the episode was asked to dwell on")
+    review: bool | None = absent("true when the job was asked to stop for a review of its script")
     queuePosition: int | None = absent("1 for the next job to run; only while queued")
     etaSeconds: int | None = absent(
         "Seconds until the job completes, from this server's measured speed and the jobs ahead; absent until "
@@ -82,6 +83,7 @@ class JobView(BaseModel):
             "targetSeconds": target, "expectedSeconds": expected_seconds(target, record.target_words,
                                                                          record.script_words),
             "format": format_name(record.format), "focus": record.focus, "notices": record.notices or [],
+            "review": True if record.review else None,
             "queuePosition": queue_position or None, "etaSeconds": eta_seconds,
             "hosts": record.hosts, "language": record.language,
             **({"podcastId": record.podcast_id, "audioUrl": media.url_for(record.audio_key or ""),

@@ -27,7 +27,7 @@ def test_a_reviewed_job_waits_then_voices_the_edited_script(client: TestClient) 
     job_id = queue(client, review=True)
     job = awaiting(client, job_id)
     assert job["status"] == "awaiting_review" and job["currentStep"] == "Waiting for your review"
-    assert job["progress"] == 4 and "audioUrl" not in job
+    assert job["progress"] == 4 and "audioUrl" not in job and job["review"] is True
 
     read = client.get(f"/api/podcast/jobs/{job_id}/script")
     assert read.status_code == 200 and read.headers["etag"] == '"1"'
@@ -82,6 +82,6 @@ def test_a_job_awaiting_review_can_be_cancelled(client: TestClient) -> None:
 def test_jobs_that_never_ask_for_review_never_wait(client: TestClient) -> None:
     job_id = queue(client)
     done = wait_for_api_job(client, job_id)
-    assert done["status"] == "completed"
+    assert done["status"] == "completed" and "review" not in done, "the seed's shape is unchanged"
     assert client.get(f"/api/podcast/jobs/{job_id}/script").status_code == 409
     assert client.get("/api/podcast/jobs/nope/script").status_code == 404
