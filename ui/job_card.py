@@ -16,6 +16,7 @@ from pipeline.writers.notes import provisional_title
 from store import jobs, queries, records
 from store.models import OPEN_STATUSES, JobStatus
 from ui.episode_view import browser_url, episode_view, side_file_urls
+from ui.script_editor import ScriptEditor
 from ui.throttle import RateLimit
 
 _REFRESH_SECONDS = 0.5
@@ -36,7 +37,9 @@ class JobCard:
         self.notices: ui.column | None = None
         self.shown_notices: list[str] = []
         self.provisional: str | None = None  # a name from the note until the script gives the episode one
-        self.script: dict[str, Any] | None = None  # the script to review, while the job awaits review
+        # while the job awaits review: its status, script, script version and hosts, and the editor showing them
+        self.script_found: tuple[str, dict[str, Any] | None, int, list[dict[str, str]] | None] | None = None
+        self.editor: ScriptEditor | None = None
 
     async def refresh(self) -> None:
         """Pull the row; update the bar in place, or redraw when the status changed."""
@@ -54,8 +57,7 @@ class JobCard:
             note = await run.io_bound(queries.note_of, self.services.db, self.job_id)
             self.provisional = provisional_title(note or "")
         if record.status == JobStatus.AWAITING_REVIEW and record.status != self.shown_status:
-            found = await run.io_bound(queries.script_of, self.services.db, self.job_id)
-            self.script = found[1] if found else None
+            self.script_found = await run.io_bound(queries.script_of, self.services.db, self.job_id)
         # No await from here on: the timer and a caller may refresh at once, and neither may see a status
         # marked as shown before its card is drawn.
         if record.status != self.shown_status:
@@ -109,16 +111,13 @@ class JobCard:
                         'flat aria-label="Dismiss: remove this job from your history"').mark("dismiss")
 
     def _script_view(self) -> None:
-        """The script to review, line by line (each a label: provider text is never markup)."""
-        if not self.script:
+        """The script to review, editable in place."""
+        _, script, version, hosts = self.script_found or ("", None, 0, None)
+        if not script:
+            self.editor = None
             return
-        with ui.expansion("Script", icon="article", value=True).classes("w-full").props('aria-label="Script"'):
-            for section in self.script.get("sections", []):
-                ui.label(str(section.get("title", ""))).classes("font-semibold text-sm mt-2")
-                for speaker, text in section.get("turns", []):
-                    with ui.row().classes("w-full no-wrap items-start gap-2"):
-                        ui.label(str(speaker)).classes("font-semibold shrink-0 w-14 text-sm")
-                        ui.label(str(text)).classes("grow text-sm")
+        names = [str(host["name"]) for host in hosts] if hosts else [h.name for h in self.services.providers.hosts]
+        self.editor = ScriptEditor(self.services, self.job_id, script, version, names)
 
     def _show_notices(self, notices: list[str]) -> None:
         """What the listener should know about this episode (a short note, a debate made as a conversation),
@@ -160,7 +159,9 @@ class JobCard:
         await self.refresh()
 
     async def approve(self) -> None:
-        """Voice the reviewed script (the API's approve)."""
+        """Store the edits, then voice the script (the API's approve)."""
+        if self.editor is not None and not await self.editor.save():
+            return
         try:
             await run.io_bound(self.services.executor.approve, self.job_id)
         except NotecastError as exc:

@@ -6,6 +6,7 @@ import asyncio
 
 from nicegui import ui
 from nicegui.testing import User
+from nicegui.testing.user_interaction import UserInteraction
 
 from pipeline.services import Services
 from store import queries, records
@@ -48,3 +49,25 @@ async def test_the_form_can_ask_to_review_the_script_first(browser: User, ui_app
     await browser.should_see(first_line)  # the script, line by line, before any voicing
     browser.find(marker="approve").click()
     await browser.should_see("Download MP3", retries=100)
+
+
+async def test_lines_are_changed_and_deleted_in_the_card_before_voicing(browser: User,
+                                                                        ui_app: tuple[object, Services]) -> None:
+    services = ui_app[1]
+    await browser.open("/")
+    browser.find(kind=ui.textarea).type(SHORT_NOTE)
+    browser.find(marker="review").click()
+    browser.find("Generate podcast").click()
+    await browser.should_see(marker="script-line", retries=100)
+    lines = sorted(browser.find(marker="script-line").elements, key=lambda element: element.id)
+    deleted_text = str(lines[1].value)
+    with browser.client:  # type as a person would, into the first line; then delete the second
+        lines[0].value = "Welcome to a reviewed episode."
+    delete_buttons = sorted(browser.find(marker="script-delete").elements, key=lambda element: element.id)
+    UserInteraction(browser, {delete_buttons[1]}, None).click()
+    await browser.should_see("2 lines changed")
+    browser.find(marker="approve").click()
+    await browser.should_see("Download MP3", retries=100)
+    job = queries.list_for_user(services.db, user_id_of(browser), 1)[0]
+    spoken = [line["text"] for line in job.transcript or []]
+    assert spoken[0] == "Welcome to a reviewed episode." and deleted_text not in spoken
