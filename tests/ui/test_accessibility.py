@@ -1,5 +1,6 @@
-"""axe-core (from npm, injected into the page) on every kind of page in light and dark, and the transcript used
-from the keyboard, in a real Chromium against the running service."""
+"""axe-core (from npm, injected into the page) on every kind of page in light and dark (the history page with
+the script editor of a job awaiting review), and the transcript used from the keyboard, in a real Chromium
+against the running service."""
 
 from __future__ import annotations
 
@@ -59,6 +60,10 @@ def test_every_page_passes_axe_in_light_and_dark_and_the_transcript_works_by_key
             share_url = httpx.post(f"{base}/api/podcast/{job['podcastId']}/share").json()["podcast"]["shareUrl"]
             pages = {"create": "/", "history": "/episodes", "episode": f"/episodes/{job['podcastId']}",
                      "share": share_url.removeprefix(base)}
+            # a job awaiting review puts the script editor on the history page
+            review = httpx.post(f"{base}/api/podcast/generate/async", json={
+                "noteId": "a11y-review", "noteContent": SHORT_NOTE, "userId": user_id, "review": True}).json()
+            wait_for_job_at(base, review["jobId"], lambda job: job["status"] == "awaiting_review")
 
             found: dict[str, list[str]] = {}
             for theme in ("light", "dark"):
@@ -70,6 +75,8 @@ def test_every_page_passes_axe_in_light_and_dark_and_the_transcript_works_by_key
                     page.get_by_role("heading", level=1).first.wait_for()
                     if name in ("episode", "share"):
                         page.get_by_text("Transcript", exact=True).first.wait_for()
+                    if name == "history":
+                        page.get_by_label("Line").first.wait_for()  # the script editor is there
                     assert page.evaluate("() => document.body.classList.contains('body--dark')") == (theme == "dark")
                     found[f"{name} ({theme})"] = violations(page)
             report = [f"{where}: {problem}" for where, problems in found.items() for problem in problems]
