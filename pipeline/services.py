@@ -12,7 +12,7 @@ from pipeline.jobs.runner import ProcessRunner
 from pipeline.providers import Providers, build_providers, mix_settings
 from settings import Settings
 from store.db import Database
-from store.jobs import QueueLimits
+from store.job_creation import QueueLimits
 
 log = logging.getLogger(__name__)
 

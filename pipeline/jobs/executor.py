@@ -30,7 +30,7 @@ from pipeline.jobs.enqueue import EnqueueBatcher
 from pipeline.jobs.runner import InlineRunner, RowSink, Runner
 from pipeline.progress import AwaitingReview, Interrupted, Milestone
 from pipeline.providers import Providers
-from store import jobs, pace, queries, records
+from store import job_creation, jobs, pace, queries, records
 from store.db import Database
 from store.models import JobStatus
 
@@ -52,7 +52,7 @@ class ExecutorSettings:
     heartbeat_every: float = 5.0
     stale_after: float = 30.0
     max_attempts: int = 3
-    limits: jobs.QueueLimits = field(default_factory=jobs.QueueLimits)
+    limits: job_creation.QueueLimits = field(default_factory=job_creation.QueueLimits)
 
 
 class JobExecutor:
@@ -96,17 +96,17 @@ class JobExecutor:
             self._scheduler.shutdown(wait=True)
 
     def submit(self, new: records.NewJob, *, idempotency_key: str | None = None,
-               request_hash: str | None = None) -> jobs.Created:
+               request_hash: str | None = None) -> job_creation.Created:
         """Queue a job (committed before this returns, within the queue limits) and wake the dispatcher."""
-        created = jobs.create(self.db, new, limits=self.config.limits, idempotency_key=idempotency_key,
+        created = job_creation.create(self.db, new, limits=self.config.limits, idempotency_key=idempotency_key,
                               request_hash=request_hash)
         self.wake()
         return created
 
     async def submit_async(self, new: records.NewJob, *, idempotency_key: str | None = None,
-                           request_hash: str | None = None) -> jobs.Created:
+                           request_hash: str | None = None) -> job_creation.Created:
         """`submit` for the event loop: batched with other enqueues arriving at the same time."""
-        created = await self.batcher.submit(jobs.Submission(new, idempotency_key, request_hash))
+        created = await self.batcher.submit(job_creation.Submission(new, idempotency_key, request_hash))
         self.wake()
         return created
 

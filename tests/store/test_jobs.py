@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import event, update
 
 from errors import ConflictError, NotFound, QueueFullError
-from store import jobs, queries, records
+from store import job_creation, jobs, queries, records
 from store.db import Database
 from store.models import jobs_table
 
@@ -25,15 +25,15 @@ def _episode() -> records.FinishedEpisode:
 
 
 def test_created_job_is_queued_with_unguessable_seed_shaped_id(db: Database) -> None:
-    record = jobs.create(db, _new()).record
+    record = job_creation.create(db, _new()).record
     assert record.status == "queued" and record.progress == 0
     prefix, seconds, random_part = record.job_id.split("_")
     assert prefix == "job" and seconds.isdigit() and len(random_part) * 4 >= 64
-    assert jobs.create(db, _new()).record.job_id != record.job_id
+    assert job_creation.create(db, _new()).record.job_id != record.job_id
 
 
 def test_claim_is_atomic_under_eight_racing_threads(db: Database) -> None:
-    created = [jobs.create(db, _new(note=f"note {i}")).record.job_id for i in range(40)]
+    created = [job_creation.create(db, _new(note=f"note {i}")).record.job_id for i in range(40)]
     claimed: list[str] = []
     lock = threading.Lock()
     start = threading.Barrier(8)
@@ -55,14 +55,14 @@ def test_claim_is_atomic_under_eight_racing_threads(db: Database) -> None:
 
 
 def test_claim_takes_the_oldest_first(db: Database) -> None:
-    first, second = jobs.create(db, _new()).record, jobs.create(db, _new()).record
+    first, second = job_creation.create(db, _new()).record, job_creation.create(db, _new()).record
     claimed = jobs.claim_next(db)
     assert claimed is not None and claimed.job_id == first.job_id and claimed.podcast_id
     assert queries.queue_position(db, queries.get(db, second.job_id)) == 1  # type: ignore[arg-type]
 
 
 def test_progress_never_goes_backwards(db: Database) -> None:
-    job_id = jobs.create(db, _new()).record.job_id
+    job_id = job_creation.create(db, _new()).record.job_id
     jobs.claim_next(db)
     jobs.report_progress(db, job_id, 40, "forty")
     jobs.report_progress(db, job_id, 30, "late report")
@@ -71,7 +71,7 @@ def test_progress_never_goes_backwards(db: Database) -> None:
 
 
 def test_complete_stores_podcast_and_joins_it_on_read(db: Database) -> None:
-    jobs.create(db, _new())
+    job_creation.create(db, _new())
     claimed = jobs.claim_next(db)
     assert claimed is not None
     assert jobs.complete(db, claimed, _episode())
@@ -83,8 +83,8 @@ def test_complete_stores_podcast_and_joins_it_on_read(db: Database) -> None:
 
 
 def test_stale_processing_jobs_are_requeued_until_attempts_run_out(db: Database) -> None:
-    jobs.create(db, _new())
-    queued = jobs.create(db, _new()).record.job_id
+    job_creation.create(db, _new())
+    queued = job_creation.create(db, _new()).record.job_id
     running = jobs.claim_next(db)
     assert running is not None and running.attempts == 1
     assert jobs.recover_stale(db, None, max_attempts=3) == ([running.job_id], [])
@@ -100,7 +100,7 @@ def test_stale_processing_jobs_are_requeued_until_attempts_run_out(db: Database)
 
 
 def test_a_fresh_heartbeat_is_left_alone(db: Database) -> None:
-    jobs.create(db, _new())
+    job_creation.create(db, _new())
     running = jobs.claim_next(db)
     assert running is not None
     assert jobs.recover_stale(db, records.utcnow() - timedelta(seconds=30), 3) == ([], [])
@@ -110,8 +110,8 @@ def test_a_fresh_heartbeat_is_left_alone(db: Database) -> None:
 
 
 def test_requeue_after_shutdown_keeps_ids_and_does_not_use_an_attempt(db: Database) -> None:
-    first = jobs.create(db, _new()).record.job_id
-    jobs.create(db, _new())
+    first = job_creation.create(db, _new()).record.job_id
+    job_creation.create(db, _new())
     claimed = jobs.claim_next(db)
     assert claimed is not None and jobs.requeue(db, first)
     again = jobs.claim_next(db)
@@ -120,7 +120,7 @@ def test_requeue_after_shutdown_keeps_ids_and_does_not_use_an_attempt(db: Databa
 
 
 def test_cancel_and_retry_transitions(db: Database) -> None:
-    queued = jobs.create(db, _new()).record.job_id
+    queued = job_creation.create(db, _new()).record.job_id
     cancelled = jobs.cancel(db, queued)
     assert cancelled.status == "cancelled" and cancelled.cancelled_at is not None
     with pytest.raises(ConflictError, match="already cancelled"):
@@ -138,7 +138,7 @@ def test_cancel_and_retry_transitions(db: Database) -> None:
 
 
 def test_a_running_job_cannot_complete_after_a_cancel(db: Database) -> None:
-    jobs.create(db, _new())
+    job_creation.create(db, _new())
     claimed = jobs.claim_next(db)
     assert claimed is not None
     jobs.cancel(db, claimed.job_id)
@@ -147,11 +147,11 @@ def test_a_running_job_cannot_complete_after_a_cancel(db: Database) -> None:
 
 
 def test_idempotency_key_replays_or_conflicts(db: Database) -> None:
-    first = jobs.create(db, _new(), idempotency_key="k1", request_hash="h1")
-    again = jobs.create(db, _new(), idempotency_key="k1", request_hash="h1")
+    first = job_creation.create(db, _new(), idempotency_key="k1", request_hash="h1")
+    again = job_creation.create(db, _new(), idempotency_key="k1", request_hash="h1")
     assert again.replayed and again.record.job_id == first.record.job_id and not first.replayed
     with pytest.raises(ConflictError, match="different request body"):
-        jobs.create(db, _new(), idempotency_key="k1", request_hash="h2")
+        job_creation.create(db, _new(), idempotency_key="k1", request_hash="h2")
     assert queries.counts(db)["queued"] == 1
 
 
@@ -161,7 +161,7 @@ def test_concurrent_requests_with_one_key_make_exactly_one_job(db: Database) -> 
 
     def send() -> None:
         barrier.wait()
-        results.append(jobs.create(db, _new(), idempotency_key="same", request_hash="h").record.job_id)
+        results.append(job_creation.create(db, _new(), idempotency_key="same", request_hash="h").record.job_id)
 
     threads = [threading.Thread(target=send) for _ in range(8)]
     for thread in threads:
@@ -173,21 +173,21 @@ def test_concurrent_requests_with_one_key_make_exactly_one_job(db: Database) -> 
 
 
 def test_limits_refuse_before_anything_is_written(db: Database) -> None:
-    limits = jobs.QueueLimits(max_queue=3, max_per_user=2, retry_after_seconds=7)
-    jobs.create(db, _new(user="a"), limits=limits)
-    jobs.create(db, _new(user="a"), limits=limits)
+    limits = job_creation.QueueLimits(max_queue=3, max_per_user=2, retry_after_seconds=7)
+    job_creation.create(db, _new(user="a"), limits=limits)
+    job_creation.create(db, _new(user="a"), limits=limits)
     with pytest.raises(QueueFullError, match="limit 2") as refused:
-        jobs.create(db, _new(user="a"), limits=limits)
+        job_creation.create(db, _new(user="a"), limits=limits)
     assert refused.value.retry_after == 7
-    jobs.create(db, _new(user="b"), limits=limits)
+    job_creation.create(db, _new(user="b"), limits=limits)
     with pytest.raises(QueueFullError, match="queue is full"):
-        jobs.create(db, _new(user="c"), limits=limits)
+        job_creation.create(db, _new(user="c"), limits=limits)
     assert queries.counts(db)["queued"] == 3
 
 
 def test_user_listing_is_newest_first_and_paginates(db: Database) -> None:
-    ids = [jobs.create(db, _new(user="pager")).record.job_id for _ in range(5)]
-    jobs.create(db, _new(user="someone-else"))
+    ids = [job_creation.create(db, _new(user="pager")).record.job_id for _ in range(5)]
+    job_creation.create(db, _new(user="someone-else"))
     first_page = queries.list_for_user(db, "pager", 2)
     second_page = queries.list_for_user(db, "pager", 2, before_seq=first_page[-1].seq)
     third_page = queries.list_for_user(db, "pager", 2, before_seq=second_page[-1].seq)
@@ -196,7 +196,7 @@ def test_user_listing_is_newest_first_and_paginates(db: Database) -> None:
 
 
 def test_prune_removes_only_old_finished_jobs_and_keeps_podcasts(db: Database) -> None:
-    done, failed, running, queued, fresh = (jobs.create(db, _new()).record.job_id for _ in range(5))
+    done, failed, running, queued, fresh = (job_creation.create(db, _new()).record.job_id for _ in range(5))
     claimed = [jobs.claim_next(db) for _ in range(3)]
     assert [job.job_id for job in claimed if job] == [done, failed, running]
     assert claimed[0] is not None and jobs.complete(db, claimed[0], _episode())
@@ -213,7 +213,7 @@ def test_prune_removes_only_old_finished_jobs_and_keeps_podcasts(db: Database) -
 
 
 def test_a_worker_from_an_earlier_attempt_cannot_complete_a_resumed_job(db: Database) -> None:
-    jobs.create(db, _new())
+    job_creation.create(db, _new())
     first_attempt = jobs.claim_next(db)
     assert first_attempt is not None
     jobs.recover_stale(db, None, max_attempts=3)  # its process died (or seemed to)
@@ -226,7 +226,7 @@ def test_a_worker_from_an_earlier_attempt_cannot_complete_a_resumed_job(db: Data
 def test_prune_cannot_delete_a_job_retried_while_it_runs(db: Database) -> None:
     if db.is_sqlite:
         pytest.skip("SQLite lets one writer in at a time, so no retry can land inside a prune")
-    old = jobs.create(db, _new()).record.job_id
+    old = job_creation.create(db, _new()).record.job_id
     jobs.fail(db, old, "boom")
     long_ago = records.utcnow() - timedelta(hours=48)
     with db.write() as conn:
@@ -246,11 +246,11 @@ def test_prune_cannot_delete_a_job_retried_while_it_runs(db: Database) -> None:
 
 
 def test_retry_counts_against_the_queue_limits(db: Database) -> None:
-    limits = jobs.QueueLimits(max_per_user=2)
-    first = jobs.create(db, _new(), limits=limits).record.job_id
+    limits = job_creation.QueueLimits(max_per_user=2)
+    first = job_creation.create(db, _new(), limits=limits).record.job_id
     jobs.cancel(db, first)
-    jobs.create(db, _new(), limits=limits)
-    jobs.create(db, _new(), limits=limits)
+    job_creation.create(db, _new(), limits=limits)
+    job_creation.create(db, _new(), limits=limits)
     with pytest.raises(QueueFullError):
         jobs.retry(db, first, limits)
     assert queries.status_of(db, first) == "cancelled"

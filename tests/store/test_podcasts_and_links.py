@@ -10,14 +10,14 @@ import pytest
 from sqlalchemy import inspect, text, update
 
 from errors import NotFound
-from store import jobs, links, podcasts, queries, records
+from store import job_creation, jobs, links, podcasts, queries, records
 from store.db import Database
 from store.media import LocalMediaStore
 from store.models import link_codes_table
 
 
 def _finished(db: Database, media: LocalMediaStore, tmp_path: Path) -> records.JobRecord:
-    jobs.create(db, records.NewJob(user_id="u", note_id="n", note_content="A note.", duration="short"))
+    job_creation.create(db, records.NewJob(user_id="u", note_id="n", note_content="A note.", duration="short"))
     claimed = jobs.claim_next(db)
     assert claimed is not None
     keys = {"audio": f"{claimed.podcast_id}.mp3", "vtt": f"{claimed.podcast_id}.vtt"}

@@ -1,0 +1,158 @@
+"""Job creation: queueing a job, with its idempotency key and the queue limits checked in the same transaction
+(creating a row moves no job between statuses; that is `store.jobs`)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import bindparam, func, insert, literal, or_, select
+
+from errors import ConflictError, QueueFullError
+from store.db import Database, cursor
+from store.models import JobStatus, jobs_table
+from store.queries import get
+from store.records import JobRecord, NewJob, new_job_id, utcnow
+
+ENQUEUE_LOCK = 7_240_917  # PostgreSQL advisory lock that serialises enqueues, so limits hold under races
+_QUEUED, _PROCESSING = JobStatus.QUEUED.value, JobStatus.PROCESSING.value
+
+
+@dataclass(frozen=True)
+class QueueLimits:
+    """Back-pressure: jobs waiting in all, and jobs waiting or running per user."""
+
+    max_queue: int = 500
+    max_per_user: int = 5
+    retry_after_seconds: int = 30
+
+
+@dataclass(frozen=True)
+class Created:
+    """A created job, or the original one when an idempotency key was replayed."""
+
+    record: JobRecord
+    replayed: bool = False
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One request to queue a job, with its idempotency key if any."""
+
+    new: NewJob
+    idempotency_key: str | None = None
+    request_hash: str | None = None
+
+
+def create(db: Database, new: NewJob, *, limits: QueueLimits | None = None, idempotency_key: str | None = None,
+           request_hash: str | None = None) -> Created:
+    """Queue a job; the row is committed when this returns."""
+    [outcome] = create_many(db, [Submission(new, idempotency_key, request_hash)], limits)
+    if isinstance(outcome, Exception):
+        raise outcome
+    return outcome
+
+
+def create_many(db: Database, submissions: list[Submission], limits: QueueLimits | None = None
+                ) -> list[Created | ConflictError | QueueFullError]:
+    """Queue several jobs in one transaction (group commit), each checked against its key and the limits in turn,
+    as if they had come one by one. A refused submission gets its error; the others go ahead. Precompiled
+    statements on the driver's cursor: enqueueing is a hot path."""
+    outcomes: list[Created | ConflictError | QueueFullError] = []
+    by_key: dict[str, tuple[str | None, JobRecord]] = {}
+    with cursor(db, write=True) as cur:
+        if not db.is_sqlite:
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", (ENQUEUE_LOCK,))
+        for submission in submissions:
+            try:
+                outcomes.append(_create_one(db, cur, submission, limits, by_key))
+            except (ConflictError, QueueFullError) as refused:
+                outcomes.append(refused)
+    return outcomes
+
+
+def _create_one(db: Database, cur: Any, submission: Submission, limits: QueueLimits | None,
+                by_key: dict[str, tuple[str | None, JobRecord]]) -> Created:
+    key, digest, new = submission.idempotency_key, submission.request_hash, submission.new
+    if key:
+        seen = by_key.get(key)
+        if seen is None:
+            row = db.prepared("job_by_key", _by_key).run(cur, key=key).fetchone()
+            if row is not None:
+                replayed = get(db, row[0])
+                assert replayed is not None
+                seen = by_key[key] = (row[1], replayed)
+        if seen is not None:
+            if seen[0] != digest:
+                raise ConflictError("This Idempotency-Key was already used with a different request body")
+            return Created(seen[1], replayed=True)
+    if limits:
+        check_limits(db, cur, new.user_id, limits)
+    values = {"job_id": new_job_id(), "user_id": new.user_id, "note_id": new.note_id,
+              "note_content": new.note_content, "title": new.title, "duration": new.duration, "status": _QUEUED,
+              # straight to the driver (see Prepared), so the JSON column gets its text
+              "hosts": None if new.hosts is None else json.dumps(new.hosts), "language": new.language,
+              "format": new.format, "focus": new.focus,
+              "notices": json.dumps(new.notices) if new.notices else None, "review": new.review or None,
+              "progress": 0, "current_step": "Queued", "attempts": 0, "idempotency_key": key,
+              "request_hash": digest, "created_at": utcnow()}
+    seq = db.prepared("insert_job", _insert).run(cur, **values).fetchone()[0]
+    record = JobRecord(seq=seq, **{k: values[k] for k in _RECORD_FIELDS},  # type: ignore[arg-type]
+                       review=new.review or None, hosts=new.hosts, notices=new.notices or None, focus=new.focus,
+                       podcast_id=None, error=None,
+                       target_words=None, script_words=None, started_at=None, completed_at=None)
+    if key:
+        by_key[key] = (digest, record)
+    return Created(record)
+
+
+_RECORD_FIELDS = ("job_id", "user_id", "note_id", "title", "duration", "status", "progress", "current_step",
+                  "created_at", "attempts", "language", "format")
+
+
+def _by_key() -> Any:
+    return select(jobs_table.c.job_id, jobs_table.c.request_hash).where(
+        jobs_table.c.idempotency_key == bindparam("key"))
+
+
+def _insert() -> Any:
+    columns = ("job_id", "user_id", "note_id", "note_content", "title", "duration", "status", "progress",
+               "current_step", "attempts", "idempotency_key", "request_hash", "created_at", "hosts", "language",
+               "format", "focus", "notices", "review")
+    return insert(jobs_table).values({name: bindparam(name) for name in columns}).returning(jobs_table.c.seq)
+
+
+def _queued_up_to() -> Any:
+    waiting = select(literal(1)).where(jobs_table.c.status == _QUEUED).limit(bindparam("cap")).subquery()
+    return select(func.count()).select_from(waiting)
+
+
+def _queued_end(order: Any) -> Any:
+    return select(jobs_table.c.seq).where(jobs_table.c.status == _QUEUED).order_by(order).limit(1)
+
+
+def _open_for_user() -> Any:
+    # or_, not in_: an IN list is expanded per call, which a precompiled statement cannot do
+    mine = select(literal(1)).where(jobs_table.c.user_id == bindparam("user_id"),
+                                    or_(jobs_table.c.status == _QUEUED, jobs_table.c.status == _PROCESSING))
+    return select(func.count()).select_from(mine.limit(bindparam("cap")).subquery())
+
+
+def check_limits(db: Database, cur: Any, user_id: str, limits: QueueLimits) -> None:
+    """QueueFullError when the user or the queue is at its limit (counted on the caller's cursor)."""
+    # both counts stop at their limit, so a long history or queue does not slow every enqueue down
+    mine = db.prepared("open_for_user", _open_for_user).run(cur, user_id=user_id, cap=limits.max_per_user).fetchone()[0]
+    if mine >= limits.max_per_user:
+        raise QueueFullError(f"This user already has {mine} jobs waiting or running (limit {limits.max_per_user}). "
+                             "Please wait for one to finish.", retry_after=limits.retry_after_seconds)
+    # The span of queued seq numbers bounds their count from above and costs two index probes, so the count
+    # itself runs only when the queue might really be full.
+    first = db.prepared("first_queued", lambda: _queued_end(jobs_table.c.seq)).run(cur).fetchone()
+    last = db.prepared("last_queued", lambda: _queued_end(jobs_table.c.seq.desc())).run(cur).fetchone()
+    if first is None or last[0] - first[0] + 1 < limits.max_queue:
+        return
+    waiting = db.prepared("queued_up_to", _queued_up_to).run(cur, cap=limits.max_queue).fetchone()[0]
+    if waiting >= limits.max_queue:
+        raise QueueFullError(f"The queue is full ({waiting} jobs waiting). Please try again later.",
+                             retry_after=limits.retry_after_seconds)
