@@ -7,7 +7,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi_offline import FastAPIOffline
 
-from api import episodes, estimates, feeds, health, media, podcasts, scripts, voices
+from api import episode_scripts, episodes, estimates, feeds, health, lexicon, media, podcasts, scripts, voices
 from api.auth import document_api_key
 from api.errors import install_error_handlers
 from api.middleware import GuardMiddleware, content_security_policy
@@ -38,6 +38,8 @@ def create_api(services: Services) -> FastAPI:
     app.include_router(podcasts.router)
     app.include_router(episodes.router)
     app.include_router(scripts.router)
+    app.include_router(episode_scripts.router)
+    app.include_router(lexicon.router)
     app.include_router(health.router)
     app.include_router(media.router)
     app.include_router(feeds.router)

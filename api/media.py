@@ -1,4 +1,5 @@
-"""`/media/<key>`: stored episodes and their side files. The local store's files are served here, with Range
+"""`/media/<key>`: stored episodes and their side files (and `/previews/<name>`, lines voiced for the script
+editor). The local store's files are served here, with Range
 support so players can seek; other stores say where to redirect."""
 
 from __future__ import annotations
@@ -38,6 +39,18 @@ def media(request: Request, key: str, download: Annotated[str | None, Query(max_
     if download is not None:
         headers["Content-Disposition"] = attachment(download, PurePosixPath(key).suffix)
     return FileResponse(where, media_type=kind, headers=headers)
+
+
+_PREVIEW_NAME = re.compile(r"^[0-9a-f]{40}\.wav$")
+
+
+@router.get("/previews/{name}", include_in_schema=False, response_model=None)
+def line_preview(request: Request, name: str) -> FileResponse:
+    """One script line voiced for an editor's play button (see pipeline.audio.samples.line_preview)."""
+    path = services(request).settings.data_dir / "cache" / "previews" / name
+    if not _PREVIEW_NAME.fullmatch(name) or not path.is_file():
+        raise NotFound("Preview not found")
+    return FileResponse(path, media_type="audio/wav", headers={"Cache-Control": "private, max-age=3600"})
 
 
 def attachment(title: str, suffix: str) -> str:

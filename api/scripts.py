@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict, Field
 
 from api.auth import require_api_key, require_key_for_reads, services
 from api.podcasts import JobId
-from api.schemas import EnqueueResponse, encode, errors, json_response
+from api.schemas import EnqueueResponse, ScriptResponse, ScriptView, encode, errors, json_response
 from errors import ConflictError, NotFound
 from pipeline.jobs.review import checked, editable
 from store import jobs, queries
@@ -20,45 +19,20 @@ from store.models import JobStatus
 router = APIRouter(prefix="/api/podcast/jobs", tags=["review"])
 
 
-class ScriptTurn(BaseModel):
-    """One turn: who says it and what they say."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    id: str | None = Field(default=None, description="The turn's id as read (ignored on write: order decides)")
-    speaker: str = Field(description="One of the episode's hosts")
-    text: str = Field(description="What the host says (1-2,000 characters)")
-
-
-class ScriptSection(BaseModel):
-    """A chapter of the episode."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    title: str = Field(description="The chapter's title")
-    turns: list[ScriptTurn]
-
-
-class ScriptView(BaseModel):
-    """A script: its title and its sections of turns (at most 400 turns)."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    title: str = Field(description="The episode's title")
-    sections: list[ScriptSection]
-
-
-class ScriptResponse(BaseModel):
-    """A job's script, and its version (also sent as the ETag; send it back as If-Match to replace it)."""
-
-    success: Literal[True] = True
-    jobId: str  # noqa: N815
-    version: int = Field(description="Changes with every saved edit")
-    script: ScriptView
-
-
 IfMatch = Annotated[str, Header(alias="If-Match", max_length=40, description=(
     "The ETag of the script you edited: required, so no one else's edit is overwritten unseen"))]
+
+
+def version_in(if_match: str) -> int:
+    """The version an If-Match header names (-1, matching none, when it names no version)."""
+    expected = if_match.removeprefix("W/").strip().strip('"')
+    return int(expected) if expected.isdigit() and len(expected) < 10 else -1
+
+
+def host_names(request: Request, hosts: list[dict[str, str]] | None) -> list[str]:
+    """The names a script's speakers must have: the episode's hosts (the server's, on jobs from before hosts
+    were recorded)."""
+    return [host["name"] for host in hosts] if hosts else [host.name for host in services(request).providers.hosts]
 
 
 def _answer(job_id: str, script: dict[str, object], version: int) -> Response:
@@ -73,8 +47,7 @@ def _awaiting(request: Request, job_id: str) -> tuple[dict[str, object], int, li
     status, script, version, hosts = found
     if status != JobStatus.AWAITING_REVIEW or script is None:
         raise ConflictError(f"Job is {status}; its script can be read and changed only while it awaits review")
-    names = [host["name"] for host in hosts] if hosts else [host.name for host in services(request).providers.hosts]
-    return script, version, names
+    return script, version, host_names(request, hosts)
 
 
 @router.get("/{jobId}/script", response_model=ScriptResponse, responses=errors(401, 404, 409, 422),
@@ -91,10 +64,9 @@ async def put_script(request: Request, jobId: JobId, body: ScriptView, if_match:
     """Replace the script of a job awaiting review. If-Match must carry the ETag it was read with: a stale one
     (someone saved meanwhile) is a 412."""
     script, _, hosts = await run_in_threadpool(_awaiting, request, jobId)
-    expected = if_match.removeprefix("W/").strip('"')
     stored = checked(body.model_dump(), hosts, script)
     version = await run_in_threadpool(jobs.replace_script, services(request).db, jobId, stored,
-                                      int(expected) if expected.isdigit() else -1)
+                                      version_in(if_match))
     return _answer(jobId, stored, version)
 
 

@@ -266,6 +266,77 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/podcast/{podcastId}/script": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Script
+         * @description The episode's script as voiced, with its version as the ETag.
+         */
+        get: operations["get_script_api_podcast__podcastId__script_get"];
+        /**
+         * Put Script
+         * @description Make the next version of the episode from an edited script. Only new or changed turns are voiced; the
+         *     rest comes from the segment cache. The job runs like any other (poll it, cancel it). If-Match must carry the
+         *     version the script was read at: a stale one (someone else's edit landed first) is a 412.
+         */
+        put: operations["put_script_api_podcast__podcastId__script_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/podcast/{podcastId}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Versions
+         * @description Every version of the episode, newest (the one the feed and the episode page show) first.
+         */
+        get: operations["list_versions_api_podcast__podcastId__versions_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/{userId}/lexicon": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Lexicon
+         * @description The user's pronunciations (empty until set).
+         */
+        get: operations["get_lexicon_api_users__userId__lexicon_get"];
+        /**
+         * Put Lexicon
+         * @description Replace the user's pronunciations. Every episode voiced for them from now on says each written form
+         *     (a whole word, in any case) as given; a turn's own pronunciation wins over the lexicon's.
+         */
+        put: operations["put_lexicon_api_users__userId__lexicon_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -407,6 +478,50 @@ export interface components {
              * @description The dismissed job
              */
             jobId: string;
+        };
+        /**
+         * EditQueuedResponse
+         * @description An edited script was accepted; its voicing is queued as a job like any other.
+         */
+        EditQueuedResponse: {
+            /**
+             * Success
+             * @default true
+             * @constant
+             */
+            success: true;
+            /**
+             * Jobid
+             * @description Poll GET /api/podcast/jobs/{jobId} with it
+             */
+            jobId: string;
+            /**
+             * Podcastid
+             * @description The episode being edited
+             */
+            podcastId: string;
+            /**
+             * Version
+             * @description The version the job makes
+             */
+            version: number;
+            /**
+             * Changedturns
+             * @description Turns that are new or changed: only these are voiced
+             */
+            changedTurns: number;
+            /**
+             * Status
+             * @description The job's status: queued
+             * @default queued
+             * @constant
+             */
+            status: "queued";
+            /**
+             * Message
+             * @description What happens next, for a person
+             */
+            message: string;
         };
         /**
          * EnqueueResponse
@@ -694,6 +809,21 @@ export interface components {
             /** @description Turns to voice, once the script is written */
             segments?: components["schemas"]["SegmentCounts"] | null;
             /**
+             * Voicedturns
+             * @description Turns voiced by this job (the rest came from the segment cache), once known
+             */
+            voicedTurns?: number | null;
+            /**
+             * Reusedturns
+             * @description Turns whose audio was reused from the segment cache, once known
+             */
+            reusedTurns?: number | null;
+            /**
+             * Version
+             * @description For the re-voicing of an edited episode: the version of it this job makes
+             */
+            version?: number | null;
+            /**
              * Targetwords
              * @description Words the script was asked for
              */
@@ -801,6 +931,39 @@ export interface components {
             seconds: number;
             /** Fills */
             fills: boolean;
+        };
+        /**
+         * LexiconBody
+         * @description A user's whole lexicon (replaces the one stored; an empty list removes it).
+         */
+        LexiconBody: {
+            /**
+             * Entries
+             * @description At most 500 entries, each written form once (in any case)
+             */
+            entries: components["schemas"]["Pronunciation"][];
+        };
+        /**
+         * LexiconResponse
+         * @description A user's pronunciations, applied to every episode voiced for them from now on.
+         */
+        LexiconResponse: {
+            /**
+             * Success
+             * @default true
+             * @constant
+             */
+            success: true;
+            /**
+             * Userid
+             * @description Whose lexicon it is
+             */
+            userId: string;
+            /**
+             * Entries
+             * @description Written forms and what to say instead, by written form
+             */
+            entries: components["schemas"]["Pronunciation"][];
         };
         /**
          * LoudnessView
@@ -929,6 +1092,30 @@ export interface components {
             podcast: components["schemas"]["PodcastView"];
         };
         /**
+         * PodcastScriptResponse
+         * @description A finished episode's script as voiced, and the episode's version (also the ETag; send it back as
+         *     If-Match to make the next version).
+         */
+        PodcastScriptResponse: {
+            /**
+             * Success
+             * @default true
+             * @constant
+             */
+            success: true;
+            /**
+             * Podcastid
+             * @description The episode's id
+             */
+            podcastId: string;
+            /**
+             * Version
+             * @description The episode's version: 1, then one more per edit
+             */
+            version: number;
+            script: components["schemas"]["ScriptView"];
+        };
+        /**
          * PodcastView
          * @description A stored episode.
          */
@@ -1030,10 +1217,37 @@ export interface components {
              */
             shareUrl?: string | null;
             /**
+             * Version
+             * @description 1, then one more per edit of its script; earlier versions: GET /api/podcast/{podcastId}/versions
+             * @default 1
+             */
+            version: number;
+            /**
              * Createdat
-             * @description When it was made (ISO 8601, UTC)
+             * @description When it was first made (ISO 8601, UTC)
              */
             createdAt: string;
+            /**
+             * Updatedat
+             * @description When its latest version was made, once it has been edited
+             */
+            updatedAt?: string | null;
+        };
+        /**
+         * Pronunciation
+         * @description How to say a written word or name.
+         */
+        Pronunciation: {
+            /**
+             * Text
+             * @description The written form, as it appears in the text (e.g. "Nginx"); any case
+             */
+            text: string;
+            /**
+             * Say
+             * @description What the voice says instead (e.g. "engine x")
+             */
+            say: string;
         };
         /**
          * QueueCounts
@@ -1115,6 +1329,11 @@ export interface components {
              * @description What the host says (1-2,000 characters)
              */
             text: string;
+            /**
+             * Say
+             * @description Spoken forms for words in this turn's text (at most 20)
+             */
+            say?: components["schemas"]["Pronunciation"][] | null;
         };
         /**
          * ScriptView
@@ -1224,6 +1443,76 @@ export interface components {
              * @description Podcasting 2.0 JSON transcript
              */
             json: string;
+        };
+        /**
+         * VersionListResponse
+         * @description Every version of an episode, newest first.
+         */
+        VersionListResponse: {
+            /**
+             * Success
+             * @default true
+             * @constant
+             */
+            success: true;
+            /**
+             * Podcastid
+             * @description The episode's id
+             */
+            podcastId: string;
+            /**
+             * Versions
+             * @description Newest first; the first is the current one
+             */
+            versions: components["schemas"]["VersionView"][];
+        };
+        /**
+         * VersionView
+         * @description One version of an episode, with its audio and transcript.
+         */
+        VersionView: {
+            /**
+             * Version
+             * @description 1 for the episode as first made, then one more per edit
+             */
+            version: number;
+            /**
+             * Current
+             * @description true for the version the feed and episode page show
+             */
+            current: boolean;
+            /**
+             * Title
+             * @description The episode's title in this version
+             */
+            title: string;
+            /**
+             * Audiourl
+             * @description Where to play or download this version
+             */
+            audioUrl: string;
+            /**
+             * Audioduration
+             * @description Its length in seconds
+             */
+            audioDuration: number;
+            /**
+             * Transcript
+             * @description Every turn with its times in this version's audio
+             */
+            transcript: components["schemas"]["TranscriptLine"][];
+            /** @description The transcript as WebVTT, SRT and JSON files */
+            transcriptUrls?: components["schemas"]["TranscriptUrls"] | null;
+            /**
+             * Chaptersurl
+             * @description Podcasting 2.0 chapters (JSON)
+             */
+            chaptersUrl?: string | null;
+            /**
+             * Createdat
+             * @description When this version was made (ISO 8601, UTC)
+             */
+            createdAt: string;
         };
         /**
          * VoiceListResponse
@@ -2333,6 +2622,312 @@ export interface operations {
             };
             /** @description Conflicts with the job's state, or an Idempotency-Key was reused with another body */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is invalid (see `fields`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_script_api_podcast__podcastId__script_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The podcastId of a completed job */
+                podcastId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PodcastScriptResponse"];
+                };
+            };
+            /** @description API_KEYS is set and x-api-key is missing or wrong */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is invalid (see `fields`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    put_script_api_podcast__podcastId__script_put: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag of the script you edited: required, so no one else's edit is overwritten unseen */
+                "If-Match": string;
+            };
+            path: {
+                /** @description The podcastId of a completed job */
+                podcastId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScriptView"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EditQueuedResponse"];
+                };
+            };
+            /** @description The body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description API_KEYS is set and x-api-key is missing or wrong */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the job's state, or an Idempotency-Key was reused with another body */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description If-Match names a version someone else has replaced: read it again */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than MAX_BODY_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is invalid (see `fields`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many jobs waiting; retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_versions_api_podcast__podcastId__versions_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The podcastId of a completed job */
+                podcastId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionListResponse"];
+                };
+            };
+            /** @description API_KEYS is set and x-api-key is missing or wrong */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is invalid (see `fields`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_lexicon_api_users__userId__lexicon_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The userId given when queueing */
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LexiconResponse"];
+                };
+            };
+            /** @description API_KEYS is set and x-api-key is missing or wrong */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is invalid (see `fields`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    put_lexicon_api_users__userId__lexicon_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The userId given when queueing */
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LexiconBody"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LexiconResponse"];
+                };
+            };
+            /** @description The body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description API_KEYS is set and x-api-key is missing or wrong */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than MAX_BODY_BYTES */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };

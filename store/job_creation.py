@@ -9,9 +9,9 @@ from typing import Any
 
 from sqlalchemy import bindparam, func, insert, literal, or_, select
 
-from errors import ConflictError, QueueFullError
+from errors import ConflictError, NotFound, PreconditionFailed, QueueFullError
 from store.db import Database, cursor
-from store.models import JobStatus, jobs_table
+from store.models import JobStatus, jobs_table, podcasts_table
 from store.queries import get
 from store.records import JobRecord, NewJob, new_job_id, utcnow
 
@@ -105,6 +105,37 @@ def _create_one(db: Database, cur: Any, submission: Submission, limits: QueueLim
     if key:
         by_key[key] = (digest, record)
     return Created(record)
+
+
+def create_edit(db: Database, new: NewJob, podcast_id: str, based_on: int, script: dict[str, Any],
+                limits: QueueLimits | None = None) -> JobRecord:
+    """Queue the re-voicing of an edited script as the episode's next version. 412 when `based_on` is no longer
+    its version (someone else's edit landed first), 409 while another edit of it is still being voiced."""
+    with db.write() as conn:
+        if not db.is_sqlite:
+            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(%s)", (ENQUEUE_LOCK,))
+        found = conn.execute(select(podcasts_table.c.version).where(podcasts_table.c.podcast_id == podcast_id)).first()
+        if found is None:
+            raise NotFound("Podcast not found")
+        if (found[0] or 1) != based_on:
+            raise PreconditionFailed("The episode was edited since you read its script (If-Match is stale): "
+                                     "read it again")
+        busy = conn.execute(select(jobs_table.c.job_id).where(
+            jobs_table.c.podcast_id == podcast_id, jobs_table.c.edit_version.is_not(None),
+            jobs_table.c.status.in_((_QUEUED, _PROCESSING))).limit(1)).first()
+        if busy is not None:
+            raise ConflictError(f"An edit of this episode is still being voiced (job {busy[0]}); wait for it")
+        if limits:
+            check_limits(db, conn.connection.cursor(), new.user_id, limits)
+        job_id = new_job_id()
+        conn.execute(insert(jobs_table).values(
+            job_id=job_id, user_id=new.user_id, note_id=new.note_id, note_content=new.note_content,
+            title=new.title, duration=new.duration, status=_QUEUED, progress=0, current_step="Queued (edited script)",
+            attempts=0, hosts=new.hosts, language=new.language, format=new.format, focus=new.focus,
+            podcast_id=podcast_id, edit_version=based_on + 1, script=script, created_at=utcnow()))
+    record = get(db, job_id)
+    assert record is not None
+    return record
 
 
 _RECORD_FIELDS = ("job_id", "user_id", "note_id", "title", "duration", "status", "progress", "current_step",

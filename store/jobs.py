@@ -1,7 +1,8 @@
 """The only code that changes a job's status (creating one is `store.job_creation`).
 
     queued → processing → completed | failed
-    queued | processing → cancelled        (cancel)
+    processing → awaiting_review → queued  (review: parked after the script, then approved)
+    queued | processing | awaiting_review → cancelled  (cancel)
     failed | cancelled → queued            (retry)
     processing → queued                    (shutdown or a dead worker; attempts are counted)
 
@@ -31,6 +32,7 @@ from store.models import (
 )
 from store.queries import get
 from store.records import ClaimedJob, FinishedEpisode, JobRecord, new_podcast_id, utcnow
+from store.versions import publish
 
 RESTARTED_ERROR = "Notecast stopped while this job was running. Please submit the note again."
 _QUEUED, _PROCESSING = JobStatus.QUEUED.value, JobStatus.PROCESSING.value
@@ -54,7 +56,7 @@ def claim_next(db: Database) -> ClaimedJob | None:
         .returning(jobs_table.c.job_id, jobs_table.c.podcast_id, jobs_table.c.user_id, jobs_table.c.note_id,
                    jobs_table.c.note_content, jobs_table.c.title, jobs_table.c.duration, jobs_table.c.attempts,
                    jobs_table.c.hosts, jobs_table.c.language, jobs_table.c.format, jobs_table.c.focus,
-                   jobs_table.c.review, jobs_table.c.script)
+                   jobs_table.c.review, jobs_table.c.script, jobs_table.c.edit_version)
     )
     with db.write() as conn:
         row = conn.execute(statement).mappings().first()
@@ -97,7 +99,8 @@ def record_segments(db: Database, job_id: str, total: int, cached: int) -> None:
 
 
 def complete(db: Database, job: ClaimedJob, episode: FinishedEpisode) -> bool:
-    """Store the podcast and mark the job completed, in one transaction. False if the job was no longer running."""
+    """Store the podcast (or its new version) and mark the job completed, in one transaction. False if the job
+    was no longer running."""
     with db.write() as conn:
         # the attempt must match too: a worker from an earlier, interrupted attempt must not complete a resumed job
         moved = conn.execute(
@@ -107,14 +110,7 @@ def complete(db: Database, job: ClaimedJob, episode: FinishedEpisode) -> bool:
         ).rowcount
         if not moved:
             return False
-        conn.execute(delete(podcasts_table).where(podcasts_table.c.podcast_id == job.podcast_id))
-        conn.execute(insert(podcasts_table).values(
-            podcast_id=job.podcast_id, job_id=job.job_id, user_id=job.user_id, note_id=job.note_id,
-            title=episode.title, duration=job.duration, audio_key=episode.audio_key,
-            audio_bytes=episode.audio_bytes, audio_duration=episode.audio_duration,
-            transcript=episode.transcript, files=episode.files, loudness=episode.loudness, hosts=job.hosts,
-            language=job.language, format=job.format, focus=job.focus, note_excerpt=episode.note_excerpt or None,
-            created_at=utcnow()))
+        publish(conn, job, episode)
     return True
 
 
@@ -206,13 +202,14 @@ def retry(db: Database, job_id: str, limits: QueueLimits | None = None) -> JobRe
     to the same queue limits (429 with Retry-After) as a new job."""
 
     def within_limits(conn: Connection) -> None:
-        if limits is None:
-            return
         if not db.is_sqlite:
             conn.exec_driver_sql("SELECT pg_advisory_xact_lock(%s)", (ENQUEUE_LOCK,))
-        owner = conn.execute(select(jobs_table.c.user_id).where(
-            jobs_table.c.job_id == job_id, jobs_table.c.status.in_(RETRYABLE_STATUSES))).scalar()
-        if owner is not None:
+        row = conn.execute(select(jobs_table.c.user_id, jobs_table.c.podcast_id, jobs_table.c.edit_version).where(
+            jobs_table.c.job_id == job_id, jobs_table.c.status.in_(RETRYABLE_STATUSES))).first()
+        if row is not None and row[2]:
+            _check_edit_current(conn, job_id, row[1], row[2])
+        owner = row[0] if row else None
+        if owner is not None and limits is not None:
             # the driver cursor of this same connection, so the counts are read inside this transaction
             check_limits(db, conn.connection.cursor(), owner, limits)
 
@@ -220,6 +217,19 @@ def retry(db: Database, job_id: str, limits: QueueLimits | None = None) -> JobRe
                        {"status": _QUEUED, "progress": 0, "current_step": "Queued (retry)", "error": None,
                         "attempts": 0, "started_at": None, "completed_at": None, "cancelled_at": None},
                        "Job is {status}; only failed or cancelled jobs can be retried", guard=within_limits)
+
+
+def _check_edit_current(conn: Connection, job_id: str, podcast_id: str, edit_version: int) -> None:
+    """An edit can be retried only while it is still the episode's next version and no other edit is open: its
+    files are stored under that version, so two jobs making it would overwrite each other."""
+    current = conn.execute(select(podcasts_table.c.version).where(podcasts_table.c.podcast_id == podcast_id)).first()
+    if current is None:
+        raise ConflictError("The episode this edit was for has been deleted")
+    rival = conn.execute(select(jobs_table.c.job_id).where(
+        jobs_table.c.podcast_id == podcast_id, jobs_table.c.job_id != job_id, jobs_table.c.edit_version.is_not(None),
+        jobs_table.c.status.in_((_QUEUED, _PROCESSING))).limit(1)).first()
+    if (current[0] or 1) + 1 != edit_version or rival is not None:
+        raise ConflictError("The episode was edited again since this edit; edit its script again instead")
 
 
 def dismiss(db: Database, job_id: str) -> None:
@@ -235,9 +245,15 @@ def dismiss(db: Database, job_id: str) -> None:
 
 
 def forget_jobs_of(conn: Connection, podcast_id: str) -> None:
-    """Within the caller's transaction: drop the jobs of a deleted episode, so none points at it."""
+    """Within the caller's transaction: drop the jobs of a deleted episode, so none points at it, and cancel
+    an edit of it still being voiced (its worker then removes what it stored)."""
     conn.execute(delete(jobs_table).where(jobs_table.c.podcast_id == podcast_id,
                                           jobs_table.c.status == JobStatus.COMPLETED.value))
+    now = utcnow()
+    conn.execute(update(jobs_table).where(jobs_table.c.podcast_id == podcast_id,
+                                          jobs_table.c.status.in_((_QUEUED, _PROCESSING)))
+                 .values(status=JobStatus.CANCELLED.value, current_step="Cancelled: the episode was deleted",
+                         cancelled_at=now, completed_at=now))
 
 
 def _transition(db: Database, job_id: str, allowed: tuple[str, ...], values: dict[str, Any],

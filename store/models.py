@@ -66,6 +66,8 @@ class Job(SQLModel, table=True):
     review: bool | None = None
     script: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     script_version: int | None = None
+    # Set on a job that re-voices an edited script of a finished episode (`podcast_id`): the version it makes.
+    edit_version: int | None = None
     # Claims so far; a job interrupted by crashes this many times fails instead of looping forever.
     attempts: int = 0
     # Written while a job runs; a stale one means the process running it died.
@@ -105,7 +107,40 @@ class Podcast(SQLModel, table=True):
     note_excerpt: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     # Set while the owner shares the episode: the secret in its public /share/{token} page; None when not shared.
     share_token: str | None = Field(default=None, max_length=64, unique=True, index=True)
+    # Edits make new versions (None: the first); the script as voiced, so the next edit starts from it.
+    version: int | None = None
+    script: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    # When the latest version was made (None: never edited)
+    updated_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+
+
+class PodcastVersion(SQLModel, table=True):
+    """An earlier version of an edited episode, kept playable until the episode is deleted (the podcast row
+    always holds the latest)."""
+
+    __tablename__ = "podcast_versions"
+
+    podcast_id: str = Field(primary_key=True, max_length=64)
+    version: int = Field(primary_key=True)
+    title: str = Field(max_length=200)
+    audio_key: str = Field(max_length=255)
+    audio_bytes: int
+    audio_duration: float
+    transcript: list[dict[str, Any]] = Field(sa_column=Column(JSON, nullable=False))
+    files: dict[str, str] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    loudness: dict[str, float] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))  # of this version
+
+
+class Lexicon(SQLModel, table=True):
+    """A user's pronunciations ({written: spoken}), applied to every episode they voice."""
+
+    __tablename__ = "lexicons"
+
+    user_id: str = Field(primary_key=True, max_length=128)
+    entries: dict[str, str] = Field(sa_column=Column(JSON, nullable=False))
+    updated_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
 
 
 class SpeakingPace(SQLModel, table=True):
@@ -161,3 +196,5 @@ health_table = HealthProbe.__table__  # type: ignore[attr-defined]
 pace_table = SpeakingPace.__table__  # type: ignore[attr-defined]
 feed_tokens_table = FeedToken.__table__  # type: ignore[attr-defined]
 link_codes_table = LinkCode.__table__  # type: ignore[attr-defined]
+versions_table = PodcastVersion.__table__  # type: ignore[attr-defined]
+lexicons_table = Lexicon.__table__  # type: ignore[attr-defined]

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import delete, select, update
 
 from errors import NotFound
+from store import versions
 from store.db import Database
 from store.jobs import forget_jobs_of
 from store.media import MediaStore
@@ -60,8 +61,9 @@ def shared(db: Database, token: str) -> dict[str, Any] | None:
 
 
 def delete_episode(db: Database, media: MediaStore, podcast_id: str) -> None:
-    """Delete an episode: its row and the job that made it first (so nothing links to it any more), then its
-    audio, transcripts and chapters. A file that cannot be deleted is logged, not fatal: the episode is gone."""
+    """Delete an episode: its row, its earlier versions and the jobs that made them first (so nothing links to
+    it any more), then every version's audio, transcripts and chapters. A file that cannot be deleted is
+    logged, not fatal: the episode is gone."""
     with db.write() as conn:
         row = conn.execute(select(podcasts_table.c.audio_key, podcasts_table.c.files)
                            .where(podcasts_table.c.podcast_id == podcast_id)).first()
@@ -69,8 +71,9 @@ def delete_episode(db: Database, media: MediaStore, podcast_id: str) -> None:
             raise NotFound("Podcast not found")
         conn.execute(delete(podcasts_table).where(podcasts_table.c.podcast_id == podcast_id))
         forget_jobs_of(conn, podcast_id)
+        earlier = versions.forget(conn, podcast_id)
     audio_key, files = row
-    for key in [audio_key, *(files or {}).values()]:
+    for key in [audio_key, *(files or {}).values(), *earlier]:
         try:
             media.delete(key)
         except Exception as exc:  # the store may be briefly unreachable; the row is already gone

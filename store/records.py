@@ -102,6 +102,7 @@ class JobRecord:
     notices: list[str] | None = None
     review: bool | None = None
     script_version: int | None = None
+    edit_version: int | None = None
 
     @property
     def display_title(self) -> str | None:
@@ -142,6 +143,14 @@ class ClaimedJob:
     words_per_second: float | None = None
     review: bool | None = None  # stop after writing the script (unless `script` is already given)
     script: dict[str, Any] | None = None  # the approved script to voice (checkpoints.script_json's shape)
+    edit_version: int | None = None  # re-voicing an edited episode: the version this job makes
+    lexicon: dict[str, str] | None = None  # the user's pronunciations, {written: spoken}
+
+    @property
+    def media_id(self) -> str:
+        """What this job's files are stored under: the podcast id, with the version for an edit (an edit that
+        fails must not touch the version people are listening to)."""
+        return f"{self.podcast_id}-v{self.edit_version}" if self.edit_version else self.podcast_id
 
 
 @dataclass(frozen=True)
@@ -159,3 +168,4 @@ class FinishedEpisode:
     target_words: int = 0
     voiced_fresh: bool = True  # False when the whole episode came from the cache (it took no real work)
     note_excerpt: str = ""  # the note's first lines, for show notes
+    script: dict[str, Any] | None = None  # the script as voiced (checkpoints.script_json's shape)

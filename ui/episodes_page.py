@@ -15,6 +15,7 @@ from store import podcasts, queries, records
 from store.models import JobStatus
 from ui.devices_panel import devices_panel
 from ui.episode_actions import episode_actions
+from ui.episode_editing import earlier_versions, script_panel
 from ui.episode_view import browser_url, episode_view, side_file_urls
 from ui.feed_panel import feed_panel
 from ui.job_card import STATUS_COLOURS, JobCard
@@ -84,6 +85,8 @@ async def episode_page(services: Services, user_id: str, podcast_id: str) -> Non
         return
     _episode(services, podcast)
     episode_actions(services, podcast)
+    script_panel(services, podcast)
+    await earlier_versions(services, podcast)
 
 
 async def shared_episode_page(services: Services, token: str) -> None:
@@ -101,7 +104,11 @@ def _episode(services: Services, podcast: dict[str, Any]) -> None:
     with ui.card().classes("w-full"):
         episode_view(podcast["title"], url, podcast["audio_duration"], podcast["transcript"],
                      files=side_file_urls(podcast.get("files"), media, base))
-    ui.label(f"Made {podcast['created_at']:%Y-%m-%d %H:%M} UTC").classes("text-xs text-gray-500")
+    made = f"Made {podcast['created_at']:%Y-%m-%d %H:%M} UTC"
+    updated = records.as_utc(podcast.get("updated_at"))
+    if updated is not None:
+        made += f" · version {podcast.get('version') or 1} made {updated:%Y-%m-%d %H:%M} UTC"
+    ui.label(made).classes("text-xs text-gray-500")
 
 
 def not_found(why: str, way_on: tuple[str, str]) -> None:

@@ -78,7 +78,8 @@ class JobCard:
                 ui.badge(record.status, color=STATUS_COLOURS.get(JobStatus(record.status), "grey")).props(
                     'aria-label="Job status"')
             kind = format_name(record.format)
-            ui.label(f"{record.duration.capitalize()}{'' if kind == 'conversation' else ' · ' + kind} · started "
+            edit = f" · version {record.edit_version}" if record.edit_version else ""
+            ui.label(f"{record.duration.capitalize()}{'' if kind == 'conversation' else ' · ' + kind}{edit} · started "
                      f"{record.created_at:%Y-%m-%d %H:%M} UTC").classes("text-xs text-gray-500 -mt-2")
             self.notices = ui.column().classes("w-full gap-1").props("role=status")
             if record.status in OPEN_STATUSES:
@@ -98,7 +99,7 @@ class JobCard:
             elif record.status == JobStatus.AWAITING_REVIEW:
                 ui.label("The script is written and waits for review; approve it to have it voiced.").classes(
                     "text-sm")
-                self._script_view()
+                self._script_view(record.user_id)
                 with ui.row().classes("gap-2"):
                     ui.button("Approve and voice", icon="record_voice_over", on_click=self.approve).mark("approve")
                     ui.button("Cancel", icon="close", on_click=self.cancel).props("flat color=negative")
@@ -110,14 +111,10 @@ class JobCard:
                     ui.button("Dismiss", icon="delete_sweep", on_click=self.dismiss).props(
                         'flat aria-label="Dismiss: remove this job from your history"').mark("dismiss")
 
-    def _script_view(self) -> None:
+    def _script_view(self, user_id: str) -> None:
         """The script to review, editable in place."""
-        _, script, version, hosts = self.script_found or ("", None, 0, None)
-        if not script:
-            self.editor = None
-            return
-        names = [str(host["name"]) for host in hosts] if hosts else [h.name for h in self.services.providers.hosts]
-        self.editor = ScriptEditor(self.services, self.job_id, script, version, names)
+        _, script, _, hosts = self.script_found or ("", None, 0, None)
+        self.editor = ScriptEditor(self.services, script, hosts, user_id) if script else None
 
     def _show_notices(self, notices: list[str]) -> None:
         """What the listener should know about this episode (a short note, a debate made as a conversation),
@@ -160,9 +157,12 @@ class JobCard:
 
     async def approve(self) -> None:
         """Store the edits, then voice the script (the API's approve)."""
-        if self.editor is not None and not await self.editor.save():
-            return
         try:
+            if self.editor is not None and self.editor.has_edits and self.script_found is not None:
+                status, _, version, hosts = self.script_found
+                stored = self.editor.stored()
+                saved = await run.io_bound(jobs.replace_script, self.services.db, self.job_id, stored, version)
+                self.script_found = (status, stored, int(saved or version), hosts)
             await run.io_bound(self.services.executor.approve, self.job_id)
         except NotecastError as exc:
             ui.notify(exc.message, type="warning")

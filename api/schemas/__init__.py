@@ -22,11 +22,26 @@ from api.schemas.jobs import (
     SyncGenerateResponse,
 )
 from api.schemas.podcasts import DeletedResponse, DismissedResponse, FeedResponse, PodcastResponse, PodcastView
+from api.schemas.scripts import (
+    EditQueuedResponse,
+    LexiconBody,
+    LexiconResponse,
+    PodcastScriptResponse,
+    Pronunciation,
+    ScriptResponse,
+    ScriptSection,
+    ScriptTurn,
+    ScriptView,
+    VersionListResponse,
+    VersionView,
+)
 from api.schemas.service import HealthResponse, QueueCounts, VoiceListResponse, VoiceView
 
 __all__ = [
-    "DeletedResponse", "DismissedResponse", "EnqueueResponse", "ErrorResponse", "FeedResponse", "HealthResponse",
-    "HostView", "JobListResponse", "JobResponse", "JobView", "LoudnessView", "PodcastResponse", "PodcastView",
-    "QueueCounts", "SegmentCounts", "SyncGenerateResponse", "TranscriptLine", "TranscriptUrls", "UserId",
+    "DeletedResponse", "DismissedResponse", "EditQueuedResponse", "EnqueueResponse", "ErrorResponse",
+    "FeedResponse", "HealthResponse", "HostView", "JobListResponse", "JobResponse", "JobView", "LexiconBody",
+    "LexiconResponse", "LoudnessView", "PodcastResponse", "PodcastScriptResponse", "PodcastView", "Pronunciation",
+    "QueueCounts", "ScriptResponse", "ScriptSection", "ScriptTurn", "ScriptView", "SegmentCounts",
+    "SyncGenerateResponse", "TranscriptLine", "TranscriptUrls", "UserId", "VersionListResponse", "VersionView",
     "VoiceListResponse", "VoiceView", "encode", "errors", "iso", "json_response",
 ]

@@ -39,6 +39,9 @@ class JobView(BaseModel):
     error: str | None = absent("Why it failed, for a person")
     attempts: int | None = absent("Times generation was started; above 1 after an interruption was resumed")
     segments: SegmentCounts | None = absent("Turns to voice, once the script is written")
+    voicedTurns: int | None = absent("Turns voiced by this job (the rest came from the segment cache), once known")
+    reusedTurns: int | None = absent("Turns whose audio was reused from the segment cache, once known")
+    version: int | None = absent("For the re-voicing of an edited episode: the version of it this job makes")
     targetWords: int | None = absent("Words the script was asked for")
     scriptWords: int | None = absent("Words the script has")
     targetSeconds: int = Field(description="How long an episode of this duration and format should last")
@@ -79,7 +82,10 @@ class JobView(BaseModel):
             "duration": record.duration, "title": record.display_title, "createdAt": iso(record.created_at),
             "startedAt": iso(record.started_at), "completedAt": iso(record.completed_at),
             "cancelledAt": iso(record.cancelled_at), "error": record.error, "attempts": record.attempts or None,
-            "segments": segments, "targetWords": record.target_words, "scriptWords": record.script_words,
+            "segments": segments, "version": record.edit_version,
+            **({"voicedTurns": record.segments_total - (record.segments_cached or 0),
+                "reusedTurns": record.segments_cached or 0} if record.segments_total is not None else {}),
+            "targetWords": record.target_words, "scriptWords": record.script_words,
             "targetSeconds": target, "expectedSeconds": expected_seconds(target, record.target_words,
                                                                          record.script_words),
             "format": format_name(record.format), "focus": record.focus, "notices": record.notices or [],

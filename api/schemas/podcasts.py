@@ -10,6 +10,7 @@ from api.schemas.common import HostView, LoudnessView, TranscriptLine, Transcrip
 from pipeline.durations import target_seconds
 from pipeline.writers.base import FormatName, format_name
 from store.media import MediaStore, content_type
+from store.records import as_utc
 
 
 class PodcastView(BaseModel):
@@ -35,7 +36,10 @@ class PodcastView(BaseModel):
     chaptersUrl: str | None = absent("Podcasting 2.0 chapters (JSON)")
     loudness: LoudnessView | None = absent("Loudness measured on the finished file")
     shareUrl: str | None = absent("The public page that plays this episode, while it is shared")
-    createdAt: str = Field(description="When it was made (ISO 8601, UTC)")
+    version: int = Field(default=1, description=(
+        "1, then one more per edit of its script; earlier versions: GET /api/podcast/{podcastId}/versions"))
+    createdAt: str = Field(description="When it was first made (ISO 8601, UTC)")
+    updatedAt: str | None = absent("When its latest version was made, once it has been edited")
 
     @classmethod
     def of(cls, podcast: dict[str, Any], media: MediaStore, public_base_url: str = "") -> PodcastView:
@@ -52,7 +56,8 @@ class PodcastView(BaseModel):
             "transcript": podcast["transcript"],
             "hosts": podcast.get("hosts"), "language": podcast.get("language"),
             **file_urls(podcast.get("files"), media), "loudness": podcast.get("loudness"),
-            "createdAt": iso(podcast["created_at"]),
+            "version": podcast.get("version") or 1, "createdAt": iso(podcast["created_at"]),
+            "updatedAt": iso(as_utc(podcast.get("updated_at"))),
         })
 
 

@@ -91,7 +91,8 @@ def voice_and_mix(script: Script, cast: Cast, cache: SegmentCache | None, mix: M
             for done in range(total):
                 while len(pending) < window and done + len(pending) < total:
                     turn = planned[done + len(pending)][2]
-                    spoken = spoken_text(turn.text)  # once per turn: the cache key and the voice both use it
+                    # once per turn: the cache key and the voice both use it
+                    spoken = spoken_text(turn.text, dict(turn.say))
                     key, found = voicer.lookup(turn, spoken)
                     if found is not None:
                         ready: Future[bytes] = Future()

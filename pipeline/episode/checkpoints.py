@@ -19,19 +19,29 @@ def _write_json(path: Path, data: Any) -> None:
 
 
 def script_json(script: Script, target_words: int) -> dict[str, Any]:
-    """A script and its word target as plain JSON."""
+    """A script and its word target as plain JSON: a turn is [speaker, text], plus {written: spoken} when it
+    carries pronunciations."""
     return {"title": script.title, "target_words": target_words, "notices": list(script.notices),
-            "sections": [{"title": s.title, "turns": [[t.speaker, t.text] for t in s.turns]} for s in script.sections]}
+            "sections": [{"title": s.title, "turns": [_turn_json(t) for t in s.turns]} for s in script.sections]}
+
+
+def _turn_json(turn: Turn) -> list[Any]:
+    return [turn.speaker, turn.text, dict(turn.say)] if turn.say else [turn.speaker, turn.text]
+
+
+def _turn(stored: list[Any]) -> Turn:
+    speaker, text, *rest = stored
+    say = tuple((str(written), str(spoken)) for written, spoken in rest[0].items()) if rest else ()
+    return Turn(str(speaker), str(text), say)
 
 
 def script_from_json(data: Any) -> tuple[Script, int] | None:
     """The script and target from `script_json`'s output; None if it is not one."""
     try:
-        sections = tuple(Section(s["title"], tuple(Turn(speaker, text) for speaker, text in s["turns"]))
-                         for s in data["sections"])
+        sections = tuple(Section(s["title"], tuple(_turn(turn) for turn in s["turns"])) for s in data["sections"])
         notices = tuple(str(notice) for notice in data.get("notices", ()))
         return Script(title=data["title"], sections=sections, notices=notices), int(data["target_words"])
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, AttributeError):
         return None
 
 

@@ -19,6 +19,7 @@ from pipeline.audio.voicing import voice_and_mix
 from pipeline.cache import SegmentCache
 from pipeline.durations import length_notice
 from pipeline.episode import checkpoints, reuse
+from pipeline.episode.editing import with_lexicon
 from pipeline.episode.finishing import (
     EpisodeFile,
     Labels,
@@ -54,9 +55,9 @@ class Mastered:
     from_cache: bool
 
 
-def media_keys(podcast_id: str, mix: MixSettings) -> list[str]:
-    """Every key a podcast's files are stored under."""
-    return [audio_key(podcast_id, mix.format), *side_file_keys(podcast_id).values()]
+def media_keys(media_id: str, mix: MixSettings) -> list[str]:
+    """Every key a job's files are stored under (see ClaimedJob.media_id)."""
+    return [audio_key(media_id, mix.format), *side_file_keys(media_id).values()]
 
 
 def produce_episode(
@@ -67,9 +68,10 @@ def produce_episode(
     cache = providers.cache.for_user(job.user_id) if providers.cache is not None else None
     sink.report(Milestone.RECORD_CREATED, "Podcast record created")
     cast = providers.cast_for(job.hosts)
-    script, target = _script(job, providers.writer, cast, cache, mix, workdir, sink)
+    written, target = _script(job, providers.writer, cast, cache, mix, workdir, sink)
     if job.review and not job.script:
-        raise AwaitingReview(checkpoints.script_json(script, target))
+        raise AwaitingReview(checkpoints.script_json(written, target))
+    script = with_lexicon(written, job.lexicon or {})
     audio_path = workdir / f"episode.{mix.format.extension}"
     episode_key = reuse.episode_key(cache, cast, mix, script) if cache is not None else None
     mastered = master_episode(job, script, cast, cache, episode_key, mix, workdir, sink)
@@ -79,11 +81,12 @@ def produce_episode(
         log.warning("job %s: episode loudness %s misses the targets", job.job_id, loudness.as_json())
     if cache is not None and episode_key is not None and not mastered.from_cache:
         reuse.store(cache, episode_key, audio_path, mastered.episode)
-    key = audio_key(job.podcast_id, mix.format)
+    key = audio_key(job.media_id, mix.format)
     return FinishedEpisode(title=job.title or script.title, audio_key=key, audio_bytes=sizes[key],
                            audio_duration=round(mastered.duration, 3), transcript=mastered.episode.transcript,
                            files=files, loudness=loudness.as_json(), words=script.words, target_words=target,
-                           voiced_fresh=not mastered.from_cache, note_excerpt=note_excerpt(job.note_content))
+                           voiced_fresh=not mastered.from_cache, note_excerpt=note_excerpt(job.note_content),
+                           script=checkpoints.script_json(written, target))
 
 
 def master_episode(job: ClaimedJob, script: Script, cast: Cast, cache: SegmentCache | None,
@@ -132,8 +135,8 @@ def store_and_verify(job: ClaimedJob, audio_path: Path, media: MediaStore, mix: 
     """Store the audio and its side files, then check the stored audio is byte for byte the encoded file.
     Returns the stored sizes by key, and the side files' keys by kind. Nothing stays stored on failure."""
     sink.report(Milestone.MASTERED, "Audio mastered; writing transcripts and chapters")
-    side = side_files(job.podcast_id, episode.transcript, workdir, job.language or "en")
-    audio = EpisodeFile(audio_path, audio_key(job.podcast_id, mix.format), mix.format.content_type)
+    side = side_files(job.media_id, episode.transcript, workdir, job.language or "en")
+    audio = EpisodeFile(audio_path, audio_key(job.media_id, mix.format), mix.format.content_type)
     sink.report(Milestone.STORING, "Storing audio...")
     try:
         sizes = {file.key: media.put(file.path, file.key, file.content_type) for file in [audio, *side.values()]}
@@ -141,7 +144,7 @@ def store_and_verify(job: ClaimedJob, audio_path: Path, media: MediaStore, mix: 
         sink.report(Milestone.VERIFYING, "Verifying stored audio...")
         _verify_stored(media, audio, workdir)
     except Exception:
-        remove_stored(media, media_keys(job.podcast_id, mix))
+        remove_stored(media, media_keys(job.media_id, mix))
         raise
     return sizes, {kind: file.key for kind, file in side.items()}
 
@@ -175,7 +178,8 @@ def _script(job: ClaimedJob, writer: ScriptWriter, cast: Cast, cache: SegmentCac
         script, target = approved
         checkpoints.save_script(workdir, script, target)
         sink.script_written(target, script.words, list(script.notices))
-        sink.report(Milestone.SCRIPT_READY, f"Script approved: {len(script.turns)} turns, {script.words} words")
+        how = "edited" if job.edit_version else "approved"
+        sink.report(Milestone.SCRIPT_READY, f"Script {how}: {len(script.turns)} turns, {script.words} words")
         return script, target
     restored = checkpoints.load_script(workdir)
     if restored is not None:

@@ -24,7 +24,8 @@ def episode_key(cache: SegmentCache, cast: Cast, mix: MixSettings, script: Scrip
         sound["intro_music"] = hashlib.sha256(mix.intro_music.read_bytes()).hexdigest()
     identity = (f"episode-3|{cast.identity()}|speech={NORMALISER_VERSION}|"
                 f"{json.dumps(sound, sort_keys=True, default=str)}")
-    spoken = [[section.title, [[turn.speaker, turn.text] for turn in section.turns]] for section in script.sections]
+    spoken = [[section.title, [[turn.speaker, turn.text, *([dict(turn.say)] if turn.say else [])]
+                               for turn in section.turns]] for section in script.sections]
     return cache.key(identity, json.dumps(spoken, ensure_ascii=False))  # the title is only a tag
 
 

@@ -18,11 +18,12 @@ import uuid
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from errors import NotecastError
+from errors import ConflictError, NotecastError
 from pipeline.audio.mix import MixSettings
 from pipeline.episode.length import pace_key
 from pipeline.episode.produce import media_keys, remove_stored
@@ -30,7 +31,7 @@ from pipeline.jobs.enqueue import EnqueueBatcher
 from pipeline.jobs.runner import InlineRunner, RowSink, Runner
 from pipeline.progress import AwaitingReview, Interrupted, Milestone
 from pipeline.providers import Providers
-from store import job_creation, jobs, pace, queries, records
+from store import job_creation, jobs, lexicons, pace, queries, records
 from store.db import Database
 from store.models import JobStatus
 
@@ -110,6 +111,13 @@ class JobExecutor:
         self.wake()
         return created
 
+    def submit_edit(self, new: records.NewJob, podcast_id: str, based_on: int, script: dict[str, Any]
+                    ) -> records.JobRecord:
+        """Queue the voicing of an edited script as the episode's next version (see job_creation.create_edit)."""
+        record = job_creation.create_edit(self.db, new, podcast_id, based_on, script, self.config.limits)
+        self.wake()
+        return record
+
     def retry(self, job_id: str) -> records.JobRecord:
         """Queue a failed or cancelled job again; it resumes from whatever checkpoints remain."""
         record = jobs.retry(self.db, job_id, self.config.limits)
@@ -161,7 +169,8 @@ class JobExecutor:
         try:
             # a job's voices may have gone since it was queued (settings changed): that fails the job, readably
             voice = pace_key(self.providers.cast_for(job.hosts), self.mix)
-            job = replace(job, words_per_second=pace.words_per_second(self.db, voice))
+            job = replace(job, words_per_second=pace.words_per_second(self.db, voice),
+                          lexicon=lexicons.entries_of(self.db, job.user_id))
             episode = self.runner.run(job, workdir, RowSink(self.db, job.job_id, self.stopping, on_report=self.beat))
         except AwaitingReview as paused:
             finished = True  # the script is kept in the job's row, not in scratch files
@@ -181,7 +190,14 @@ class JobExecutor:
             jobs.fail(self.db, job.job_id, _UNEXPECTED_ERROR)
         else:
             finished = True
-            if jobs.complete(self.db, job, episode):
+            try:
+                completed = jobs.complete(self.db, job, episode)
+            except ConflictError as lost:  # its episode changed under it (deleted or edited again): not stored
+                log.warning("job %s failed: %s", job.job_id, lost.message)
+                jobs.fail(self.db, job.job_id, lost.message)
+                remove_stored(self.providers.media, media_keys(job.media_id, self.mix))
+                completed = False
+            if completed:
                 log.info("job %s completed: %.1f s of audio", job.job_id, episode.audio_duration)
                 work = time.monotonic() - started if episode.voiced_fresh and job.attempts == 1 else None
                 pace.record(self.db, voice, episode.words, episode.audio_duration, work)
@@ -193,10 +209,7 @@ class JobExecutor:
             shutil.rmtree(workdir, ignore_errors=True)
         if queries.status_of(self.db, job.job_id) == JobStatus.CANCELLED:
             shutil.rmtree(workdir, ignore_errors=True)
-            self._delete_media(job.podcast_id)
-
-    def _delete_media(self, podcast_id: str) -> None:
-        remove_stored(self.providers.media, media_keys(podcast_id, self.mix))
+            remove_stored(self.providers.media, media_keys(job.media_id, self.mix))
 
     def _maintain(self) -> None:
         if self._running:

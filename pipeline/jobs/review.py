@@ -10,6 +10,10 @@ from pipeline.writers.base import CONTROL_CHARACTERS, MAX_TITLE_CHARS
 
 MAX_TURNS = 400
 MAX_TURN_CHARS = 2000
+MAX_SPANS = 20  # pronunciations per turn
+MAX_WRITTEN_CHARS = 100
+MAX_SPOKEN_CHARS = 200
+MAX_LEXICON = 500
 
 
 def editable(stored: dict[str, Any]) -> dict[str, Any]:
@@ -17,9 +21,30 @@ def editable(stored: dict[str, Any]) -> dict[str, Any]:
     number = iter(range(1, MAX_TURNS * 10))
     return {"title": stored["title"],
             "sections": [{"title": section["title"],
-                          "turns": [{"id": f"t{next(number)}", "speaker": speaker, "text": text}
-                                    for speaker, text in section["turns"]]}
+                          "turns": [_editable_turn(f"t{next(number)}", turn) for turn in section["turns"]]}
                          for section in stored["sections"]]}
+
+
+def _editable_turn(turn_id: str, stored: list[Any]) -> dict[str, Any]:
+    speaker, text, *rest = stored
+    spans = [{"text": written, "say": spoken} for written, spoken in rest[0].items()] if rest and rest[0] else []
+    return {"id": turn_id, "speaker": speaker, "text": text, **({"say": spans} if spans else {})}
+
+
+def _checked_spans(spans: Any, text: str, where: str, problems: dict[str, str]) -> dict[str, str]:
+    """A turn's pronunciations as {written: spoken}; each written form must occur in the turn's text."""
+    say: dict[str, str] = {}
+    for n, span in enumerate(spans or []):
+        written, spoken = str(span.get("text") or "").strip(), " ".join(str(span.get("say") or "").split())
+        if not written or len(written) > MAX_WRITTEN_CHARS or written.casefold() not in text.casefold():
+            problems.setdefault(f"{where}.say[{n}].text",
+                                f"must be 1-{MAX_WRITTEN_CHARS} characters found in the turn's text")
+        if not spoken or len(spoken) > MAX_SPOKEN_CHARS or CONTROL_CHARACTERS.search(spoken):
+            problems.setdefault(f"{where}.say[{n}].say", f"must be 1-{MAX_SPOKEN_CHARS} characters on one line")
+        say[written] = spoken
+    if len(say) > MAX_SPANS:
+        problems.setdefault(f"{where}.say", f"must hold at most {MAX_SPANS} pronunciations")
+    return say
 
 
 def checked(edited: dict[str, Any], hosts: list[str], stored: dict[str, Any]) -> dict[str, Any]:
@@ -43,7 +68,8 @@ def checked(edited: dict[str, Any], hosts: list[str], stored: dict[str, Any]) ->
                 problems.setdefault(f"{where}.speaker", f"must be one of the hosts: {', '.join(hosts)}")
             if not text or len(text) > MAX_TURN_CHARS:
                 problems.setdefault(f"{where}.text", f"must be 1-{MAX_TURN_CHARS} characters")
-            turns.append([speaker, text])
+            say = _checked_spans(turn.get("say"), text, where, problems)
+            turns.append([speaker, text, say] if say else [speaker, text])
         total += len(turns)
         if turns:
             sections.append({"title": section_title, "turns": turns})
@@ -56,3 +82,23 @@ def checked(edited: dict[str, Any], hosts: list[str], stored: dict[str, Any]) ->
         raise InputError(f"Invalid script: {first[0]} {first[1]}", fields=problems)
     return {"title": title, "target_words": stored.get("target_words", 0), "notices": stored.get("notices", []),
             "sections": sections}
+
+
+def checked_lexicon(entries: list[dict[str, Any]]) -> dict[str, str]:
+    """A user's lexicon as {written: spoken}; a written form given twice (in any case) keeps its last spoken
+    form. InputError naming the first entry that is wrong (empty, too long, or not one line)."""
+    problems: dict[str, str] = {}
+    by_form: dict[str, tuple[str, str]] = {}
+    for n, entry in enumerate(entries):
+        written, spoken = str(entry.get("text") or "").strip(), " ".join(str(entry.get("say") or "").split())
+        if not written or len(written) > MAX_WRITTEN_CHARS or CONTROL_CHARACTERS.search(written):
+            problems.setdefault(f"entries[{n}].text", f"must be 1-{MAX_WRITTEN_CHARS} characters on one line")
+        if not spoken or len(spoken) > MAX_SPOKEN_CHARS or CONTROL_CHARACTERS.search(spoken):
+            problems.setdefault(f"entries[{n}].say", f"must be 1-{MAX_SPOKEN_CHARS} characters on one line")
+        by_form[written.casefold()] = (written, spoken)
+    if len(entries) > MAX_LEXICON:
+        problems.setdefault("entries", f"must hold at most {MAX_LEXICON} entries (got {len(entries)})")
+    if problems:
+        first = next(iter(problems.items()))
+        raise InputError(f"Invalid lexicon: {first[0]} {first[1]}", fields=problems)
+    return dict(by_form.values())

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from pipeline.speech.numbers import speak_numbers
 
@@ -189,9 +189,21 @@ def _tidy(text: str) -> str:
     return text.replace("( ", "(").strip(" ,;:")
 
 
-def spoken_text(text: str) -> str:
-    """The words a voice should say for a turn's display text (English)."""
-    text = _unmark_lines(text)
+def pronounced(text: str, say: Mapping[str, str]) -> str:
+    """`text` with each written form in `say` replaced by its spoken form, as a whole word, in any case ("Nginx"
+    → "engine x"); longer forms first, so "Kubernetes API" wins over "API". Nothing is replaced twice."""
+    written = sorted((form for form in say if form.strip()), key=len, reverse=True)
+    if not written:
+        return text
+    by_form = {form.casefold(): spoken for form, spoken in say.items()}
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(form) for form in written) + r")(?!\w)", re.IGNORECASE)
+    return pattern.sub(lambda found: by_form[found[0].casefold()], text)
+
+
+def spoken_text(text: str, say: Mapping[str, str] | None = None) -> str:
+    """The words a voice should say for a turn's display text (English), with the listener's pronunciations
+    (`say`, written → spoken) applied first."""
+    text = _unmark_lines(pronounced(text, say) if say else text)
     text = _run(_MARKDOWN, text)
     text = _run(_LINKS, text)
     text = _drop_pictographs(text)

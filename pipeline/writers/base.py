@@ -19,10 +19,11 @@ def plain_line(text: str) -> str:
 
 @dataclass(frozen=True)
 class Turn:
-    """One host speaking once."""
+    """One host speaking once; `say` gives spoken forms for written ones in its text (written, spoken)."""
 
     speaker: str
     text: str
+    say: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

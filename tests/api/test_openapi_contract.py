@@ -29,6 +29,11 @@ ERRORS_BY_OPERATION = {
     ("get", "/api/podcast/jobs/{jobId}/script"): {401, 404, 409, 422},
     ("put", "/api/podcast/jobs/{jobId}/script"): {400, 401, 404, 409, 412, 413, 422},
     ("post", "/api/podcast/jobs/{jobId}/approve"): {401, 404, 409, 422},
+    ("get", "/api/podcast/{podcastId}/script"): {401, 404, 422},
+    ("put", "/api/podcast/{podcastId}/script"): {400, 401, 404, 409, 412, 413, 422, 429},
+    ("get", "/api/podcast/{podcastId}/versions"): {401, 404, 422},
+    ("get", "/api/users/{userId}/lexicon"): {401, 422},
+    ("put", "/api/users/{userId}/lexicon"): {400, 401, 413, 422},
     ("get", "/api/voices"): set(),
 }
 
@@ -55,7 +60,8 @@ def test_each_operation_lists_exactly_the_errors_it_can_answer(client: TestClien
 def test_every_field_of_the_job_and_podcast_is_described(client: TestClient) -> None:
     models = _schema(client)["components"]["schemas"]
     for name in ("JobView", "PodcastView", "TranscriptLine", "HostView", "LoudnessView", "SegmentCounts",
-                 "ErrorResponse", "FeedResponse", "EnqueueResponse"):
+                 "ErrorResponse", "FeedResponse", "EnqueueResponse", "VersionView", "EditQueuedResponse",
+                 "PodcastScriptResponse", "LexiconResponse", "Pronunciation", "ScriptTurn"):
         undescribed = [field for field, spec in models[name]["properties"].items()
                        if field != "success" and "$ref" not in spec and not spec.get("description")]
         assert not undescribed, f"{name}: {undescribed}"

@@ -1,6 +1,6 @@
-"""axe-core (from npm, injected into the page) on every kind of page in light and dark (the history page with
-the script editor of a job awaiting review), and the transcript used from the keyboard, in a real Chromium
-against the running service."""
+"""axe-core (from npm, injected into the page) on every kind of page in light and dark (with the script editor
+open: a job's awaiting review on the history page, and a finished episode's on its page), and the transcript
+used from the keyboard, in a real Chromium against the running service."""
 
 from __future__ import annotations
 
@@ -76,7 +76,10 @@ def test_every_page_passes_axe_in_light_and_dark_and_the_transcript_works_by_key
                     if name in ("episode", "share"):
                         page.get_by_text("Transcript", exact=True).first.wait_for()
                     if name == "history":
-                        page.get_by_label("Line").first.wait_for()  # the script editor is there
+                        page.get_by_label("Line 1", exact=True).first.wait_for()  # the script editor is there
+                    if name == "episode":  # and here, for the finished episode, with a line changed
+                        page.get_by_role("button", name="Edit the script").click()
+                        page.get_by_label("Line 1", exact=True).fill("An edited first line.")
                     assert page.evaluate("() => document.body.classList.contains('body--dark')") == (theme == "dark")
                     found[f"{name} ({theme})"] = violations(page)
             report = [f"{where}: {problem}" for where, problems in found.items() for problem in problems]

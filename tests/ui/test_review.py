@@ -65,7 +65,7 @@ async def test_lines_are_changed_and_deleted_in_the_card_before_voicing(browser:
         lines[0].value = "Welcome to a reviewed episode."
     delete_buttons = sorted(browser.find(marker="script-delete").elements, key=lambda element: element.id)
     UserInteraction(browser, {delete_buttons[1]}, None).click()
-    await browser.should_see("2 lines changed")
+    await browser.should_see("1 line to voice · 1 deleted")
     browser.find(marker="approve").click()
     await browser.should_see("Download MP3", retries=100)
     job = queries.list_for_user(services.db, user_id_of(browser), 1)[0]

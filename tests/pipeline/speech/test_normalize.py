@@ -317,3 +317,12 @@ def test_a_turn_is_fast() -> None:
         spoken_text(turn)
     # Generous bound so a loaded CI machine does not flake; a turn takes well under a millisecond.
     assert (time.perf_counter() - started) / 200 < 0.005
+
+
+def test_pronunciations_replace_whole_words_in_any_case_longest_first() -> None:
+    say = {"Nginx": "engine x", "API": "A P I", "Kubernetes API": "kube API", "C#": "see sharp"}
+    assert spoken_text("NGINX fronts the Kubernetes API; nginx.conf too.", say) == (
+        "engine x fronts the kube API; engine x.conf too.")
+    assert spoken_text("Apis and rapid APIs stay.", say) == "Apis and rapid APIs stay.", "only whole words"
+    assert spoken_text("We write C# daily.", say) == "We write see sharp daily."
+    assert spoken_text("Siobhan has 3 cats.", {"Siobhan": "shiv awn"}) == "shiv awn has three cats."
