@@ -102,6 +102,8 @@ class Settings(BaseSettings):
     show_name: str = Field(default="Notecast", min_length=1, max_length=200)
     # Cover art in the files and the feed (PNG or JPEG, ideally square, 1400-3000 px); a default is bundled.
     cover_image: Path | None = None
+    # Listen while it generates: a growing MP3 of the mix as it is voiced (costs one more ffmpeg per job).
+    live_preview: bool = True
 
     storage_secret: str = Field(default="", repr=False)
     # Replicas: browsers' storage (user id, sign-in) in Redis, so any replica knows a browser. Needs a shared

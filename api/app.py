@@ -7,7 +7,19 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi_offline import FastAPIOffline
 
-from api import episode_scripts, episodes, estimates, feeds, health, lexicon, media, podcasts, scripts, voices
+from api import (
+    episode_scripts,
+    episodes,
+    estimates,
+    feeds,
+    health,
+    lexicon,
+    media,
+    podcasts,
+    preview,
+    scripts,
+    voices,
+)
 from api.auth import document_api_key
 from api.errors import install_error_handlers
 from api.middleware import GuardMiddleware, content_security_policy
@@ -36,6 +48,7 @@ def create_api(services: Services) -> FastAPI:
                            expose_headers=["etag"], max_age=600)
     app.include_router(estimates.router)
     app.include_router(podcasts.router)
+    app.include_router(preview.router)
     app.include_router(episodes.router)
     app.include_router(scripts.router)
     app.include_router(episode_scripts.router)

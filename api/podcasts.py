@@ -115,7 +115,9 @@ def list_user_jobs(
     page = queries.list_for_user(shared.db, userId, limit + 1, before)
     more = len(page) > limit
     page = page[:limit]
-    return json_response(JobListResponse(jobs=[JobView.of(job, shared.providers.media) for job in page],
+    base = preview_base(shared)
+    return json_response(JobListResponse(jobs=[JobView.of(job, shared.providers.media, preview_base=base)
+                                               for job in page],
                                          nextCursor=str(page[-1].seq) if more else None))
 
 
@@ -137,8 +139,13 @@ async def get_job(request: Request, jobId: JobId) -> Response:  # noqa: N803
         unfinished = record.status in (JobStatus.QUEUED, JobStatus.PROCESSING)
         position, eta = await run_in_threadpool(_wait_of, shared, record) if unfinished else (None, None)
         encoded = cache[jobId] = (record, encode(JobResponse(
-            job=JobView.of(record, shared.providers.media, position, eta))))
+            job=JobView.of(record, shared.providers.media, position, eta, preview_base(shared)))))
     return Response(encoded[1], media_type="application/json")
+
+
+def preview_base(shared: Services) -> str | None:
+    """Where previews are served from, when live previews are on."""
+    return shared.settings.public_base_url if shared.settings.live_preview else None
 
 
 def _wait_of(shared: Services, record: records.JobRecord) -> tuple[int | None, int | None]:

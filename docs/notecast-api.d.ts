@@ -176,6 +176,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/podcast/jobs/{jobId}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Preview
+         * @description While a job is voicing (its JSON has `previewUrl`): the episode so far, as an MP3 that grows until the
+         *     voicing ends, like a live stream. A player that reaches the end of what exists waits for more. The
+         *     mastered file replaces it when the job completes (`audioUrl`).
+         */
+        get: operations["preview_api_podcast_jobs__jobId__preview_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/podcast/{podcastId}/share": {
         parameters: {
             query?: never;
@@ -885,6 +907,11 @@ export interface components {
              * @description The note's language (ISO 639-1), which the hosts speak
              */
             language?: string | null;
+            /**
+             * Previewurl
+             * @description While the job is voicing: the episode so far, an MP3 that grows as lines are voiced (play it at once; a player at its end waits for more). Replaced by audioUrl on completion
+             */
+            previewUrl?: string | null;
             /**
              * Podcastid
              * @description The episode's id (GET /api/podcast/{podcastId}); once completed
@@ -2261,6 +2288,56 @@ export interface operations {
             };
             /** @description Too many jobs waiting; retry after Retry-After seconds */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    preview_api_podcast_jobs__jobId__preview_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The jobId returned when the job was queued */
+                jobId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description MP3, sent as it is voiced */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "audio/mpeg": unknown;
+                };
+            };
+            /** @description API_KEYS is set and x-api-key is missing or wrong */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is invalid (see `fields`) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

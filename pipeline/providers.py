@@ -70,4 +70,5 @@ def mix_settings(settings: Settings) -> MixSettings:
         pause_ms=settings.pause_ms, section_pause_ms=settings.section_pause_ms, ramp_ms=settings.join_ramp_ms,
         intro_music=settings.intro_music, intro_lead_ms=settings.intro_music_lead_ms,
         intro_music_seconds=settings.intro_music_seconds, audio_format=settings.audio_format,
-        bitrate_kbps=settings.audio_bitrate_kbps, show_name=settings.show_name, cover=settings.cover_image)
+        bitrate_kbps=settings.audio_bitrate_kbps, show_name=settings.show_name, cover=settings.cover_image,
+        live_preview=settings.live_preview)

@@ -29,6 +29,13 @@ def get(db: Database, job_id: str) -> JobRecord | None:
     return JobRecord.from_row(dict(zip(names, row, strict=True))) if row else None
 
 
+def get_many(db: Database, job_ids: list[str]) -> list[JobRecord]:
+    """Several jobs by id in one query (the ones not found are left out)."""
+    with db.read() as conn:
+        rows = conn.execute(_JOB_VIEW.where(jobs_table.c.job_id.in_(job_ids))).mappings().all()
+    return [JobRecord.from_row(row) for row in rows]
+
+
 def get_for_poller(db: Database, job_id: str) -> JobRecord | None:
     """`get`, answered from a read a moment ago when many pollers ask at once (see `Database.recent`)."""
     record = db.recent(job_id)
@@ -101,6 +108,16 @@ def counts(db: Database) -> dict[str, int]:
     with db.read() as conn:
         found = {status: int(n) for status, n in conn.execute(query).all()}
     return {"queued": found.get("queued", 0), "processing": found.get("processing", 0)}
+
+
+def status_counts(db: Database) -> tuple[dict[str, int], Any]:
+    """Jobs by status, and when the oldest queued one was queued (None: none is)."""
+    with db.read() as conn:
+        found = {status: int(n) for status, n in conn.execute(
+            select(jobs_table.c.status, func.count()).group_by(jobs_table.c.status)).all()}
+        oldest = conn.execute(select(func.min(jobs_table.c.created_at))
+                              .where(jobs_table.c.status == JobStatus.QUEUED.value)).scalar()
+    return found, as_utc(oldest)
 
 
 def get_podcast(db: Database, podcast_id: str) -> dict[str, Any] | None:

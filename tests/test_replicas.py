@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from tests.conftest import S3_BUCKET
+from tests.notes import long_note
 from tests.server import ServerURL, running_server, wait_for_job_at
 from tests.store.conftest import _drop_postgres, _postgres_or_skip
 
@@ -51,9 +52,9 @@ def _user_id(page: httpx.Response) -> str:
     return found.group(1)
 
 
-def _enqueue(base: str, user: str, title: str, format_name: str = "brief") -> str:
+def _enqueue(base: str, user: str, title: str, format_name: str = "brief", note: str = NOTE) -> str:
     answer = httpx.post(f"{base}/api/podcast/generate/async", timeout=10, json={
-        "noteId": "n", "noteContent": NOTE, "userId": user, "title": title, "format": format_name})
+        "noteId": "n", "noteContent": note, "userId": user, "title": title, "format": format_name})
     assert answer.status_code == 202, answer.text
     return str(answer.json()["jobId"])
 
@@ -79,7 +80,8 @@ def test_replicas_share_browsers_and_jobs(tmp_path: Path, shared_services: dict[
 def test_a_replica_killed_mid_job_has_its_job_finished_by_another(tmp_path: Path,
                                                                    shared_services: dict[str, str]) -> None:
     with running_server(tmp_path / "a" / "data", **shared_services) as a:
-        job_id = _enqueue(a, "replica-user", "Survives a crash", format_name="conversation")
+        # a long note, so the job still runs on the first replica once the second has started
+        job_id = _enqueue(a, "replica-user", "Survives a crash", format_name="conversation", note=long_note())
         wait_for_job_at(a, job_id, lambda job: job["status"] == "processing" and job["progress"] >= 10)
         with running_server(tmp_path / "b" / "data", **shared_services) as b:
             a.process.send_signal(signal.SIGKILL)

@@ -37,7 +37,8 @@ def download_url(url: str, name: str) -> str:
 
 
 def episode_view(title: str | None, audio_url: str, duration: float, transcript: Transcript,
-                 podcast_id: str | None = None, files: dict[str, str] | None = None, name: str = "episode") -> None:
+                 podcast_id: str | None = None, files: dict[str, str] | None = None, name: str = "episode"
+                 ) -> ui.audio:
     """Everything a listener needs for one episode; `title=None` when the caller already shows it. `files` are
     the URLs of the transcript and chapter files, by kind; `name` (the episode's title) names downloads."""
     with ui.row().classes("w-full items-baseline justify-between"):
@@ -68,3 +69,4 @@ def episode_view(title: str | None, audio_url: str, duration: float, transcript:
             ui.link("Episode page", f"/episodes/{podcast_id}").classes("self-center")
     chapters_view(transcript, player)
     transcript_view(transcript, player)
+    return player

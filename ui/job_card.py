@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from typing import Any
 
 from nicegui import run, ui
 
 from errors import NotecastError
+from pipeline.audio.preview import preview_lines
 from pipeline.episode.transcripts import clock
 from pipeline.jobs.eta import eta_seconds
+from pipeline.progress import Milestone
 from pipeline.services import Services
 from pipeline.writers.base import format_name
 from pipeline.writers.notes import provisional_title
@@ -18,6 +21,7 @@ from store.models import OPEN_STATUSES, JobStatus
 from ui.episode_view import browser_url, episode_view, side_file_urls
 from ui.script_editor import ScriptEditor
 from ui.throttle import RateLimit
+from ui.transcript_view import TranscriptView
 
 _REFRESH_SECONDS = 0.5
 
@@ -40,9 +44,20 @@ class JobCard:
         # while the job awaits review: its status, script, script version and hosts, and the editor showing them
         self.script_found: tuple[str, dict[str, Any] | None, int, list[dict[str, str]] | None] | None = None
         self.editor: ScriptEditor | None = None
+        # while voicing: the live preview's player and transcript (see pipeline.audio.preview)
+        self.preview_box: ui.column | None = None
+        self.preview_player: ui.audio | None = None
+        self.preview_transcript: TranscriptView | None = None
+        self._refreshing = asyncio.Lock()
 
     async def refresh(self) -> None:
-        """Pull the row; update the bar in place, or redraw when the status changed."""
+        """Pull the row; update the bar in place, or redraw when the status changed. One refresh at a time: the
+        timer and an action (cancel, retry) may both ask, and a slower one must not draw an older row over a
+        newer one (and then leave the card stuck there with its timer stopped)."""
+        async with self._refreshing:
+            await self._refresh()
+
+    async def _refresh(self) -> None:
         record = await run.io_bound(queries.get, self.services.db, self.job_id)
         if record is None:
             self.timer.deactivate()
@@ -58,20 +73,56 @@ class JobCard:
             self.provisional = provisional_title(note or "")
         if record.status == JobStatus.AWAITING_REVIEW and record.status != self.shown_status:
             self.script_found = await run.io_bound(queries.script_of, self.services.db, self.job_id)
-        # No await from here on: the timer and a caller may refresh at once, and neither may see a status
-        # marked as shown before its card is drawn.
+        voiced = await run.io_bound(preview_lines, self.services.executor.work_root / self.job_id) \
+            if self._previewing(record) else None
+        resume_at = await self._preview_position() if record.status == JobStatus.COMPLETED else None
+        # No await from here on: the status is marked as shown only with its card drawn.
         if record.status != self.shown_status:
             self.shown_status = record.status
             self.shown_notices = []
-            self._draw(record)
+            self._draw(record, resume_at)
         self._show_notices(record.notices or [])
         if record.status in OPEN_STATUSES:
             self._update_live(record, position or 0, eta)
+            self._show_preview(voiced or [])
         else:
             self.timer.deactivate()
 
-    def _draw(self, record: records.JobRecord) -> None:
+    def _previewing(self, record: records.JobRecord) -> bool:
+        settings = self.services.settings
+        # the player cannot send an API key, so a server that keys job reads shows no preview
+        return (settings.live_preview and not settings.require_key_for_job_reads
+                and record.status == JobStatus.PROCESSING and record.progress >= Milestone.VOICING)
+
+    async def _preview_position(self) -> tuple[float, bool] | None:
+        """Where the preview's player is (seconds, and whether it is playing), to go on from there on the final
+        file."""
+        if self.preview_player is None or self.shown_status == JobStatus.COMPLETED:
+            return None
+        script = (f"(() => {{ const a = document.getElementById('c{self.preview_player.id}'); "
+                  "return a ? [a.currentTime, !a.paused] : null; })()")
+        try:
+            found = await ui.run_javascript(script, timeout=1.0)
+        except TimeoutError:  # the page is gone or busy: start the final file from the top
+            return None
+        return (float(found[0]), bool(found[1])) if isinstance(found, list) and len(found) == 2 else None
+
+    def _show_preview(self, voiced: list[dict[str, Any]]) -> None:
+        """The episode so far, playable, with the lines voiced so far (each plays from its time)."""
+        if self.preview_box is None or not voiced:
+            return
+        if self.preview_player is None:
+            with self.preview_box:
+                ui.label("Listen while it is made: the episode so far.").classes("text-sm")
+                self.preview_player = ui.audio(f"/api/podcast/jobs/{self.job_id}/preview").classes("w-full").props(
+                    'aria-label="The episode so far" preload=none').mark("preview-player")
+                self.preview_transcript = TranscriptView([], self.preview_player)
+        assert self.preview_transcript is not None
+        self.preview_transcript.extend(voiced[len(self.preview_transcript.rows):])  # type: ignore[arg-type]
+
+    def _draw(self, record: records.JobRecord, resume_at: tuple[float, bool] | None = None) -> None:
         self.card.clear()
+        self.preview_box = self.preview_player = self.preview_transcript = None
         with self.card:
             with ui.row().classes("w-full items-center justify-between"):
                 ui.label(record.display_title or self.provisional or "Untitled note").classes("font-semibold")
@@ -90,12 +141,18 @@ class JobCard:
                     self.detail = ui.label("").classes("text-xs text-gray-500")
                     ui.button("Cancel", icon="close", on_click=self.cancel).props(
                         'flat dense color=negative aria-label="Cancel this job"')
+                self.preview_box = ui.column().classes("w-full gap-1")
             elif record.status == JobStatus.COMPLETED and record.audio_key:
                 media = self.services.providers.media
                 url = browser_url(media.url_for(record.audio_key), self.services.settings.public_base_url)
-                episode_view(None, url, record.audio_duration or 0.0, record.transcript or [], record.podcast_id,
-                             side_file_urls(record.files, media, self.services.settings.public_base_url),
-                             name=record.display_title or "episode")
+                player = episode_view(None, url, record.audio_duration or 0.0, record.transcript or [],
+                                      record.podcast_id,
+                                      side_file_urls(record.files, media, self.services.settings.public_base_url),
+                                      name=record.display_title or "episode")
+                if resume_at is not None:  # the listener goes on from where the preview was, on the final file
+                    player.seek(resume_at[0])
+                    if resume_at[1]:
+                        player.play()
             elif record.status == JobStatus.AWAITING_REVIEW:
                 ui.label("The script is written and waits for review; approve it to have it voiced.").classes(
                     "text-sm")

@@ -40,25 +40,33 @@ class TranscriptView:
 
     def __init__(self, transcript: Transcript, player: ui.audio) -> None:
         self.player = player
-        self.starts = [float(line["start"]) for line in transcript]
+        self.starts: list[float] = []
         self.rows: list[ui.row] = []
         self.current: int | None = None
-        speakers: dict[str, str] = {}
+        self.speakers: dict[str, str] = {}
         with ui.expansion("Transcript", icon="subject", value=True).classes("w-full").props(
-                'aria-label="Transcript"'), ui.column().classes("w-full gap-1"):
-            for index, line in enumerate(transcript):
-                colour = speakers.setdefault(line["speaker"], SPEAKER_COLOURS[len(speakers) % len(SPEAKER_COLOURS)])
-                start = self.starts[index]
+                'aria-label="Transcript"'):
+            self.column = ui.column().classes("w-full gap-1")
+        self.extend(transcript)
+        # only the time crosses to the server, at most twice a second
+        player.on("timeupdate", self.follow, js_handler="(event) => emit(event.target.currentTime)", throttle=0.5)
+
+    def extend(self, lines: Transcript) -> None:
+        """Add lines at the end (a live preview's transcript grows as its turns are voiced)."""
+        with self.column:
+            for line in lines:
+                colour = self.speakers.setdefault(line["speaker"],
+                                                  SPEAKER_COLOURS[len(self.speakers) % len(SPEAKER_COLOURS)])
+                start = float(line["start"])
                 row = ui.row().classes(_LINE).props("role=button tabindex=0").mark("transcript-line")
                 for event in ("click", "keydown.enter", "keydown.space.prevent"):
-                    row.on(event, lambda _, at=start: play_from(player, at))
+                    row.on(event, lambda _, at=start: play_from(self.player, at))
                 with row:
                     ui.label(clock(start)).classes("font-mono text-xs text-gray-500 pt-1 w-10 shrink-0")
                     ui.label(line["speaker"]).classes("font-semibold shrink-0 w-14").classes(colour)
                     ui.label(line["text"]).classes("grow")  # a label: note text is never rendered as HTML
+                self.starts.append(start)
                 self.rows.append(row)
-        # only the time crosses to the server, at most twice a second
-        player.on("timeupdate", self.follow, js_handler="(event) => emit(event.target.currentTime)", throttle=0.5)
 
     def follow(self, event: events.GenericEventArguments) -> None:
         """Highlight the line being heard (and mark it for screen readers as the current one)."""

@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 
 from api.schemas.common import HostView, LoudnessView, TranscriptLine, TranscriptUrls, absent, file_urls, iso
 from pipeline.durations import expected_seconds, target_seconds
+from pipeline.progress import Milestone
 from pipeline.writers.base import FormatName, format_name
 from store.media import MediaStore
 from store.models import JobStatus
@@ -60,6 +61,9 @@ class JobView(BaseModel):
         "conversation, a note that cannot fill the length asked for"))
     hosts: list[HostView] | None = absent("The two hosts, first the one who opens the episode")
     language: str | None = absent("The note's language (ISO 639-1), which the hosts speak")
+    previewUrl: str | None = absent(
+        "While the job is voicing: the episode so far, an MP3 that grows as lines are voiced (play it at once; a "
+        "player at its end waits for more). Replaced by audioUrl on completion")
     podcastId: str | None = absent("The episode's id (GET /api/podcast/{podcastId}); once completed")
     audioUrl: str | None = absent("Where to play or download the episode; once completed")
     audioDuration: float | None = absent("The episode's length in seconds; once completed")
@@ -70,9 +74,12 @@ class JobView(BaseModel):
 
     @classmethod
     def of(cls, record: JobRecord, media: MediaStore, queue_position: int | None = None,
-           eta_seconds: int | None = None) -> JobView:
-        """The view of a job row (with its place in the queue and ETA when the caller looked them up)."""
+           eta_seconds: int | None = None, preview_base: str | None = None) -> JobView:
+        """The view of a job row (with its place in the queue and ETA when the caller looked them up).
+        `preview_base` (the server's public address) when live previews are on."""
         done = record.status == JobStatus.COMPLETED and record.audio_key is not None
+        voicing = (preview_base is not None and record.status == JobStatus.PROCESSING
+                   and record.progress >= Milestone.VOICING)
         segments = (SegmentCounts(total=record.segments_total, cached=record.segments_cached or 0)
                     if record.segments_total is not None else None)
         target = target_seconds(record.duration, record.format)
@@ -92,6 +99,7 @@ class JobView(BaseModel):
             "review": True if record.review else None,
             "queuePosition": queue_position or None, "etaSeconds": eta_seconds,
             "hosts": record.hosts, "language": record.language,
+            "previewUrl": f"{preview_base}/api/podcast/jobs/{record.job_id}/preview" if voicing else None,
             **({"podcastId": record.podcast_id, "audioUrl": media.url_for(record.audio_key or ""),
                 "audioDuration": record.audio_duration, "transcript": record.transcript,
                 "loudness": record.loudness, **file_urls(record.files, media)} if done else {}),

@@ -25,6 +25,7 @@ class MixSettings:
     bitrate_kbps: int = 96
     show_name: str = "Notecast"
     cover: Path | None = None
+    live_preview: bool = False  # also encode a growing preview as the mix is made (pipeline.audio.preview)
 
     @property
     def format(self) -> AudioFormat:

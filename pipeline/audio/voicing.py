@@ -10,6 +10,7 @@ from pipeline.audio.mastering import Premaster
 from pipeline.audio.mix import MixedEpisode, MixSettings
 from pipeline.audio.mixer import TURN_LOUDNESS_LUFS, EpisodeMixer
 from pipeline.audio.music import intro_bed
+from pipeline.audio.preview import PreviewStream
 from pipeline.cache import SegmentCache
 from pipeline.progress import Interrupted, Milestone, ProgressSink, voicing_percent
 from pipeline.speech.normalize import NORMALISER_VERSION, spoken_text
@@ -68,10 +69,23 @@ def resample(pcm: bytes, source_rate: int, target_rate: int) -> bytes:
     return converted
 
 
+class _Both:
+    """The mix goes to mastering and, when there is one, to the live preview."""
+
+    def __init__(self, premaster: Premaster, preview: PreviewStream | None) -> None:
+        self.premaster, self.preview = premaster, preview
+
+    def write(self, data: bytes) -> None:
+        self.premaster.write(data)
+        if self.preview is not None:
+            self.preview.write(data)
+
+
 def voice_and_mix(script: Script, cast: Cast, cache: SegmentCache | None, mix: MixSettings, premaster_path: Path,
-                  sink: ProgressSink) -> MixedEpisode:
+                  sink: ProgressSink, preview: bool = False) -> MixedEpisode:
     """Voice turns a few at a time (the voices' concurrency, plus one so mixing overlaps voicing) and mix them in
-    order as they arrive; progress advances per finished segment, in order. Returns the premastered mix, with
+    order as they arrive; progress advances per finished segment, in order. With `preview`, the mix also grows a
+    listenable preview beside `premaster_path` (see pipeline.audio.preview). Returns the premastered mix, with
     the loudness measured on it."""
     planned = [(section, index, turn) for section in script.sections for index, turn in enumerate(section.turns)]
     total, voicer = len(planned), _Voicer(cast, cache)
@@ -83,7 +97,8 @@ def voice_and_mix(script: Script, cast: Cast, cache: SegmentCache | None, mix: M
         lead_ms = mix.intro_lead_ms
         bed = intro_bed(mix.intro_music, rate, lead_ms, mix.intro_music_seconds, TURN_LOUDNESS_LUFS)
     premaster = Premaster(premaster_path, rate, mix.format.sample_rate)
-    mixer = EpisodeMixer(premaster, rate, ramp_ms=mix.ramp_ms, bed=bed, lead_ms=lead_ms)
+    listening = PreviewStream(premaster_path.parent, rate) if preview else None
+    mixer = EpisodeMixer(_Both(premaster, listening), rate, ramp_ms=mix.ramp_ms, bed=bed, lead_ms=lead_ms)
     pending: deque[Future[bytes]] = deque()
     with ThreadPoolExecutor(max_workers=window - 1, thread_name_prefix="voice") as pool:
         try:
@@ -109,15 +124,21 @@ def voice_and_mix(script: Script, cast: Cast, cache: SegmentCache | None, mix: M
                 start, end = mixer.add_speech(pcm)
                 transcript.append({"speaker": turn.speaker, "text": turn.text, "section": section.title,
                                    "start": round(start, 3), "end": round(end, 3)})
+                if listening is not None:
+                    listening.add_line(transcript[-1])
                 sink.report(voicing_percent(done + 1, total), f"Voicing line {done + 1} of {total}")
             mixer.add_pause(max(mix.pause_ms, _TAIL_MS))  # players must not clip the last word, nor the fade
             seconds = mixer.finish()
+            if listening is not None:
+                listening.finish()
             sink.report(Milestone.VOICED, "Measuring loudness...")
             measured = premaster.finish()
         except BaseException:
             for future in pending:
                 future.cancel()
             premaster.abandon()
+            if listening is not None:
+                listening.abandon()
             raise
     sink.segments_voiced(total, voicer.cached)
     return MixedEpisode(transcript, seconds, measured)

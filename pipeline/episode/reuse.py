@@ -19,7 +19,7 @@ _HEADER_BYTES = 4
 
 def episode_key(cache: SegmentCache, cast: Cast, mix: MixSettings, script: Script) -> str:
     """The cache key of the mastered episode for `script`."""
-    sound = {name: value for name, value in asdict(mix).items() if name not in ("show_name", "cover")}
+    sound = {name: value for name, value in asdict(mix).items() if name not in ("show_name", "cover", "live_preview")}
     if mix.intro_music is not None:  # the music's content, not its name, shapes the audio
         sound["intro_music"] = hashlib.sha256(mix.intro_music.read_bytes()).hexdigest()
     identity = (f"episode-3|{cast.identity()}|speech={NORMALISER_VERSION}|"

@@ -40,8 +40,8 @@ def make_episode(new: NewJob, settings: Settings, providers: Providers, output: 
     output.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="notecast-make-", dir=output.parent) as scratch:
         media = LocalMediaStore(Path(scratch) / "media", settings.public_base_url)
-        finished = produce_episode(job, replace(providers, media=media), mix_settings(settings),
-                                   Path(scratch) / "work", sink)
+        mix = replace(mix_settings(settings), live_preview=False)  # no one listens to a command line's preview
+        finished = produce_episode(job, replace(providers, media=media), mix, Path(scratch) / "work", sink)
         shutil.move(media.path_for(finished.audio_key), output)
         files: dict[str, Path] = {}
         for kind, key in (finished.files or {}).items():

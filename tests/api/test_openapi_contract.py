@@ -30,6 +30,7 @@ ERRORS_BY_OPERATION = {
     ("put", "/api/podcast/jobs/{jobId}/script"): {400, 401, 404, 409, 412, 413, 422},
     ("post", "/api/podcast/jobs/{jobId}/approve"): {401, 404, 409, 422},
     ("get", "/api/podcast/{podcastId}/script"): {401, 404, 422},
+    ("get", "/api/podcast/jobs/{jobId}/preview"): {401, 404, 422},
     ("put", "/api/podcast/{podcastId}/script"): {400, 401, 404, 409, 412, 413, 422, 429},
     ("get", "/api/podcast/{podcastId}/versions"): {401, 404, 422},
     ("get", "/api/users/{userId}/lexicon"): {401, 422},

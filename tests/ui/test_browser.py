@@ -49,10 +49,10 @@ def test_paste_generate_and_play_in_a_real_browser(tmp_path: Path) -> None:
         def players() -> int:
             seen.update(page.locator('[role="progressbar"]').evaluate_all(
                 "bars => bars.map(b => parseFloat(b.getAttribute('aria-valuenow') || '-1'))"))
-            return page.locator("audio[src]").count()
+            return page.locator('audio[src^="/media/"]').count()
 
         wait_until(players, bool, timeout=120, every=0.1)
-        audio = page.locator("audio[src]")
+        audio = page.locator('audio[src^="/media/"]')
         assert audio.count() == 1, "the player never appeared"
         assert any(0 < value < 100 for value in seen), f"progress values seen: {sorted(seen)}"
         # load() restarts the element, so only when its metadata has not arrived yet (else duration is NaN)
@@ -104,7 +104,7 @@ def test_review_edit_approve_then_edit_the_finished_episode(tmp_path: Path) -> N
         page.get_by_role("button", name="Delete line 2", exact=True).click()
         expect(page.get_by_text("1 line to voice · 1 deleted")).to_be_visible()
         page.get_by_role("button", name="Approve and voice").click()
-        page.locator("audio[src]").first.wait_for(timeout=180_000)
+        page.locator('audio[src^="/media/"]').first.wait_for(timeout=180_000)
         spoken = page.get_by_role("button", name="Welcome to the reviewed tide pool episode.")
         expect(spoken.first).to_be_visible(timeout=30_000)
         assert page.get_by_text(deleted, exact=True).count() == 0, "the deleted line was voiced"
@@ -122,10 +122,42 @@ def test_review_edit_approve_then_edit_the_finished_episode(tmp_path: Path) -> N
         assert preview.evaluate("a => a.duration") > 0.5, "the line's preview does not play"
         page.get_by_role("button", name="Voice 1 changed line").click()
         page.wait_for_url("**/episodes", timeout=30_000)
-        page.locator("audio[src]").first.wait_for(timeout=180_000)  # the edit's card reaches its player
+        page.locator('audio[src^="/media/"]').first.wait_for(timeout=180_000)  # the edit's card reaches its player
         page.goto(episode_url)
         expect(page.get_by_text("version 2 made", exact=False)).to_be_visible(timeout=30_000)
         expect(page.get_by_role("button", name="Welcome back: this is version two.").first).to_be_visible()
         expect(page.get_by_text("Earlier versions (1)")).to_be_visible()
         page.screenshot(path=str(ARTIFACTS / "edited-episode.png"), full_page=True)
 
+
+
+def test_a_listener_starts_before_the_job_completes_and_goes_on_with_the_final_file(tmp_path: Path) -> None:
+    import httpx
+
+    note = (ROOT / "bench" / "medium_note.md").read_text()
+    with served_page(tmp_path, "--autoplay-policy=no-user-gesture-required") as (base, page):
+        page.goto(base + "/episodes")
+        user_id = page.get_by_label("Your user id").inner_text().removeprefix("Your user id: ").strip()
+        job_id = httpx.post(f"{base}/api/podcast/generate/async", json={
+            "noteId": "listen-early", "noteContent": note, "userId": user_id, "duration": "medium"}).json()["jobId"]
+
+        def job() -> dict[str, object]:
+            return dict(httpx.get(f"{base}/api/podcast/jobs/{job_id}").json()["job"])
+
+        page.reload()
+        preview = page.locator('audio[aria-label="The episode so far"]')
+        preview.wait_for(timeout=60_000)
+        assert job()["status"] == "processing"
+        preview.evaluate("a => a.play()")
+        wait_until(lambda: preview.evaluate("a => a.currentTime"), lambda at: at > 5, timeout=60, every=0.2)
+        assert job()["status"] == "processing", "the job ended before five seconds of its preview were heard"
+        page.locator(".transcript-line").first.wait_for()  # the lines voiced so far are listed
+
+        wait_until(job, lambda found: found["status"] == "completed", timeout=180, every=0.5)
+        final = page.locator('audio[src^="/media/"]')
+        final.wait_for(timeout=30_000)
+        assert preview.count() == 0, "the preview player was replaced"
+        state = wait_until(lambda: final.evaluate("a => [a.currentTime, a.paused]"),
+                           lambda found: found[0] > 5 and not found[1], timeout=30, every=0.2)
+        assert state[0] > 5, "the final file went on from where the preview was"
+        page.screenshot(path=str(ARTIFACTS / "preview-then-final.png"), full_page=True)

@@ -79,3 +79,47 @@ def test_the_segment_cache_is_keyed_on_the_voice(
     finished = wait_for_job(services, again.job_id)
     assert finished.status == "completed" and finished.segments_cached == 0, "other voices never reuse audio"
     assert len(voices.calls) - before == finished.segments_total
+
+
+class _StopAfter:
+    """A progress sink that asks the voicing to stop after `lines` lines (as a shutdown or a crash would)."""
+
+    def __init__(self, lines: int | None) -> None:
+        self.lines, self.seen = lines, 0
+
+    def report(self, percent: int, step: str) -> None:
+        self.seen += step.startswith("Voicing line ")
+
+    def should_stop(self) -> bool:
+        return self.lines is not None and self.seen >= self.lines
+
+    def segments_voiced(self, total: int, cached: int) -> None: ...
+
+
+def test_an_interrupted_preview_starts_again_when_the_job_resumes(tmp_path: Path, settings: Settings) -> None:
+    from pipeline.audio.preview import PREVIEW_AUDIO, PREVIEW_DONE, preview_lines
+    from pipeline.audio.voicing import voice_and_mix
+    from pipeline.progress import Interrupted
+    from pipeline.providers import mix_settings
+    from pipeline.voices.base import Cast
+    from tests.audio_metrics import decode
+    from tests.fakes import TONE_HOSTS
+
+    voices = ToneVoices()
+    cast, cache = Cast.of(TONE_HOSTS, voices), SegmentCache(tmp_path / "cache", 10**8)
+    script = Script("T", (Section("S", tuple(Turn(("Alex", "Sam")[n % 2], f"Line number {n} of the show.")
+                                            for n in range(8))),))
+    mix = mix_settings(settings)
+    try:
+        voice_and_mix(script, cast, cache, mix, tmp_path / "premaster.pcm", _StopAfter(3), preview=True)
+    except Interrupted:
+        pass
+    else:
+        raise AssertionError("the voicing did not stop")
+    assert (tmp_path / PREVIEW_DONE).is_file() and len(preview_lines(tmp_path)) == 3, "what was voiced stays playable"
+    voiced_before = len(voices.calls)
+    mixed = voice_and_mix(script, cast, cache, mix, tmp_path / "premaster.pcm", _StopAfter(None), preview=True)
+    assert len(voices.calls) - voiced_before == 8 - voiced_before, "the turns voiced before came from the cache"
+    assert preview_lines(tmp_path) == mixed.transcript and len(mixed.transcript) == 8
+    heard = len(decode(tmp_path / PREVIEW_AUDIO, 16_000)) / 16_000
+    assert abs(heard - mixed.seconds) < 0.3, f"the preview did not start again from the top: {heard} s"

@@ -15,6 +15,7 @@ import webvtt
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 
+from pipeline.audio.preview import PREVIEW_AUDIO, PREVIEW_DONE, preview_lines
 from pipeline.episode.produce import produce_episode
 from pipeline.episode.transcripts import chapters_from
 from pipeline.providers import Providers, build_providers, mix_settings
@@ -167,3 +168,15 @@ def test_vtt_and_srt_match_the_json_transcript(episode: tuple[FinishedEpisode, P
 def test_builtin_writer_lands_within_the_target(episode: tuple[FinishedEpisode, Path, Settings]) -> None:
     finished, _, _ = episode
     assert 0.7 * 300 <= finished.audio_duration <= 300, finished.audio_duration
+
+
+def test_the_live_preview_is_the_whole_episode_near_its_loudness(episode: tuple[FinishedEpisode, Path, Settings]
+                                                                  ) -> None:
+    finished, _, settings = episode
+    work = settings.data_dir.parent / "work"
+    assert (work / PREVIEW_DONE).is_file(), "the preview was marked whole"
+    measured = file_ebur128(work / PREVIEW_AUDIO)
+    assert abs(measured["integrated"] - -16) <= 2 and measured["true_peak"] <= -1, measured
+    heard = len(decode_float(work / PREVIEW_AUDIO, 16_000)) / 16_000
+    assert abs(heard - finished.audio_duration) < 0.5, (heard, finished.audio_duration)
+    assert preview_lines(work) == finished.transcript

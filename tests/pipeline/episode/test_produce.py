@@ -53,7 +53,8 @@ def test_the_same_script_reuses_the_mastered_episode_retagged(
     from mutagen.id3 import ID3
 
     mastered = []
-    monkeypatch.setattr(episode, "voice_and_mix", lambda *args: mastered.append(1) or voice_and_mix(*args))
+    monkeypatch.setattr(episode, "voice_and_mix",
+                        lambda *args, **options: mastered.append(1) or voice_and_mix(*args, **options))
     voice = fake_providers.voices
     assert isinstance(voice, ToneVoices)
     providers = replace(fake_providers, cache=SegmentCache(settings.data_dir / "cache", 10**9))

@@ -1,0 +1,84 @@
+"""`GET /api/podcast/jobs/{jobId}/preview`: the episode as far as it is voiced, streamed as it grows (see
+pipeline.audio.preview), so a listener can start before the job completes."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import StreamingResponse
+
+from api.auth import require_key_for_reads, services
+from api.podcasts import JobId
+from api.schemas import errors
+from errors import NotFound
+from pipeline.audio.preview import PREVIEW_AUDIO, PREVIEW_CONTENT_TYPE, PREVIEW_DONE
+from pipeline.services import Services
+from store import queries
+from store.models import JobStatus
+
+router = APIRouter(prefix="/api/podcast/jobs", tags=["podcast"])
+
+_CHUNK = 64 * 1024
+_POLL_SECONDS = 0.2
+_STATUS_EVERY_SECONDS = 1.0
+_APPEAR_SECONDS = 10.0  # a job that has just started voicing writes its first preview bytes within this
+
+
+@router.get("/{jobId}/preview", response_class=StreamingResponse, responses={
+    200: {"content": {PREVIEW_CONTENT_TYPE: {}}, "description": "MP3, sent as it is voiced"}, **errors(401, 404, 422)})
+async def preview(request: Request, jobId: JobId) -> StreamingResponse:  # noqa: N803
+    """While a job is voicing (its JSON has `previewUrl`): the episode so far, as an MP3 that grows until the
+    voicing ends, like a live stream. A player that reaches the end of what exists waits for more. The
+    mastered file replaces it when the job completes (`audioUrl`)."""
+    await require_key_for_reads(request)
+    shared = services(request)
+    folder = shared.executor.work_root / jobId
+    if not await _appears(shared, jobId, folder / PREVIEW_AUDIO):
+        raise NotFound("This job has no preview: it is not being voiced on this server")
+    return StreamingResponse(_follow(request, jobId, folder), media_type=PREVIEW_CONTENT_TYPE,
+                             headers={"Cache-Control": "no-store"})
+
+
+async def _appears(shared: Services, job_id: str, path: Path) -> bool:
+    deadline = time.monotonic() + _APPEAR_SECONDS
+    while True:
+        status = await run_in_threadpool(queries.status_of, shared.db, job_id)
+        if status != JobStatus.PROCESSING:
+            return False
+        if path.is_file():
+            return True
+        if time.monotonic() > deadline:
+            return False
+        await asyncio.sleep(_POLL_SECONDS)
+
+
+async def _follow(request: Request, job_id: str, folder: Path) -> AsyncIterator[bytes]:
+    """The preview's bytes from the start, then each new piece as it is written, until it is whole (or the
+    job ended, or the listener left)."""
+    db = services(request).db
+    checked = time.monotonic()
+    with (folder / PREVIEW_AUDIO).open("rb") as audio:  # stays readable if the job's folder is removed
+        while True:
+            chunk = audio.read(_CHUNK)
+            if chunk:
+                yield chunk
+                continue
+            if (folder / PREVIEW_DONE).exists():
+                if not (rest := audio.read()):
+                    return
+                yield rest
+                return
+            if await request.is_disconnected():
+                return
+            if time.monotonic() - checked > _STATUS_EVERY_SECONDS:
+                checked = time.monotonic()
+                if await run_in_threadpool(queries.status_of, db, job_id) != JobStatus.PROCESSING:
+                    if rest := audio.read():
+                        yield rest
+                    return
+            await asyncio.sleep(_POLL_SECONDS)
