@@ -49,6 +49,7 @@ def build_app(settings: Settings) -> FastAPI:
             await asyncio.to_thread(services.executor.shutdown)
 
         nicegui_app.on_shutdown(stop_executor)
+    nicegui_app.on_shutdown(services.watcher.stop)
     ui.run_with(app, title="Notecast", favicon=favicon_path(), storage_secret=settings.effective_storage_secret,
                 show_welcome_message=False, dark=None, language="en-US")  # also <html lang>
     return app

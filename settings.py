@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     # Comma-separated; kept as a string because pydantic-settings would otherwise expect JSON.
     api_keys: str = Field(default="", repr=False)
     require_key_for_job_reads: bool = False
+    # GET /metrics needs the API key too (when API_KEYS is set)
+    metrics_need_key: bool = False
     # Comma-separated origins (https://app.example) whose browser code may call the JSON API directly; empty: none.
     cors_origins: str = ""
 

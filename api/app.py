@@ -11,10 +11,12 @@ from api import (
     episode_scripts,
     episodes,
     estimates,
+    events,
     feeds,
     health,
     lexicon,
     media,
+    metrics,
     podcasts,
     preview,
     scripts,
@@ -39,8 +41,10 @@ def create_api(services: Services) -> FastAPI:
     app.state.encoded_jobs = {}
     install_error_handlers(app)
     settings = services.settings
+    requests = services.metrics.http
     app.add_middleware(GuardMiddleware, policy=content_security_policy(settings.media_origins),
-                       limit=settings.max_body_bytes, keys=settings.api_key_list)
+                       limit=settings.max_body_bytes, keys=settings.api_key_list,
+                       count=lambda route, method, status: requests.labels(route, method, str(status)).inc())
     if settings.cors_origin_list:  # outermost, so a preflight is answered before the key and body checks
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origin_list,
                            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
@@ -49,11 +53,13 @@ def create_api(services: Services) -> FastAPI:
     app.include_router(estimates.router)
     app.include_router(podcasts.router)
     app.include_router(preview.router)
+    app.include_router(events.router)
     app.include_router(episodes.router)
     app.include_router(scripts.router)
     app.include_router(episode_scripts.router)
     app.include_router(lexicon.router)
     app.include_router(health.router)
+    app.include_router(metrics.router)
     app.include_router(media.router)
     app.include_router(feeds.router)
     app.include_router(voices.router)

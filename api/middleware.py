@@ -3,6 +3,8 @@ security headers on every answer, in one middleware."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.auth import key_problem
@@ -29,6 +31,15 @@ def content_security_policy(media_origins: str = "") -> str:
     return _PAGE_POLICY.format(media=f" {media_origins}" if media_origins else "")
 
 
+def route_of(scope: Scope) -> str:
+    """The route template that answered (`/api/podcast/jobs/{jobId}`), never the path itself: a metrics label
+    must not take a new value per job id. The pages are "ui"; what no route answered is "other"."""
+    path = getattr(scope.get("route"), "path", None)
+    if isinstance(path, str) and path:
+        return path
+    return "ui" if scope.get("route") is not None else "other"
+
+
 class GuardMiddleware:
     """One ASGI layer (every answer passes it, so it is kept to one) that:
 
@@ -38,8 +49,9 @@ class GuardMiddleware:
       is read: a client without a key cannot make the server buffer a megabyte first.
     """
 
-    def __init__(self, app: ASGIApp, policy: str, limit: int, keys: list[str]) -> None:
-        self.app, self.limit, self.keys = app, limit, keys
+    def __init__(self, app: ASGIApp, policy: str, limit: int, keys: list[str],
+                 count: Callable[[str, str, int], None] | None = None) -> None:
+        self.app, self.limit, self.keys, self.count = app, limit, keys, count
         common = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"same-origin"),
                   (b"x-frame-options", b"DENY")]
         # nothing behind this middleware sets these headers, so they are appended as they are
@@ -56,6 +68,8 @@ class GuardMiddleware:
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 message["headers"] = [*message.get("headers", ()), *extra]
+                if self.count is not None:
+                    self.count(route_of(scope), scope["method"], message["status"])
             await send(message)
 
         if scope["method"] in _READ_METHODS:

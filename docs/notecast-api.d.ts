@@ -198,6 +198,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/podcast/jobs/{jobId}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Job Events
+         * @description The job's changes as server-sent events, ending after `completed`, `failed` or `cancelled`.
+         */
+        get: operations["job_events_api_podcast_jobs__jobId__events_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/podcast/jobs/user/{userId}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * User Events
+         * @description Every change of every job of the user (those queued later too), as server-sent events, for as long as
+         *     the client listens. Its unfinished jobs come first, as they are now.
+         */
+        get: operations["user_events_api_podcast_jobs_user__userId__events_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/podcast/{podcastId}/share": {
         parameters: {
             query?: never;
@@ -371,6 +412,27 @@ export interface paths {
          * @description Service status and queue depth; 503 `degraded` when the executor stalls or the database refuses writes.
          */
         get: operations["healthz_healthz_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prometheus metrics
+         * @description Jobs by status, queue depth and oldest wait, job durations and seconds per audio second by engine,
+         *     failures by reason, retries, segment cache hits and misses, and API requests by route and status.
+         */
+        get: operations["metrics_metrics_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2347,6 +2409,100 @@ export interface operations {
             };
         };
     };
+    job_events_api_podcast_jobs__jobId__events_get: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The id of the last event received, to resume after a reconnect without missing a change */
+                "Last-Event-ID"?: string | null;
+            };
+            path: {
+                /** @description The jobId returned when the job was queued */
+                jobId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A stream of server-sent events */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": unknown;
+                };
+            };
+            /** @description API_KEYS is set and x-api-key is missing or wrong */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is invalid (see `fields`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    user_events_api_podcast_jobs_user__userId__events_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The userId given when queueing */
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A stream of server-sent events */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": unknown;
+                };
+            };
+            /** @description API_KEYS is set and x-api-key is missing or wrong */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is invalid (see `fields`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     share_podcast_api_podcast__podcastId__share_post: {
         parameters: {
             query?: never;
@@ -3048,6 +3204,35 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HealthResponse"];
+                };
+            };
+        };
+    };
+    metrics_metrics_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain; version=1.0.0; charset=utf-8": unknown;
+                };
+            };
+            /** @description API_KEYS is set and x-api-key is missing or wrong */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };

@@ -9,6 +9,8 @@ from datetime import timedelta
 
 from pipeline.jobs.executor import ExecutorSettings, JobExecutor
 from pipeline.jobs.runner import ProcessRunner
+from pipeline.jobs.watcher import JobWatcher
+from pipeline.metrics import Metrics
 from pipeline.providers import Providers, build_providers, mix_settings
 from settings import Settings
 from store.db import Database
@@ -25,6 +27,8 @@ class Services:
     db: Database
     providers: Providers
     executor: JobExecutor
+    watcher: JobWatcher
+    metrics: Metrics
 
 
 def executor_settings(settings: Settings) -> ExecutorSettings:
@@ -43,7 +47,9 @@ def build_services(settings: Settings, providers: Providers | None = None) -> Se
     db.create_all()
     in_process = providers is not None or not settings.generation_process
     providers = providers or build_providers(settings)
-    executor = JobExecutor(db, providers, mix_settings(settings), settings.work_dir, executor_settings(settings))
+    metrics = Metrics(db)
+    executor = JobExecutor(db, providers, mix_settings(settings), settings.work_dir, executor_settings(settings),
+                           metrics=metrics)
     if not in_process:
         # generation in its own low-priority process, so it never holds the web server's GIL
         executor.runner = ProcessRunner(settings, on_alive=executor.beat)
@@ -53,4 +59,5 @@ def build_services(settings: Settings, providers: Providers | None = None) -> Se
         log.warning("API_KEYS is set but UI_PASSWORD is not: anyone who can reach the web pages can make episodes "
                     "without a key (limited to UI_JOBS_PER_HOUR=%d per address); set UI_PASSWORD to close them",
                     settings.ui_jobs_per_hour)
-    return Services(settings=settings, db=db, providers=providers, executor=executor)
+    return Services(settings=settings, db=db, providers=providers, executor=executor, watcher=JobWatcher(db),
+                    metrics=metrics)

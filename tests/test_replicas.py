@@ -67,6 +67,10 @@ def test_replicas_share_browsers_and_jobs(tmp_path: Path, shared_services: dict[
             user = _user_id(browser.get(f"{a}/"))
             assert _user_id(browser.get(f"{b}/")) == user, "replica B knows the browser replica A met"
             job_ids = [_enqueue(base, user, f"Replica episode {index}") for index, base in enumerate((a, b, a, b))]
+            # replica B pushes the changes of a job queued on A, whichever replica runs it
+            with httpx.stream("GET", f"{b}/api/podcast/jobs/{job_ids[0]}/events", timeout=120) as events:
+                pushed = [line.removeprefix("event: ") for line in events.iter_lines() if line.startswith("event: ")]
+            assert pushed[-1] == "completed" and "progress" in pushed, pushed
             finished = [wait_for_job_at(base, job_id) for base, job_id in zip((b, a, b, a), job_ids, strict=True)]
             assert [job["status"] for job in finished] == ["completed"] * 4
             assert all(job.get("attempts", 1) == 1 for job in finished), "each job was claimed once"

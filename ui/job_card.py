@@ -6,7 +6,7 @@ import asyncio
 from datetime import UTC, datetime
 from typing import Any
 
-from nicegui import run, ui
+from nicegui import Client, background_tasks, run, ui
 
 from errors import NotecastError
 from pipeline.audio.preview import preview_lines
@@ -23,7 +23,8 @@ from ui.script_editor import ScriptEditor
 from ui.throttle import RateLimit
 from ui.transcript_view import TranscriptView
 
-_REFRESH_SECONDS = 0.5
+# Changes are pushed (see `_follow`); the timer keeps the elapsed time ticking and is the safety net.
+_REFRESH_SECONDS = 1.0
 
 
 class JobCard:
@@ -34,6 +35,7 @@ class JobCard:
         self.address = ui.context.client.ip
         self.card = ui.card().classes("w-full").props('aria-live="polite"')
         self.timer = ui.timer(_REFRESH_SECONDS, self.refresh)
+        background_tasks.create(self._follow(), name=f"job-card-{job_id}")
         self.shown_status: str | None = None
         self.progress: ui.linear_progress | None = None
         self.step: ui.label | None = None
@@ -49,6 +51,14 @@ class JobCard:
         self.preview_player: ui.audio | None = None
         self.preview_transcript: TranscriptView | None = None
         self._refreshing = asyncio.Lock()
+
+    async def _follow(self) -> None:
+        """Redraw as soon as the job changes, from the same push as the API's server-sent events."""
+        async for _ in self.services.watcher.job(self.job_id):
+            if self.card.is_deleted or self.card.client.id not in Client.instances:
+                return
+            with self.card:
+                await self.refresh()
 
     async def refresh(self) -> None:
         """Pull the row; update the bar in place, or redraw when the status changed. One refresh at a time: the

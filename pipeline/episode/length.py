@@ -18,6 +18,11 @@ def target_words(duration: str, words_per_second: float | None = None) -> int:
     return length.words
 
 
+def engines_of(cast: Cast) -> str:
+    """The engines that voice a cast, e.g. "hibari+piper" (a metrics label: few values, unlike voice names)."""
+    return "+".join(sorted({voice.name.split(":", 1)[0] for voice in cast.voices}))
+
+
 def pace_key(cast: Cast, mix: MixSettings) -> str:
     """What the measured speaking rate depends on: the two voices (names and full identities, hashed to fit the
     column) and the pauses between turns."""

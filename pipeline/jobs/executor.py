@@ -25,10 +25,11 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from errors import ConflictError, NotecastError
 from pipeline.audio.mix import MixSettings
-from pipeline.episode.length import pace_key
+from pipeline.episode.length import engines_of, pace_key
 from pipeline.episode.produce import media_keys, remove_stored
 from pipeline.jobs.enqueue import EnqueueBatcher
 from pipeline.jobs.runner import InlineRunner, RowSink, Runner
+from pipeline.metrics import Metrics, failure_reason
 from pipeline.progress import AwaitingReview, Interrupted, Milestone
 from pipeline.providers import Providers
 from store import job_creation, jobs, lexicons, pace, queries, records
@@ -60,8 +61,10 @@ class JobExecutor:
     """Owns the scheduler: dispatching, running, recovering and pruning jobs."""
 
     def __init__(self, db: Database, providers: Providers, mix: MixSettings, work_root: Path,
-                 config: ExecutorSettings | None = None, runner: Runner | None = None) -> None:
+                 config: ExecutorSettings | None = None, runner: Runner | None = None,
+                 metrics: Metrics | None = None) -> None:
         self.db, self.providers, self.mix, self.work_root = db, providers, mix, work_root
+        self.metrics = metrics
         self.runner: Runner = runner or InlineRunner(providers, mix)
         self.config = config or ExecutorSettings()
         self.stopping = threading.Event()
@@ -121,6 +124,8 @@ class JobExecutor:
     def retry(self, job_id: str) -> records.JobRecord:
         """Queue a failed or cancelled job again; it resumes from whatever checkpoints remain."""
         record = jobs.retry(self.db, job_id, self.config.limits)
+        if self.metrics is not None:
+            self.metrics.retries.inc()
         self.wake()
         return record
 
@@ -163,12 +168,13 @@ class JobExecutor:
         workdir = self.work_root / job.job_id
         log.info("job %s started (attempt %d)", job.job_id, job.attempts)
         self._running = job.job_id
-        voice = ""
+        voice = engines = ""
         started = time.monotonic()
         finished = False  # True once nothing of this attempt is worth keeping for a resume
         try:
             # a job's voices may have gone since it was queued (settings changed): that fails the job, readably
-            voice = pace_key(self.providers.cast_for(job.hosts), self.mix)
+            cast = self.providers.cast_for(job.hosts)
+            voice, engines = pace_key(cast, self.mix), engines_of(cast)
             job = replace(job, words_per_second=pace.words_per_second(self.db, voice),
                           lexicon=lexicons.entries_of(self.db, job.user_id))
             episode = self.runner.run(job, workdir, RowSink(self.db, job.job_id, self.stopping, on_report=self.beat))
@@ -184,10 +190,12 @@ class JobExecutor:
                 log.info("job %s interrupted by shutdown; queued to resume", job.job_id)
         except NotecastError as exc:
             log.warning("job %s failed: %s", job.job_id, exc.message)
-            jobs.fail(self.db, job.job_id, exc.message)
-        except Exception:
+            if jobs.fail(self.db, job.job_id, exc.message):
+                self._count_failure(exc)
+        except Exception as exc:
             log.exception("job %s failed unexpectedly", job.job_id)
-            jobs.fail(self.db, job.job_id, _UNEXPECTED_ERROR)
+            if jobs.fail(self.db, job.job_id, _UNEXPECTED_ERROR):
+                self._count_failure(exc)
         else:
             finished = True
             try:
@@ -199,8 +207,14 @@ class JobExecutor:
                 completed = False
             if completed:
                 log.info("job %s completed: %.1f s of audio", job.job_id, episode.audio_duration)
-                work = time.monotonic() - started if episode.voiced_fresh and job.attempts == 1 else None
+                took = time.monotonic() - started
+                work = took if episode.voiced_fresh and job.attempts == 1 else None
                 pace.record(self.db, voice, episode.words, episode.audio_duration, work)
+                if self.metrics is not None:
+                    done = queries.get(self.db, job.job_id)
+                    self.metrics.job_completed(engines, took, episode.audio_duration, work is not None,
+                                               (done.segments_total or 0) if done else 0,
+                                               (done.segments_cached or 0) if done else 0)
         finally:
             self._running = None
         # One clean-up, whichever way the attempt ended: a cancel (before, during or just after storing) must
@@ -210,6 +224,10 @@ class JobExecutor:
         if queries.status_of(self.db, job.job_id) == JobStatus.CANCELLED:
             shutil.rmtree(workdir, ignore_errors=True)
             remove_stored(self.providers.media, media_keys(job.media_id, self.mix))
+
+    def _count_failure(self, error: BaseException) -> None:
+        if self.metrics is not None:
+            self.metrics.failures.labels(failure_reason(error)).inc()
 
     def _maintain(self) -> None:
         if self._running:
@@ -224,6 +242,10 @@ class JobExecutor:
             log.warning("job %s was interrupted (its worker stopped); queued to resume", job_id)
         for job_id in failed:
             log.warning("job %s failed: interrupted %d times", job_id, self.config.max_attempts)
+        if self.metrics is not None:
+            self.metrics.resumes.inc(len(requeued))
+            if failed:
+                self.metrics.failures.labels("interrupted").inc(len(failed))
         if requeued:
             self.wake()
 

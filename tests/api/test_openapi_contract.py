@@ -31,11 +31,14 @@ ERRORS_BY_OPERATION = {
     ("post", "/api/podcast/jobs/{jobId}/approve"): {401, 404, 409, 422},
     ("get", "/api/podcast/{podcastId}/script"): {401, 404, 422},
     ("get", "/api/podcast/jobs/{jobId}/preview"): {401, 404, 422},
+    ("get", "/api/podcast/jobs/{jobId}/events"): {401, 404, 422},
+    ("get", "/api/podcast/jobs/user/{userId}/events"): {401, 422},
     ("put", "/api/podcast/{podcastId}/script"): {400, 401, 404, 409, 412, 413, 422, 429},
     ("get", "/api/podcast/{podcastId}/versions"): {401, 404, 422},
     ("get", "/api/users/{userId}/lexicon"): {401, 422},
     ("put", "/api/users/{userId}/lexicon"): {400, 401, 413, 422},
     ("get", "/api/voices"): set(),
+    ("get", "/metrics"): {401},
 }
 
 

@@ -25,7 +25,9 @@ def test_no_server_errors_and_responses_match_the_schema(
     TestClient(app).post("/api/podcast/generate/async", json={
         "noteId": "seed", "noteContent": "A note so that some reads find something.", "userId": "fuzz"})
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)
-    operations = [result.ok() for result in schema.get_all_operations()]
+    # an event stream lasts as long as its job or its listener (tests/api/test_events.py covers them)
+    operations = [operation for operation in (result.ok() for result in schema.get_all_operations())
+                  if not operation.path.endswith("/events")]
     assert len(operations) >= 8
 
     for operation in operations:

@@ -1,0 +1,127 @@
+"""Server-sent events: a job's changes pushed as they happen, instead of polled (`GET …/jobs/{jobId}` stays as
+it is). Events come from the database (see pipeline.jobs.watcher), so any replica streams any job.
+
+    event: progress   data: {jobId, status, progress, currentStep}   while it is queued or runs
+    event: status     the same, when the status changed (processing, awaiting_review, queued again)
+    event: completed  data: the job as GET /api/podcast/jobs/{jobId} shows it
+    event: failed     data: {jobId, status, error}
+    event: cancelled  data: {jobId, status}
+
+Each event's id is the state it reports; a client that reconnects with `Last-Event-ID` gets the current state
+only if it changed since. A comment line every 15 s keeps proxies from closing a quiet stream.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Request
+from fastapi.concurrency import run_in_threadpool
+from sse_starlette import EventSourceResponse, ServerSentEvent
+
+from api.auth import require_api_key, require_key_for_reads, services
+from api.podcasts import JobId, preview_base
+from api.schemas import JobView, UserId, encode, errors
+from errors import InputError, NotFound
+from pipeline.jobs.submission import ID_RULE, is_valid_id
+from pipeline.jobs.watcher import state_of
+from pipeline.services import Services
+from store import queries
+from store.models import JobStatus
+from store.records import JobRecord
+
+router = APIRouter(prefix="/api/podcast/jobs", tags=["events"])
+
+HEARTBEAT_SECONDS = 15
+_STREAM: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/event-stream": {}}, "description": "A stream of server-sent events"}}
+LastEventId = Annotated[str | None, Header(alias="Last-Event-ID", max_length=64, description=(
+    "The id of the last event received, to resume after a reconnect without missing a change"))]
+
+
+class _Encoder:
+    """One encoding of each state, however many listeners it goes to."""
+
+    def __init__(self, shared: Services) -> None:
+        self.shared = shared
+        self.done: dict[tuple[str, str], str] = {}
+
+    def __call__(self, record: JobRecord, previous: str | None) -> ServerSentEvent:
+        state = state_of(record)
+        kind = _kind(record, previous)
+        key = (record.job_id, f"{kind}|{state}")
+        data = self.done.get(key)
+        if data is None:
+            if len(self.done) > 10_000:
+                self.done.clear()
+            data = self.done[key] = _data(self.shared, record, kind)
+        return ServerSentEvent(data=data, event=kind, id=state)
+
+
+def _kind(record: JobRecord, previous: str | None) -> str:
+    if record.status in (JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED):
+        return str(record.status)
+    return "status" if previous != record.status else "progress"
+
+
+def _data(shared: Services, record: JobRecord, kind: str) -> str:
+    if kind == JobStatus.COMPLETED:
+        return encode(JobView.of(record, shared.providers.media)).decode()
+    summary: dict[str, Any] = {"jobId": record.job_id, "status": record.status}
+    if kind == JobStatus.FAILED:
+        summary["error"] = record.error
+    elif kind != JobStatus.CANCELLED:
+        summary |= {"progress": record.progress, "currentStep": record.current_step}
+        base = preview_base(shared)
+        if base is not None and record.status == JobStatus.PROCESSING:
+            summary["previewUrl"] = JobView.of(record, shared.providers.media, preview_base=base).previewUrl
+    return json.dumps({key: value for key, value in summary.items() if value is not None})
+
+
+def _encoder(request: Request) -> _Encoder:
+    state = request.app.state
+    if getattr(state, "event_encoder", None) is None:
+        state.event_encoder = _Encoder(services(request))
+    encoder: _Encoder = state.event_encoder
+    return encoder
+
+
+@router.get("/{jobId}/events", response_class=EventSourceResponse, responses={**_STREAM, **errors(401, 404, 422)})
+async def job_events(request: Request, jobId: JobId, last_event_id: LastEventId = None  # noqa: N803
+                     ) -> EventSourceResponse:
+    """The job's changes as server-sent events, ending after `completed`, `failed` or `cancelled`."""
+    await require_key_for_reads(request)
+    shared = services(request)
+    if await run_in_threadpool(queries.status_of, shared.db, jobId) is None:
+        raise NotFound("Job not found")
+    encoder = _encoder(request)
+
+    async def stream() -> AsyncIterator[ServerSentEvent]:
+        seen, status = last_event_id, None
+        async for record in shared.watcher.job(jobId):
+            if state_of(record) != seen:
+                yield encoder(record, status)
+            seen, status = state_of(record), record.status
+
+    return EventSourceResponse(stream(), ping=HEARTBEAT_SECONDS, headers={"Cache-Control": "no-store"})
+
+
+@router.get("/user/{userId}/events", response_class=EventSourceResponse, responses={**_STREAM, **errors(401, 422)})
+async def user_events(request: Request, userId: UserId) -> EventSourceResponse:  # noqa: N803
+    """Every change of every job of the user (those queued later too), as server-sent events, for as long as
+    the client listens. Its unfinished jobs come first, as they are now."""
+    await require_api_key(request)
+    if not is_valid_id(userId):
+        raise InputError(f"Invalid request: userId {ID_RULE}", fields={"userId": ID_RULE})
+    shared = services(request)
+    encoder = _encoder(request)
+
+    async def stream() -> AsyncIterator[ServerSentEvent]:
+        statuses: dict[str, str] = {}
+        async for record in shared.watcher.user(userId):
+            yield encoder(record, statuses.get(record.job_id))
+            statuses[record.job_id] = record.status
+
+    return EventSourceResponse(stream(), ping=HEARTBEAT_SECONDS, headers={"Cache-Control": "no-store"})

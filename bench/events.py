@@ -1,0 +1,82 @@
+"""S1: server-sent events with many listeners on one running job. A fresh Notecast (real defaults) voices a medium
+note while N clients (default 1,000) listen to its events; a reader polls the job's row in the SQLite file every
+10 ms to see when each change was written. For every listener: did it get the final event, how many of the
+changes the reader saw did it get, and how long after the write each arrived (p99 over all listeners).
+
+Usage: python bench/events.py [--listeners 1000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sqlite3
+import statistics
+import threading
+import time
+
+import httpx
+from generation import MEDIUM_NOTE
+from harness import notecast, table
+
+
+def _watch_row(database: str, job_id: str, seen: dict[tuple[str, int], float], stop: threading.Event) -> None:
+    """When each (status, progress) was first in the database."""
+    with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as conn:
+        while not stop.is_set():
+            row = conn.execute("SELECT status, progress FROM jobs WHERE job_id = ?", (job_id,)).fetchone()
+            if row is not None:
+                seen.setdefault((row[0], row[1]), time.time())
+            time.sleep(0.01)
+
+
+async def _listen(client: httpx.AsyncClient, url: str, got: list[tuple[str, int, float]]) -> None:
+    async with client.stream("GET", url, timeout=None) as stream:
+        async for line in stream.aiter_lines():
+            if line.startswith("data: "):
+                data = json.loads(line.removeprefix("data: "))
+                got.append((data["status"], data.get("progress", 100), time.time()))
+
+
+async def _run(base: str, job_id: str, listeners: int) -> list[list[tuple[str, int, float]]]:
+    limits = httpx.Limits(max_connections=listeners + 10, max_keepalive_connections=0)
+    async with httpx.AsyncClient(limits=limits) as client:
+        received: list[list[tuple[str, int, float]]] = [[] for _ in range(listeners)]
+        url = f"{base}/api/podcast/jobs/{job_id}/events"
+        await asyncio.gather(*(_listen(client, url, got) for got in received))
+    return received
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--listeners", type=int, default=1000)
+    listeners = parser.parse_args().listeners
+    with notecast() as server:
+        assert server.data_dir is not None
+        job_id = httpx.post(f"{server.url}/api/podcast/generate/async", json={
+            "noteId": "bench", "noteContent": MEDIUM_NOTE, "userId": "bench", "duration": "medium"},
+            timeout=30).json()["jobId"]
+        written: dict[tuple[str, int], float] = {}
+        stop = threading.Event()
+        reader = threading.Thread(target=_watch_row, args=(str(server.data_dir / "notecast.db"), job_id, written,
+                                                           stop), daemon=True)
+        reader.start()
+        received = asyncio.run(_run(server.url, job_id, listeners))
+        stop.set()
+    finished = sum(1 for got in received if got and got[-1][0] == "completed")
+    changes = {key for key in written if key[0] == "processing"}
+    coverage = [len({(s, p) for s, p, _ in got if s == "processing"} & changes) / max(1, len(changes))
+                for got in received]
+    delays = sorted(at - written[(status, progress)] for got in received for status, progress, at in got
+                    if (status, progress) in written and at >= written[(status, progress)])
+    p99 = delays[int(len(delays) * 0.99) - 1] if delays else float("nan")
+    print(f"{listeners} listeners; {len(changes)} progress values written; "
+          f"each listener got {statistics.mean(coverage):.0%} of them on average (min {min(coverage):.0%})")
+    table([("S1 listeners that got the final event", f"{finished}/{listeners}", "-", "-", "all",
+            finished == listeners),
+           ("S1 delay write → listener, p99", f"{p99 * 1000:.0f} ms", "-", "-", "< 1 s", p99 < 1)])
+
+
+if __name__ == "__main__":
+    main()
