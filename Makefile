@@ -39,7 +39,7 @@ test: $(VENV)/.test-deps $(JS_TOOLS)
 
 bench: $(VENV)/.test-deps
 	@command -v wrk >/dev/null || { echo "bench needs wrk: apt-get install wrk"; exit 1; }
-	cd bench && ../$(PY) conversation.py && ../$(PY) api_throughput.py && ../$(PY) generation.py && ../$(PY) revoice.py && ../$(PY) preview.py
+	cd bench && ../$(PY) conversation.py && ../$(PY) api_throughput.py && ../$(PY) generation.py && ../$(PY) revoice.py && ../$(PY) preview.py && ../$(PY) events.py
 
 lint: $(VENV)/.test-deps
 	$(PY) -m ruff check .

@@ -7,8 +7,9 @@ it is). Events come from the database (see pipeline.jobs.watcher), so any replic
     event: failed     data: {jobId, status, error}
     event: cancelled  data: {jobId, status}
 
-Each event's id is the state it reports; a client that reconnects with `Last-Event-ID` gets the current state
-only if it changed since. A comment line every 15 s keeps proxies from closing a quiet stream.
+Each event's id numbers the change in the database's change log: a client that reconnects with `Last-Event-ID`
+gets every change after that one, in order, and misses none. A comment line every 15 s keeps proxies from
+closing a quiet stream.
 """
 
 from __future__ import annotations
@@ -26,11 +27,11 @@ from api.podcasts import JobId, preview_base
 from api.schemas import JobView, UserId, encode, errors
 from errors import InputError, NotFound
 from pipeline.jobs.submission import ID_RULE, is_valid_id
-from pipeline.jobs.watcher import state_of
+from pipeline.progress import Milestone
 from pipeline.services import Services
 from store import queries
+from store.changes import Change
 from store.models import JobStatus
-from store.records import JobRecord
 
 router = APIRouter(prefix="/api/podcast/jobs", tags=["events"])
 
@@ -42,42 +43,43 @@ LastEventId = Annotated[str | None, Header(alias="Last-Event-ID", max_length=64,
 
 
 class _Encoder:
-    """One encoding of each state, however many listeners it goes to."""
+    """One encoding of each change, however many listeners it goes to."""
 
     def __init__(self, shared: Services) -> None:
         self.shared = shared
-        self.done: dict[tuple[str, str], str] = {}
+        self.done: dict[tuple[int, str, str], str] = {}
 
-    def __call__(self, record: JobRecord, previous: str | None) -> ServerSentEvent:
-        state = state_of(record)
-        kind = _kind(record, previous)
-        key = (record.job_id, f"{kind}|{state}")
+    async def __call__(self, change: Change, previous: str | None) -> ServerSentEvent:
+        kind = _kind(change, previous)
+        key = (change.seq, change.job_id, kind)
         data = self.done.get(key)
         if data is None:
             if len(self.done) > 10_000:
                 self.done.clear()
-            data = self.done[key] = _data(self.shared, record, kind)
-        return ServerSentEvent(data=data, event=kind, id=state)
+            data = self.done[key] = await self._data(change, kind)
+        return ServerSentEvent(data=data, event=kind, id=str(change.seq))
+
+    async def _data(self, change: Change, kind: str) -> str:
+        shared = self.shared
+        if kind in (JobStatus.COMPLETED, JobStatus.FAILED):  # the whole job, or its error: read once
+            record = await run_in_threadpool(queries.get, shared.db, change.job_id)
+            if record is not None and kind == JobStatus.COMPLETED:
+                return encode(JobView.of(record, shared.providers.media)).decode()
+            return json.dumps({"jobId": change.job_id, "status": change.status,
+                               "error": record.error if record is not None else None})
+        summary: dict[str, Any] = {"jobId": change.job_id, "status": change.status}
+        if kind != JobStatus.CANCELLED:
+            summary |= {"progress": change.progress, "currentStep": change.current_step}
+            base = preview_base(shared)
+            if base is not None and change.status == JobStatus.PROCESSING and change.progress >= Milestone.VOICING:
+                summary["previewUrl"] = f"{base}/api/podcast/jobs/{change.job_id}/preview"
+        return json.dumps(summary)
 
 
-def _kind(record: JobRecord, previous: str | None) -> str:
-    if record.status in (JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED):
-        return str(record.status)
-    return "status" if previous != record.status else "progress"
-
-
-def _data(shared: Services, record: JobRecord, kind: str) -> str:
-    if kind == JobStatus.COMPLETED:
-        return encode(JobView.of(record, shared.providers.media)).decode()
-    summary: dict[str, Any] = {"jobId": record.job_id, "status": record.status}
-    if kind == JobStatus.FAILED:
-        summary["error"] = record.error
-    elif kind != JobStatus.CANCELLED:
-        summary |= {"progress": record.progress, "currentStep": record.current_step}
-        base = preview_base(shared)
-        if base is not None and record.status == JobStatus.PROCESSING:
-            summary["previewUrl"] = JobView.of(record, shared.providers.media, preview_base=base).previewUrl
-    return json.dumps({key: value for key, value in summary.items() if value is not None})
+def _kind(change: Change, previous: str | None) -> str:
+    if change.status in (JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED):
+        return str(change.status)
+    return "status" if previous != change.status else "progress"
 
 
 def _encoder(request: Request) -> _Encoder:
@@ -97,13 +99,13 @@ async def job_events(request: Request, jobId: JobId, last_event_id: LastEventId 
     if await run_in_threadpool(queries.status_of, shared.db, jobId) is None:
         raise NotFound("Job not found")
     encoder = _encoder(request)
+    after = int(last_event_id) if last_event_id is not None and last_event_id.strip().isdigit() else None
 
     async def stream() -> AsyncIterator[ServerSentEvent]:
-        seen, status = last_event_id, None
-        async for record in shared.watcher.job(jobId):
-            if state_of(record) != seen:
-                yield encoder(record, status)
-            seen, status = state_of(record), record.status
+        status = None
+        async for change in shared.watcher.job(jobId, after):
+            yield await encoder(change, status)
+            status = change.status
 
     return EventSourceResponse(stream(), ping=HEARTBEAT_SECONDS, headers={"Cache-Control": "no-store"})
 
@@ -120,8 +122,8 @@ async def user_events(request: Request, userId: UserId) -> EventSourceResponse: 
 
     async def stream() -> AsyncIterator[ServerSentEvent]:
         statuses: dict[str, str] = {}
-        async for record in shared.watcher.user(userId):
-            yield encoder(record, statuses.get(record.job_id))
-            statuses[record.job_id] = record.status
+        async for change in shared.watcher.user(userId):
+            yield await encoder(change, statuses.get(change.job_id))
+            statuses[change.job_id] = change.status
 
     return EventSourceResponse(stream(), ping=HEARTBEAT_SECONDS, headers={"Cache-Control": "no-store"})

@@ -52,7 +52,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--listeners", type=int, default=1000)
     listeners = parser.parse_args().listeners
-    with notecast() as server:
+    # every listener holds a connection, and the server answers 503 past MAX_CONNECTIONS
+    with notecast(MAX_CONNECTIONS=str(listeners + 200)) as server:
         assert server.data_dir is not None
         job_id = httpx.post(f"{server.url}/api/podcast/generate/async", json={
             "noteId": "bench", "noteContent": MEDIUM_NOTE, "userId": "bench", "duration": "medium"},

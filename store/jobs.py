@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, delete, func, insert, or_, select, update
 
 from errors import ConflictError, NotFound, PreconditionFailed
+from store import changes
 from store.db import Database
 from store.job_creation import ENQUEUE_LOCK, QueueLimits, check_limits
 from store.models import (
@@ -60,6 +61,8 @@ def claim_next(db: Database) -> ClaimedJob | None:
     )
     with db.write() as conn:
         row = conn.execute(statement).mappings().first()
+        if row:
+            changes.log(conn, jobs_table.c.job_id == row["job_id"])
     return ClaimedJob(**row) if row else None
 
 
@@ -70,7 +73,8 @@ def report_progress(db: Database, job_id: str, progress: int, step: str) -> None
                  .values(progress=highest(jobs_table.c.progress, progress), current_step=step[:200],
                          heartbeat_at=utcnow()))
     with db.write() as conn:
-        conn.execute(statement)
+        if conn.execute(statement).rowcount:
+            changes.log(conn, jobs_table.c.job_id == job_id)
 
 
 def heartbeat(db: Database, job_ids: list[str]) -> None:
@@ -111,6 +115,7 @@ def complete(db: Database, job: ClaimedJob, episode: FinishedEpisode) -> bool:
         if not moved:
             return False
         publish(conn, job, episode)
+        changes.log(conn, jobs_table.c.job_id == job.job_id)
     return True
 
 
@@ -118,7 +123,7 @@ def await_review(db: Database, job: ClaimedJob, script: dict[str, Any], progress
     """The script is written and the job asked for review: park it (the executor takes other jobs) until it is
     approved. False if the job was no longer this attempt's to move."""
     with db.write() as conn:
-        return bool(conn.execute(
+        return _logged(conn, job.job_id, conn.execute(
             update(jobs_table).where(jobs_table.c.job_id == job.job_id, jobs_table.c.status == _PROCESSING,
                                      jobs_table.c.attempts == job.attempts)
             .values(status=_AWAITING, script=script, script_version=1, progress=progress,
@@ -154,7 +159,7 @@ def fail(db: Database, job_id: str, error: str) -> bool:
     statement = (update(jobs_table).where(jobs_table.c.job_id == job_id, jobs_table.c.status.notin_(FINISHED_STATUSES))
                  .values(status=JobStatus.FAILED.value, error=error, current_step="Failed", completed_at=utcnow()))
     with db.write() as conn:
-        return bool(conn.execute(statement).rowcount)
+        return _logged(conn, job_id, conn.execute(statement).rowcount)
 
 
 def requeue(db: Database, job_id: str, *, count_attempt: bool = False) -> bool:
@@ -164,7 +169,7 @@ def requeue(db: Database, job_id: str, *, count_attempt: bool = False) -> bool:
     statement = (update(jobs_table).where(jobs_table.c.job_id == job_id, jobs_table.c.status == _PROCESSING)
                  .values(status=_QUEUED, current_step="Queued (resuming)", started_at=None, attempts=attempts))
     with db.write() as conn:
-        return bool(conn.execute(statement).rowcount)
+        return _logged(conn, job_id, conn.execute(statement).rowcount)
 
 
 def recover_stale(db: Database, stale_before: datetime | None, max_attempts: int,
@@ -185,6 +190,8 @@ def recover_stale(db: Database, stale_before: datetime | None, max_attempts: int
         if resumable:
             conn.execute(update(jobs_table).where(jobs_table.c.job_id.in_(resumable), running).values(
                 status=_QUEUED, current_step="Queued (resuming after an interruption)", started_at=None))
+        if rows:
+            changes.log(conn, jobs_table.c.job_id.in_([job_id for job_id, _ in rows]))
     return resumable, exhausted
 
 
@@ -254,6 +261,14 @@ def forget_jobs_of(conn: Connection, podcast_id: str) -> None:
                                           jobs_table.c.status.in_((_QUEUED, _PROCESSING)))
                  .values(status=JobStatus.CANCELLED.value, current_step="Cancelled: the episode was deleted",
                          cancelled_at=now, completed_at=now))
+    changes.log(conn, (jobs_table.c.podcast_id == podcast_id) & (jobs_table.c.cancelled_at == now))
+
+
+def _logged(conn: Connection, job_id: str, moved: int) -> bool:
+    """Log the job's new state when the statement just run moved it."""
+    if moved:
+        changes.log(conn, jobs_table.c.job_id == job_id)
+    return bool(moved)
 
 
 def _transition(db: Database, job_id: str, allowed: tuple[str, ...], values: dict[str, Any],
@@ -263,8 +278,8 @@ def _transition(db: Database, job_id: str, allowed: tuple[str, ...], values: dic
     with db.write() as conn:
         if guard is not None:
             guard(conn)
-        moved = conn.execute(update(jobs_table).where(jobs_table.c.job_id == job_id,
-                                                      jobs_table.c.status.in_(allowed)).values(**values)).rowcount
+        moved = _logged(conn, job_id, conn.execute(update(jobs_table).where(
+            jobs_table.c.job_id == job_id, jobs_table.c.status.in_(allowed)).values(**values)).rowcount)
     record = get(db, job_id)
     if record is None:
         raise NotFound("Job not found")
@@ -279,8 +294,10 @@ def prune(db: Database, older_than: timedelta) -> list[str]:
                            func.coalesce(jobs_table.c.completed_at, jobs_table.c.created_at) < utcnow() - older_than)
     with db.write() as conn:
         # one statement that checks and deletes: a retry committed in between cannot lose its job
-        deleted = conn.execute(delete(jobs_table).where(finished_before).returning(jobs_table.c.job_id)).all()
-    return [row[0] for row in deleted]
+        deleted = [row[0] for row in conn.execute(delete(jobs_table).where(finished_before)
+                                                  .returning(jobs_table.c.job_id)).all()]
+        changes.forget(conn, deleted, utcnow() - older_than)
+    return deleted
 
 
 def probe_writable(db: Database) -> None:

@@ -81,6 +81,21 @@ class Job(SQLModel, table=True):
     cancelled_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
 
 
+class JobChange(SQLModel, table=True):
+    """Every change of a job's status or progress, in order: what server-sent events replay and push (any replica
+    reads them, and a client that reconnects resumes after the last one it got). Pruned with the jobs."""
+
+    __tablename__ = "job_changes"
+
+    seq: int | None = Field(default=None, primary_key=True)
+    job_id: str = Field(max_length=80, index=True)
+    user_id: str = Field(max_length=128)
+    status: str = Field(max_length=16)
+    progress: int
+    current_step: str = Field(max_length=200)
+    created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
 class Podcast(SQLModel, table=True):
     """A finished, verified episode. Podcasts outlive their jobs."""
 
@@ -198,3 +213,4 @@ feed_tokens_table = FeedToken.__table__  # type: ignore[attr-defined]
 link_codes_table = LinkCode.__table__  # type: ignore[attr-defined]
 versions_table = PodcastVersion.__table__  # type: ignore[attr-defined]
 lexicons_table = Lexicon.__table__  # type: ignore[attr-defined]
+changes_table = JobChange.__table__  # type: ignore[attr-defined]

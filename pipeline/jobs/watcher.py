@@ -1,9 +1,9 @@
-"""Pushes job changes to whoever listens (server-sent events, the browser's job cards), from the database: so a
-replica streams the jobs another replica runs.
+"""Pushes job changes to whoever listens (server-sent events, the browser's job cards), from the database's
+change log (see store.changes): so a replica streams the jobs another replica runs, every change arrives in
+order, and a listener that reconnects resumes after the last change it got.
 
-One poll per process, however many listen: every quarter second it reads the watched jobs in one query (and
-each watched user's recent jobs), and hands each changed row to that job's listeners. A listener that falls
-behind keeps only the newest rows: a change is a state, so the latest one says everything earlier ones did.
+One poll per process, however many listen: every quarter second it reads the changes logged since the last
+poll in one query, and hands each to the listeners of its job and of its user.
 """
 
 from __future__ import annotations
@@ -11,87 +11,104 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import zlib
 from collections import defaultdict
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
-from store import queries
+from store import changes, queries
+from store.changes import Change
 from store.db import Database
 from store.models import FINISHED_STATUSES
 from store.records import JobRecord
 
 log = logging.getLogger(__name__)
 
-_BACKLOG = 16  # rows kept for a listener that has not read them yet
-_USER_JOBS = 20  # a user's newest jobs looked at per poll
-
-
-def state_of(record: JobRecord) -> str:
-    """What a listener has seen of a job, as an event id: its status, progress and step."""
-    return f"{record.status}.{record.progress}.{zlib.crc32(record.current_step.encode()) % 10_000}"
+_USER_JOBS = 20  # a user's newest jobs shown when their stream starts
+_BACKLOG = 10_000  # changes kept for a listener that has not read them yet (a whole job is a few hundred)
 
 
 @dataclass(eq=False)
 class _Listener:
-    queue: asyncio.Queue[JobRecord] = field(default_factory=lambda: asyncio.Queue(_BACKLOG))
+    queue: asyncio.Queue[Change] = field(default_factory=lambda: asyncio.Queue(_BACKLOG))
 
-    def offer(self, record: JobRecord) -> None:
-        if self.queue.full():
-            self.queue.get_nowait()  # the oldest goes: the newest state includes it
-        self.queue.put_nowait(record)
+    def offer(self, change: Change) -> None:
+        if self.queue.full():  # a listener this far behind has stopped reading; it keeps the newest
+            self.queue.get_nowait()
+        self.queue.put_nowait(change)
+
+
+def current(record: JobRecord, seq: int) -> Change:
+    """A job as it is now, as a change numbered `seq` (the newest logged for it)."""
+    return Change(seq, record.job_id, record.user_id, record.status, record.progress, record.current_step)
 
 
 class JobWatcher:
-    """Follows jobs and users for listeners on this event loop."""
+    """Follows the change log for listeners on this event loop."""
 
     def __init__(self, db: Database, every: float = 0.25) -> None:
         self.db, self.every = db, every
         self._by_job: dict[str, set[_Listener]] = defaultdict(set)
         self._by_user: dict[str, set[_Listener]] = defaultdict(set)
-        self._seen: dict[str, str] = {}  # job id → the state last handed out
+        self._seen = -1  # the newest change handed out; -1 while no poll runs
+        self._floor: int | None = None  # where a starting poll begins: the oldest new listener's starting point
         self._task: asyncio.Task[None] | None = None
 
     @property
     def listeners(self) -> int:
-        """Listeners now (for metrics)."""
+        """Listeners now."""
         return sum(len(group) for group in self._by_job.values()) + sum(len(g) for g in self._by_user.values())
 
-    async def job(self, job_id: str) -> AsyncIterator[JobRecord]:
-        """The job now, then each change, until it is finished (its last state included)."""
+    async def job(self, job_id: str, after: int | None = None) -> AsyncIterator[Change]:
+        """The job's changes until it is finished (its last one included): after change `after` when given (a
+        reconnect), else its state now first."""
         listener = _Listener()
         self._by_job[job_id].add(listener)
-        self._ensure_polling()
         try:
-            current = await asyncio.to_thread(queries.get, self.db, job_id)
-            if current is None:
-                return
-            yield current
-            last = state_of(current)
-            while current.status not in FINISHED_STATUSES:
-                current = await listener.queue.get()
-                if state_of(current) != last:
-                    last = state_of(current)
-                    yield current
+            await self._start_from(await asyncio.to_thread(changes.last_seq, self.db))
+            if after is None:
+                record = await asyncio.to_thread(queries.get, self.db, job_id)
+                if record is None:
+                    return
+                newest = await asyncio.to_thread(changes.last_seq, self.db, job_id)
+                missed = [current(record, newest)]
+            else:
+                missed = await asyncio.to_thread(changes.of_job, self.db, job_id, after)
+                newest = after
+                if not missed:  # nothing since: unless the job has finished meanwhile, wait for its next change
+                    status = await asyncio.to_thread(queries.status_of, self.db, job_id)
+                    if status is None or status in FINISHED_STATUSES:
+                        return
+            for change in missed:
+                newest = max(newest, change.seq)
+                yield change
+                if change.status in FINISHED_STATUSES:
+                    return
+            while True:
+                change = await listener.queue.get()
+                if change.seq <= newest:
+                    continue  # already replayed
+                yield change
+                if change.status in FINISHED_STATUSES:
+                    return
         finally:
             self._leave(self._by_job, job_id, listener)
 
-    async def user(self, user_id: str) -> AsyncIterator[JobRecord]:
-        """The user's unfinished jobs now, then each change of any of their jobs (new ones included), as long as
-        the caller listens."""
+    async def user(self, user_id: str) -> AsyncIterator[Change]:
+        """The user's unfinished jobs as they are now, then every change of any of their jobs (new ones
+        included), for as long as the caller listens."""
         listener = _Listener()
         self._by_user[user_id].add(listener)
-        self._ensure_polling()
         try:
+            newest = await asyncio.to_thread(changes.last_seq, self.db)
+            await self._start_from(newest)
             recent = await asyncio.to_thread(queries.list_for_user, self.db, user_id, _USER_JOBS)
-            shown = {record.job_id: state_of(record) for record in recent}
             for record in reversed(recent):
                 if record.status not in FINISHED_STATUSES:
-                    yield record
+                    yield current(record, newest)
             while True:
-                record = await listener.queue.get()
-                if shown.pop(record.job_id, None) != state_of(record):
-                    yield record
+                change = await listener.queue.get()
+                if change.seq > newest:
+                    yield change
         finally:
             self._leave(self._by_user, user_id, listener)
 
@@ -100,32 +117,29 @@ class JobWatcher:
         if not groups[key]:
             del groups[key]
 
-    def _ensure_polling(self) -> None:
+    async def _start_from(self, seq: int) -> None:
+        """Make sure a poll runs and hands out every change after `seq` (registered listeners see them all: a
+        change the running poll has already passed was logged before `seq` was read)."""
+        if self._seen < 0:
+            self._floor = seq if self._floor is None else min(self._floor, seq)
         if self._task is None or self._task.done():
             self._task = asyncio.get_running_loop().create_task(self._poll(), name="job-watcher")
 
     async def _poll(self) -> None:
         while self._by_job or self._by_user:
             try:
-                found = await asyncio.to_thread(self._read, list(self._by_job), list(self._by_user))
+                if self._seen < 0:
+                    self._seen, self._floor = self._floor or 0, None
+                found = await asyncio.to_thread(changes.after, self.db, self._seen)
             except Exception as exc:  # a database hiccup: listeners wait for the next poll, not an error
-                log.warning("job watcher could not read the jobs: %s", exc)
+                log.warning("job watcher could not read the job changes: %s", exc)
                 found = []
-            for record in found:
-                state = state_of(record)
-                if self._seen.get(record.job_id) == state:
-                    continue
-                self._seen[record.job_id] = state
-                for listener in [*self._by_job.get(record.job_id, ()), *self._by_user.get(record.user_id, ())]:
-                    listener.offer(record)
+            for change in found:
+                self._seen = change.seq
+                for listener in [*self._by_job.get(change.job_id, ()), *self._by_user.get(change.user_id, ())]:
+                    listener.offer(change)
             await asyncio.sleep(self.every)
-        self._seen.clear()
-
-    def _read(self, job_ids: list[str], user_ids: list[str]) -> list[JobRecord]:
-        found = queries.get_many(self.db, job_ids) if job_ids else []
-        for user_id in user_ids:
-            found += queries.list_for_user(self.db, user_id, _USER_JOBS)
-        return found
+        self._seen, self._floor = -1, None
 
     async def stop(self) -> None:
         """Stop polling (at shutdown)."""

@@ -57,7 +57,12 @@ def test_a_job_streams_its_changes_until_it_completes(paced: TestClient) -> None
     assert kinds[0] == "status" and kinds[-1] == "completed", kinds
     assert kinds.count("progress") >= 5, "progress was pushed as the lines were voiced"
     progress = [event["data"]["progress"] for event in received if event["event"] == "progress"]
-    assert progress == sorted(progress) and all(event["id"] for event in received)
+    assert progress == sorted(progress)
+    ids = [int(event["id"]) for event in received]
+    assert ids == sorted(set(ids)), "every change once, in order"
+    lines = len(paced.get(f"/api/podcast/jobs/{job_id}").json()["job"]["transcript"])
+    voicing = [event for event in received if event["data"].get("currentStep", "").startswith("Voicing line ")]
+    assert len(voicing) == lines, "every line's progress was pushed, none merged into the next"
     assert received[-1]["data"] == paced.get(f"/api/podcast/jobs/{job_id}").json()["job"]
 
     last = received[-1]["id"]
@@ -65,7 +70,9 @@ def test_a_job_streams_its_changes_until_it_completes(paced: TestClient) -> None
         assert list(events(again.iter_lines())) == [], "nothing changed since the last event received"
     with paced.stream("GET", f"/api/podcast/jobs/{job_id}/events", headers={"Last-Event-ID": received[1]["id"]}
                       ) as later:
-        assert [event["event"] for event in events(later.iter_lines())] == ["completed"]
+        resumed = list(events(later.iter_lines()))
+    assert [event["id"] for event in resumed] == [event["id"] for event in received[2:]], "none missed"
+    assert resumed[-1] == received[-1]
     assert paced.get("/api/podcast/jobs/job_1_missing/events").status_code == 404
 
 
