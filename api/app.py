@@ -24,6 +24,7 @@ from api import (
 )
 from api.auth import document_api_key
 from api.errors import install_error_handlers
+from api.http_limits import StreamSlots
 from api.middleware import GuardMiddleware, content_security_policy
 from pipeline.services import Services
 from settings import VERSION
@@ -39,6 +40,7 @@ def create_api(services: Services) -> FastAPI:
     app.state.services = services
     # job id → (the record it was made from, its encoded answer), reused only while that very record is served
     app.state.encoded_jobs = {}
+    app.state.stream_slots = StreamSlots()
     install_error_handlers(app)
     settings = services.settings
     requests = services.metrics.http

@@ -60,7 +60,7 @@ async def put_script(request: Request, podcastId: PodcastId, body: ScriptView, i
         raise PreconditionFailed("The episode was edited since you read its script (If-Match is stale): "
                                  "read it again")
     current = script_of(podcast)
-    edited = checked(body.model_dump(), host_names(request, podcast.get("hosts")), current)
+    edited = await run_in_threadpool(checked, body.model_dump(), host_names(request, podcast.get("hosts")), current)
     changed = changed_turns(current, edited)
     if not changed and edited["title"] == current["title"] and _shape(edited) == _shape(current):
         raise InputError("The script is unchanged: there is nothing to voice", fields={"sections": "unchanged"})

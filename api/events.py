@@ -23,6 +23,7 @@ from fastapi.concurrency import run_in_threadpool
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from api.auth import require_api_key, require_key_for_reads, services
+from api.http_limits import StreamSlots
 from api.podcasts import JobId, preview_base
 from api.schemas import JobView, UserId, encode, errors
 from errors import InputError, NotFound
@@ -82,6 +83,14 @@ def _kind(change: Change, previous: str | None) -> str:
     return "status" if previous != change.status else "progress"
 
 
+def _held(request: Request, stream: AsyncIterator[ServerSentEvent]) -> AsyncIterator[ServerSentEvent]:
+    """The stream, counted against its client's open streams (429 past the limit)."""
+    slots: StreamSlots = request.app.state.stream_slots
+    address = request.client.host if request.client else ""
+    slots.claim(address)
+    return slots.held(address, stream)
+
+
 def _encoder(request: Request) -> _Encoder:
     state = request.app.state
     if getattr(state, "event_encoder", None) is None:
@@ -90,7 +99,7 @@ def _encoder(request: Request) -> _Encoder:
     return encoder
 
 
-@router.get("/{jobId}/events", response_class=EventSourceResponse, responses={**_STREAM, **errors(401, 404, 422)})
+@router.get("/{jobId}/events", response_class=EventSourceResponse, responses={**_STREAM, **errors(401, 404, 422, 429)})
 async def job_events(request: Request, jobId: JobId, last_event_id: LastEventId = None  # noqa: N803
                      ) -> EventSourceResponse:
     """The job's changes as server-sent events, ending after `completed`, `failed` or `cancelled`."""
@@ -99,7 +108,8 @@ async def job_events(request: Request, jobId: JobId, last_event_id: LastEventId 
     if await run_in_threadpool(queries.status_of, shared.db, jobId) is None:
         raise NotFound("Job not found")
     encoder = _encoder(request)
-    after = int(last_event_id) if last_event_id is not None and last_event_id.strip().isdigit() else None
+    given = (last_event_id or "").strip()
+    after = int(given) if given.isascii() and given.isdecimal() and len(given) < 19 else None
 
     async def stream() -> AsyncIterator[ServerSentEvent]:
         status = None
@@ -107,10 +117,10 @@ async def job_events(request: Request, jobId: JobId, last_event_id: LastEventId 
             yield await encoder(change, status)
             status = change.status
 
-    return EventSourceResponse(stream(), ping=HEARTBEAT_SECONDS, headers={"Cache-Control": "no-store"})
+    return EventSourceResponse(_held(request, stream()), ping=HEARTBEAT_SECONDS, headers={"Cache-Control": "no-store"})
 
 
-@router.get("/user/{userId}/events", response_class=EventSourceResponse, responses={**_STREAM, **errors(401, 422)})
+@router.get("/user/{userId}/events", response_class=EventSourceResponse, responses={**_STREAM, **errors(401, 422, 429)})
 async def user_events(request: Request, userId: UserId) -> EventSourceResponse:  # noqa: N803
     """Every change of every job of the user (those queued later too), as server-sent events, for as long as
     the client listens. Its unfinished jobs come first, as they are now."""
@@ -126,4 +136,4 @@ async def user_events(request: Request, userId: UserId) -> EventSourceResponse: 
             yield await encoder(change, statuses.get(change.job_id))
             statuses[change.job_id] = change.status
 
-    return EventSourceResponse(stream(), ping=HEARTBEAT_SECONDS, headers={"Cache-Control": "no-store"})
+    return EventSourceResponse(_held(request, stream()), ping=HEARTBEAT_SECONDS, headers={"Cache-Control": "no-store"})

@@ -5,9 +5,15 @@ refuses a request whose head grows past `MAX_HEAD_BYTES` with 431 and closes the
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from collections import Counter
+from collections.abc import AsyncIterator
+from typing import Any, TypeVar
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+from errors import QueueFullError
+
+T = TypeVar("T")
 
 HEAD_TIMEOUT_SECONDS = 10.0  # a connection must finish each request head this soon (uvicorn has no such limit)
 MAX_HEAD_BYTES = 32 * 1024  # request line and headers; browsers send a few KiB, nginx allows 32 KiB by default
@@ -83,3 +89,29 @@ def server_options(max_connections: int) -> dict[str, Any]:
     """uvicorn settings that bound what clients can hold: connections, idle keep-alives and request heads."""
     return {"http": BoundedHeadHttpProtocol, "limit_concurrency": max_connections, "timeout_keep_alive": 5,
             "h11_max_incomplete_event_size": MAX_HEAD_BYTES}
+
+
+class StreamSlots:
+    """Long-lived answers (event streams, growing previews) open per client address. Each holds one of the
+    server's MAX_CONNECTIONS for as long as it lasts, so one client may not take them all."""
+
+    def __init__(self, per_client: int = 20) -> None:
+        self.per_client = per_client
+        self.open: Counter[str] = Counter()
+
+    def claim(self, address: str) -> None:
+        """Take a slot, or QueueFullError (429) when the address has all of its own open."""
+        if self.open[address] >= self.per_client:
+            raise QueueFullError(f"This address already has {self.per_client} streams open; close one first",
+                                 retry_after=5)
+        self.open[address] += 1
+
+    async def held(self, address: str, stream: AsyncIterator[T]) -> AsyncIterator[T]:
+        """`stream`, giving the slot back when it ends or the client leaves."""
+        try:
+            async for item in stream:
+                yield item
+        finally:
+            self.open[address] -= 1
+            if self.open[address] <= 0:
+                del self.open[address]

@@ -39,6 +39,6 @@ async def put_lexicon(request: Request, userId: UserId, body: LexiconBody) -> Re
     """Replace the user's pronunciations. Every episode voiced for them from now on says each written form
     (a whole word, in any case) as given; a turn's own pronunciation wins over the lexicon's."""
     _check_user(userId)
-    entries = checked_lexicon([entry.model_dump() for entry in body.entries])
+    entries = await run_in_threadpool(checked_lexicon, [entry.model_dump() for entry in body.entries])
     await run_in_threadpool(lexicons.replace, services(request).db, userId, entries)
     return _answer(userId, entries)

@@ -13,6 +13,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
 from api.auth import require_key_for_reads, services
+from api.http_limits import StreamSlots
 from api.podcasts import JobId
 from api.schemas import errors
 from errors import NotFound
@@ -30,7 +31,8 @@ _APPEAR_SECONDS = 10.0  # a job that has just started voicing writes its first p
 
 
 @router.get("/{jobId}/preview", response_class=StreamingResponse, responses={
-    200: {"content": {PREVIEW_CONTENT_TYPE: {}}, "description": "MP3, sent as it is voiced"}, **errors(401, 404, 422)})
+    200: {"content": {PREVIEW_CONTENT_TYPE: {}}, "description": "MP3, sent as it is voiced"},
+    **errors(401, 404, 422, 429)})
 async def preview(request: Request, jobId: JobId) -> StreamingResponse:  # noqa: N803
     """While a job is voicing (its JSON has `previewUrl`): the episode so far, as an MP3 that grows until the
     voicing ends, like a live stream. A player that reaches the end of what exists waits for more. The
@@ -40,21 +42,22 @@ async def preview(request: Request, jobId: JobId) -> StreamingResponse:  # noqa:
     folder = shared.executor.work_root / jobId
     if not await _appears(shared, jobId, folder / PREVIEW_AUDIO):
         raise NotFound("This job has no preview: it is not being voiced on this server")
-    return StreamingResponse(_follow(request, jobId, folder), media_type=PREVIEW_CONTENT_TYPE,
+    slots: StreamSlots = request.app.state.stream_slots
+    address = request.client.host if request.client else ""
+    slots.claim(address)
+    return StreamingResponse(slots.held(address, _follow(request, jobId, folder)), media_type=PREVIEW_CONTENT_TYPE,
                              headers={"Cache-Control": "no-store"})
 
 
 async def _appears(shared: Services, job_id: str, path: Path) -> bool:
+    if await run_in_threadpool(queries.status_of, shared.db, job_id) != JobStatus.PROCESSING:
+        return False
     deadline = time.monotonic() + _APPEAR_SECONDS
-    while True:
-        status = await run_in_threadpool(queries.status_of, shared.db, job_id)
-        if status != JobStatus.PROCESSING:
-            return False
-        if path.is_file():
-            return True
+    while not path.is_file():  # a job that has just started voicing writes its first bytes in a moment
         if time.monotonic() > deadline:
             return False
         await asyncio.sleep(_POLL_SECONDS)
+    return True
 
 
 async def _follow(request: Request, job_id: str, folder: Path) -> AsyncIterator[bytes]:

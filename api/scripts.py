@@ -26,7 +26,7 @@ IfMatch = Annotated[str, Header(alias="If-Match", max_length=40, description=(
 def version_in(if_match: str) -> int:
     """The version an If-Match header names (-1, matching none, when it names no version)."""
     expected = if_match.removeprefix("W/").strip().strip('"')
-    return int(expected) if expected.isdigit() and len(expected) < 10 else -1
+    return int(expected) if expected.isascii() and expected.isdecimal() and len(expected) < 10 else -1
 
 
 def host_names(request: Request, hosts: list[dict[str, str]] | None) -> list[str]:
@@ -64,7 +64,7 @@ async def put_script(request: Request, jobId: JobId, body: ScriptView, if_match:
     """Replace the script of a job awaiting review. If-Match must carry the ETag it was read with: a stale one
     (someone saved meanwhile) is a 412."""
     script, _, hosts = await run_in_threadpool(_awaiting, request, jobId)
-    stored = checked(body.model_dump(), hosts, script)
+    stored = await run_in_threadpool(checked, body.model_dump(), hosts, script)
     version = await run_in_threadpool(jobs.replace_script, services(request).db, jobId, stored,
                                       version_in(if_match))
     return _answer(jobId, stored, version)

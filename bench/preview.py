@@ -18,7 +18,9 @@ import httpx
 from generation import MEDIUM_NOTE, wall_seconds
 from harness import notecast, table
 
-BYTES_PER_SECOND = 64_000 / 8  # the preview is 64 kb/s CBR MP3
+from pipeline.audio.preview import PREVIEW_KBPS
+
+BYTES_PER_SECOND = PREVIEW_KBPS * 1000 / 8  # the preview is constant-bitrate MP3
 
 
 def one_run() -> tuple[float, float, float]:

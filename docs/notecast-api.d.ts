@@ -1329,7 +1329,7 @@ export interface components {
         Pronunciation: {
             /**
              * Text
-             * @description The written form, as it appears in the text (e.g. "Nginx"); any case
+             * @description The written form, as it appears in the text (e.g. "Nginx"); any case, at least two characters
              */
             text: string;
             /**
@@ -2407,6 +2407,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Too many jobs waiting; retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     job_events_api_podcast_jobs__jobId__events_get: {
@@ -2460,6 +2469,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Too many jobs waiting; retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     user_events_api_podcast_jobs_user__userId__events_get: {
@@ -2494,6 +2512,15 @@ export interface operations {
             };
             /** @description A field is invalid (see `fields`) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many jobs waiting; retry after Retry-After seconds */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

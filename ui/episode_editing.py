@@ -14,17 +14,19 @@ from pipeline.services import Services
 from store import versions
 from ui.episode_view import browser_url
 from ui.script_editor import ScriptEditor
+from ui.throttle import RateLimit
 
 
-def script_panel(services: Services, podcast: dict[str, Any]) -> None:
+def script_panel(services: Services, podcast: dict[str, Any], job_limit: RateLimit) -> None:
     """"Edit the script" opens the editor; "Voice N changed lines" queues the new version, whose progress shows
     in the history like any job's."""
-    _ScriptPanel(services, podcast)
+    _ScriptPanel(services, podcast, job_limit)
 
 
 class _ScriptPanel:
-    def __init__(self, services: Services, podcast: dict[str, Any]) -> None:
-        self.services, self.podcast = services, podcast
+    def __init__(self, services: Services, podcast: dict[str, Any], job_limit: RateLimit) -> None:
+        self.services, self.podcast, self.job_limit = services, podcast, job_limit
+        self.address = ui.context.client.ip or ""
         self.version = podcast.get("version") or 1
         self.holder = ui.column().classes("w-full gap-2")
         with self.holder:
@@ -54,6 +56,11 @@ class _ScriptPanel:
         if self.editor is None:
             return
         podcast_id = self.podcast["podcast_id"]
+        wait = self.job_limit.take(self.address)  # a new version is voiced like a new episode, and counted so
+        if wait > 0:
+            ui.notify(f"You have started {self.job_limit.limit} episodes in the last hour from this address. "
+                      f"Please try again in {int(wait // 60) + 1} min.", type="warning")
+            return
         try:
             edited = self.editor.stored()
             await run.io_bound(self.services.executor.submit_edit, edit_job(self.podcast, edited), podcast_id,

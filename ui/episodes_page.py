@@ -77,7 +77,7 @@ def _podcast_summary(item: dict[str, Any]) -> None:
              f"{item['created_at']:%Y-%m-%d %H:%M} UTC").classes("text-xs text-gray-500")
 
 
-async def episode_page(services: Services, user_id: str, podcast_id: str) -> None:
+async def episode_page(services: Services, user_id: str, podcast_id: str, job_limit: RateLimit) -> None:
     """One episode, visible only to the browser that made it (any other gets a 404), with the owner's actions."""
     podcast = await run.io_bound(queries.get_podcast, services.db, podcast_id) if len(podcast_id) <= 64 else None
     if podcast is None or podcast["user_id"] != user_id:
@@ -85,7 +85,7 @@ async def episode_page(services: Services, user_id: str, podcast_id: str) -> Non
         return
     _episode(services, podcast)
     episode_actions(services, podcast)
-    script_panel(services, podcast)
+    script_panel(services, podcast, job_limit)
     await earlier_versions(services, podcast)
 
 

@@ -35,7 +35,8 @@ class JobCard:
         self.address = ui.context.client.ip
         self.card = ui.card().classes("w-full").props('aria-live="polite"')
         self.timer = ui.timer(_REFRESH_SECONDS, self.refresh)
-        background_tasks.create(self._follow(), name=f"job-card-{job_id}")
+        following = background_tasks.create(self._follow(), name=f"job-card-{job_id}")
+        ui.context.client.on_delete(following.cancel)  # a closed page stops listening, whatever the job does
         self.shown_status: str | None = None
         self.progress: ui.linear_progress | None = None
         self.step: ui.label | None = None

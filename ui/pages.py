@@ -63,7 +63,7 @@ def create(services: Services) -> None:
     @ui.page("/episodes/{podcast_id}")
     async def episode(podcast_id: str) -> RedirectResponse | None:
         return await page(f"/episodes/{podcast_id}", "Episode",
-                          lambda user_id: episode_page(services, user_id, podcast_id))
+                          lambda user_id: episode_page(services, user_id, podcast_id, job_limit))
 
     @ui.page("/share/{token}")
     async def shared(token: str) -> None:

@@ -19,10 +19,12 @@ from pipeline.jobs.review import MAX_TURN_CHARS, checked
 from pipeline.services import Services
 from pipeline.voices.base import hosts_from_json
 from store import lexicons
+from ui.throttle import RateLimit
 
 _CHANGED = "bg-amber-500/10"
 _TURN_FIELD = re.compile(r"sections\[(\d+)\]\.turns\[(\d+)\]\.(speaker|text)")
 _UNDO_STEPS = 50
+_PLAYS = RateLimit(120, 3600)  # lines voiced to listen to, per user: each is real synthesis (paid, with OpenAI)
 
 
 @dataclass
@@ -206,6 +208,11 @@ class ScriptEditor:
         if not line.text.strip():
             ui.notify("Write the line first", type="warning")
             return
+        wait = _PLAYS.take(self.user_id)
+        if wait > 0:
+            ui.notify(f"You have played {_PLAYS.limit} lines in the last hour. Please try again in "
+                      f"{int(wait // 60) + 1} min.", type="warning")
+            return
         providers = self.services.providers
         cache = providers.cache.for_user(self.user_id) if providers.cache is not None else None
         try:
@@ -214,7 +221,8 @@ class ScriptEditor:
             if cast is None:  # shutting down
                 return
             path = await run.io_bound(line_preview, cast, cache, line.speaker, line.text, lexicon | line.say,
-                                      self.services.settings.data_dir / "cache" / "previews", self.user_id)
+                                      self.services.settings.data_dir / "cache" / "previews", self.user_id,
+                                      self.services.settings.effective_storage_secret)
         except NotecastError as exc:
             ui.notify(exc.message, type="warning")
             return

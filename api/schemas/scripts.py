@@ -8,9 +8,12 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.schemas.common import TranscriptLine, TranscriptUrls, absent, file_urls, iso
-from pipeline.jobs.review import MAX_LEXICON, MAX_SPOKEN_CHARS, MAX_WRITTEN_CHARS
+from pipeline.jobs.review import MAX_LEXICON, MAX_SPOKEN_CHARS, MAX_WRITTEN_CHARS, MIN_WRITTEN_CHARS
 from pipeline.jobs.submission import HOST_NAME_PATTERN
 from store.media import MediaStore
+
+_LINE, _SOLID = r"[^\x00-\x1f\x7f-\x9f]", r"[^\s\x00-\x1f\x7f-\x9f]"
+WRITTEN_PATTERN = rf"^{_LINE}*{_SOLID}{_LINE}*{_SOLID}{_LINE}*$"  # two visible characters, one line
 
 
 class Pronunciation(BaseModel):
@@ -18,8 +21,10 @@ class Pronunciation(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    text: str = Field(description='The written form, as it appears in the text (e.g. "Nginx"); any case',
-                      json_schema_extra={"minLength": 1, "maxLength": MAX_WRITTEN_CHARS, "pattern": HOST_NAME_PATTERN})
+    text: str = Field(description='The written form, as it appears in the text (e.g. "Nginx"); any case, at least '
+                                  "two characters", json_schema_extra={
+                                      "minLength": MIN_WRITTEN_CHARS, "maxLength": MAX_WRITTEN_CHARS,
+                                      "pattern": WRITTEN_PATTERN})
     say: str = Field(description='What the voice says instead (e.g. "engine x")',
                      json_schema_extra={"minLength": 1, "maxLength": MAX_SPOKEN_CHARS, "pattern": HOST_NAME_PATTERN})
 

@@ -78,15 +78,25 @@ def estimated_dynamics(samples: np.ndarray, rate: int) -> np.ndarray:
     return shaped
 
 
+# What a turn's matching gain depends on besides its audio: cached gains are keyed on it (see voicing).
+MATCHING_IDENTITY = f"match-1|{_AFTER_DYNAMICS_OFFSET_DB}|{_ROUNDS}|{FFMPEG_DYNAMICS}"
+
+
 def match_after_dynamics(samples: np.ndarray, rate: int, target_lufs: float) -> np.ndarray:
-    """`samples` scaled so that, after the mastering dynamics, every turn is equally loud: first matched to
+    """`samples` scaled by `matching_gain`."""
+    matched: np.ndarray = samples * matching_gain(samples, rate, target_lufs)
+    return matched
+
+
+def matching_gain(samples: np.ndarray, rate: int, target_lufs: float) -> float:
+    """The gain that makes a turn, after the mastering dynamics, as loud as every other: first matched to
     `target_lufs`, then corrected by what the estimated dynamics would take off this turn. The dynamics' gain
     changes slowly next to the K-weighting filter's response, so the filter runs once and each round only
     re-weighs its output (about a quarter of the cost of measuring afresh)."""
     weighted = k_weighted(samples, rate)
     loudness = gated_loudness(weighted, rate)
     if loudness == SILENT:
-        return samples
+        return 1.0
     gain = 10 ** ((target_lufs - loudness) / 20)
     goal = target_lufs + 20 * math.log10(COMPRESSOR_MAKEUP) - _AFTER_DYNAMICS_OFFSET_DB
     for _ in range(_ROUNDS):  # the dynamics are not linear in the gain; a few rounds settle it
@@ -94,5 +104,4 @@ def match_after_dynamics(samples: np.ndarray, rate: int, target_lufs: float) -> 
         if after == SILENT:
             break
         gain *= 10 ** ((goal - after) / 20)
-    matched: np.ndarray = samples * gain
-    return matched
+    return float(gain)

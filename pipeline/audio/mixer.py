@@ -11,7 +11,7 @@ from typing import Protocol
 import numpy as np
 
 from errors import AudioError
-from pipeline.audio.dynamics import match_after_dynamics
+from pipeline.audio.dynamics import matching_gain
 
 # Every turn is brought to about this loudness before mixing, corrected for what the mastering dynamics will
 # take off it (see pipeline.audio.dynamics), so the hosts sound equally loud; the chain is tuned for this level.
@@ -36,6 +36,7 @@ class EpisodeMixer:
         self._ramp = np.linspace(0.0, 1.0, max(1, sample_rate * ramp_ms // 1000), dtype=np.float32)
         self._bed = bed if bed is not None else np.zeros(0, dtype=np.float32)
         self._frames = 0
+        self.last_gain = 1.0
         if lead_ms:
             self.add_pause(lead_ms)
 
@@ -48,11 +49,13 @@ class EpisodeMixer:
         """Silence between turns (or under the intro music)."""
         self._write(np.zeros(self.sample_rate * milliseconds // 1000, dtype=np.float32))
 
-    def add_speech(self, pcm: bytes) -> tuple[float, float]:
-        """Append one voiced turn (16-bit PCM), level-matched, ramped in and out so no join clicks.
-        Returns the turn's (start, end) in seconds."""
+    def add_speech(self, pcm: bytes, gain: float | None = None) -> tuple[float, float]:
+        """Append one voiced turn (16-bit PCM), level-matched (by `gain` when the caller knows it from an
+        earlier mix), ramped in and out so no join clicks. Returns the turn's (start, end) in seconds; the gain
+        it was matched with is then `last_gain`."""
         samples = np.frombuffer(pcm, dtype=np.int16).astype(np.float32) / 32768
-        samples = match_after_dynamics(samples, self.sample_rate, TURN_LOUDNESS_LUFS).astype(np.float32)
+        self.last_gain = matching_gain(samples, self.sample_rate, TURN_LOUDNESS_LUFS) if gain is None else gain
+        samples = (samples * self.last_gain).astype(np.float32)
         ramp = self._ramp[: len(samples) // 2]
         if len(ramp):
             samples[: len(ramp)] *= ramp

@@ -4,6 +4,7 @@ from disk: a sample costs one short synthesis however often it is played."""
 from __future__ import annotations
 
 import hashlib
+import hmac
 import io
 import os
 import threading
@@ -12,16 +13,18 @@ import wave
 from collections.abc import Mapping
 from pathlib import Path
 
+from errors import ScriptError
 from pipeline.audio.loudness import match_level
 from pipeline.audio.voicing import segment_identity
 from pipeline.cache import SegmentCache
 from pipeline.ffmpeg import run
-from pipeline.speech.normalize import spoken_text
+from pipeline.speech.normalize import spoken_text, too_long_to_say
 from pipeline.voices.base import Cast, Voice
 
 SAMPLE_TEXT = "Hi! This is how I sound when we talk your notes through. Ready when you are."
 _SAMPLE_LOUDNESS_LUFS = -18.0  # about where episodes play, so switching between samples needs no volume change
 _PREVIEWS_KEPT_SECONDS = 3600
+MAX_LINE_CHARS = 2000  # as a script's turn (pipeline.jobs.review)
 _locks: dict[str, threading.Lock] = {}
 _locks_guard = threading.Lock()
 
@@ -38,11 +41,16 @@ def voice_sample(voice: Voice, cache_dir: Path) -> Path:
 
 
 def line_preview(cast: Cast, cache: SegmentCache | None, speaker: str, text: str, say: Mapping[str, str],
-                 out_dir: Path, owner: str) -> Path:
+                 out_dir: Path, owner: str, secret: str) -> Path:
     """A WAV of one script line as the episode will say it, for an editor's play button. The voiced segment goes
-    through the segment cache, so voicing the episode afterwards reuses it. Previews are kept for an hour."""
+    through the segment cache, so voicing the episode afterwards reuses it. Previews are kept for an hour; a
+    preview's name is keyed with `secret`, so nobody can tell from it what someone else has played."""
+    if not text.strip() or len(text) > MAX_LINE_CHARS:
+        raise ScriptError(f"A line to play must be 1-{MAX_LINE_CHARS} characters")
     voice = cast.voice_for(speaker)
     spoken = spoken_text(text, say)
+    if too_long_to_say(text, spoken):
+        raise ScriptError("The line's pronunciations make it too long to voice")
     identity = segment_identity(voice)
     key = cache.key(identity, spoken) if cache is not None else None
     pcm = cache.get(key) if cache is not None and key is not None else None
@@ -50,8 +58,7 @@ def line_preview(cast: Cast, cache: SegmentCache | None, speaker: str, text: str
         pcm = voice.synthesize(spoken)
         if cache is not None and key is not None:
             cache.put(key, pcm)
-    # the owner is in the name: one listener cannot find another's preview by guessing a line
-    digest = hashlib.sha256(f"{owner}|{identity}|{spoken}".encode()).hexdigest()[:40]
+    digest = hmac.new(secret.encode(), f"{owner}|{identity}|{spoken}".encode(), hashlib.sha256).hexdigest()[:40]
     path = out_dir / f"{digest}.wav"
     out_dir.mkdir(parents=True, exist_ok=True)
     _forget_old_previews(out_dir)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import struct
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
+from errors import ScriptError
+from pipeline.audio.dynamics import MATCHING_IDENTITY
 from pipeline.audio.mastering import Premaster
 from pipeline.audio.mix import MixedEpisode, MixSettings
 from pipeline.audio.mixer import TURN_LOUDNESS_LUFS, EpisodeMixer
@@ -13,7 +16,7 @@ from pipeline.audio.music import intro_bed
 from pipeline.audio.preview import PreviewStream
 from pipeline.cache import SegmentCache
 from pipeline.progress import Interrupted, Milestone, ProgressSink, voicing_percent
-from pipeline.speech.normalize import NORMALISER_VERSION, spoken_text
+from pipeline.speech.normalize import NORMALISER_VERSION, spoken_text, too_long_to_say
 from pipeline.voices.base import Cast, Voice
 from pipeline.writers.base import Script, Turn
 from store.records import Transcript
@@ -29,16 +32,28 @@ class _Voicer:
         self.cast, self.cache, self.rate = cast, cache, cast.sample_rate
         self.cached = 0
 
-    def lookup(self, turn: Turn, spoken: str) -> tuple[str | None, bytes | None]:
+    def lookup(self, turn: Turn, spoken: str) -> tuple[str | None, bytes | None, float | None]:
+        """The segment's cache key, and its audio at the mix rate and level-matching gain when cached."""
         if self.cache is None:
-            return None, None
+            return None, None, None
         voice = self.cast.voice_for(turn.speaker)
         key = self.cache.key(segment_identity(voice), spoken)
         found = self.cache.get(key)
         if found is None:
-            return key, None
+            return key, None, None
         self.cached += 1
-        return key, self._at_mix_rate(found, voice)
+        gain = self.cache.get(self._level_key(key))
+        return key, self._at_mix_rate(found, voice), struct.unpack("<d", gain)[0] if gain and len(gain) == 8 else None
+
+    def remember_gain(self, key: str | None, gain: float) -> None:
+        """Keep a turn's level-matching gain beside its audio: an edited episode re-mixes its unchanged turns
+        without measuring them again."""
+        if self.cache is not None and key is not None:
+            self.cache.put(self._level_key(key), struct.pack("<d", gain))
+
+    def _level_key(self, key: str) -> str:
+        assert self.cache is not None
+        return self.cache.key(f"level|{self.rate}|{MATCHING_IDENTITY}|{TURN_LOUDNESS_LUFS}", key)
 
     def synthesize(self, turn: Turn, spoken: str, key: str | None) -> bytes:
         voice = self.cast.voice_for(turn.speaker)
@@ -99,7 +114,7 @@ def voice_and_mix(script: Script, cast: Cast, cache: SegmentCache | None, mix: M
     premaster = Premaster(premaster_path, rate, mix.format.sample_rate)
     listening = PreviewStream(premaster_path.parent, rate) if preview else None
     mixer = EpisodeMixer(_Both(premaster, listening), rate, ramp_ms=mix.ramp_ms, bed=bed, lead_ms=lead_ms)
-    pending: deque[Future[bytes]] = deque()
+    pending: deque[tuple[str | None, float | None, Future[bytes]]] = deque()
     with ThreadPoolExecutor(max_workers=window - 1, thread_name_prefix="voice") as pool:
         try:
             sink.report(Milestone.VOICING, f"Voicing {total} lines...")
@@ -108,20 +123,26 @@ def voice_and_mix(script: Script, cast: Cast, cache: SegmentCache | None, mix: M
                     turn = planned[done + len(pending)][2]
                     # once per turn: the cache key and the voice both use it
                     spoken = spoken_text(turn.text, dict(turn.say))
-                    key, found = voicer.lookup(turn, spoken)
+                    if turn.say and too_long_to_say(turn.text, spoken):
+                        raise ScriptError(f"Line {done + len(pending) + 1}: its pronunciations make it too long "
+                                          "to voice")
+                    key, found, gain = voicer.lookup(turn, spoken)
                     if found is not None:
                         ready: Future[bytes] = Future()
                         ready.set_result(found)
-                        pending.append(ready)
+                        pending.append((key, gain, ready))
                     else:
-                        pending.append(pool.submit(voicer.synthesize, turn, spoken, key))
+                        pending.append((key, None, pool.submit(voicer.synthesize, turn, spoken, key)))
                 if sink.should_stop():
                     raise Interrupted
-                pcm = pending.popleft().result()
+                key, gain, voiced = pending.popleft()
+                pcm = voiced.result()
                 section, index, turn = planned[done]
                 if done:
                     mixer.add_pause(mix.section_pause_ms if index == 0 else mix.pause_ms)
-                start, end = mixer.add_speech(pcm)
+                start, end = mixer.add_speech(pcm, gain)
+                if gain is None:
+                    voicer.remember_gain(key, mixer.last_gain)
                 transcript.append({"speaker": turn.speaker, "text": turn.text, "section": section.title,
                                    "start": round(start, 3), "end": round(end, 3)})
                 if listening is not None:
@@ -134,7 +155,7 @@ def voice_and_mix(script: Script, cast: Cast, cache: SegmentCache | None, mix: M
             sink.report(Milestone.VOICED, "Measuring loudness...")
             measured = premaster.finish()
         except BaseException:
-            for future in pending:
+            for _, _, future in pending:
                 future.cancel()
             premaster.abandon()
             if listening is not None:

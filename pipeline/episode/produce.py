@@ -110,7 +110,9 @@ def master_episode(job: ClaimedJob, script: Script, cast: Cast, cache: SegmentCa
         sink.segments_voiced(count, count)  # every turn's audio came from the cache
         sink.report(Milestone.MASTERED, "Episode reused from the cache")
         return Mastered(reused, reused.seconds, from_cache=True)
-    mixed = voice_and_mix(script, cast, cache, mix, premaster_path, sink, preview=mix.live_preview)
+    # an edit voices a line or two and is done in seconds: its preview would only slow it down
+    mixed = voice_and_mix(script, cast, cache, mix, premaster_path, sink,
+                          preview=mix.live_preview and not job.edit_version)
     sink.report(Milestone.ENCODING, "Normalising loudness and encoding...")
     loudness, duration = finish_audio(premaster_path, mixed, fmt, labels, audio_path)
     bias = correction(loudness)

@@ -197,7 +197,14 @@ def pronounced(text: str, say: Mapping[str, str]) -> str:
         return text
     by_form = {form.casefold(): spoken for form, spoken in say.items()}
     pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(form) for form in written) + r")(?!\w)", re.IGNORECASE)
-    return pattern.sub(lambda found: by_form[found[0].casefold()], text)
+    # a match in another case can casefold differently from its written form ("İ" against "i"): left as written
+    return pattern.sub(lambda found: by_form.get(found[0].casefold(), found[0]), text)
+
+
+def too_long_to_say(text: str, spoken: str) -> bool:
+    """Pronunciations made a turn's spoken form far longer than its text (a short written form said at length
+    everywhere it stands): more speech than the turn's length limit allows for."""
+    return len(spoken) > 2 * len(text) + 2000
 
 
 def spoken_text(text: str, say: Mapping[str, str] | None = None) -> str:

@@ -152,7 +152,7 @@ def test_pronunciations_reach_the_voice_and_the_transcript_keeps_the_writing(
     absent = client.put(f"/api/podcast/{podcast_id}/script", json=script, headers={"If-Match": '"2"'})
     assert absent.status_code == 422
     assert absent.json()["fields"] == {
-        "sections[2].turns[1].say[0].text": "must be 1-100 characters found in the turn's text"}
+        "sections[2].turns[1].say[0].text": "must be 2-100 characters found in the turn's text"}
 
 
 def test_a_lexicon_is_validated(client: TestClient) -> None:
@@ -208,3 +208,27 @@ def test_an_edit_interrupted_by_a_crash_resumes_as_the_same_version(
     latest = queries.get_podcast(second.db, podcast["podcast_id"])
     assert latest is not None and latest["version"] == 2
     assert latest["transcript"][0]["text"] == "Welcome back to the rock pools."
+
+
+def test_oversized_or_runaway_edits_are_refused_before_any_work(client: TestClient) -> None:
+    first = finished_episode(client)
+    podcast_id = first["podcastId"]
+    script = client.get(f"/api/podcast/{podcast_id}/script").json()["script"]
+    many = {"title": "T", "sections": [{"title": "S", "turns": [{"speaker": "Alex", "text": "Hi."}] * 401}]}
+    refused = client.put(f"/api/podcast/{podcast_id}/script", json=many, headers={"If-Match": '"1"'})
+    assert refused.status_code == 422
+    assert refused.json()["fields"] == {"sections": "must hold at most 400 turns (got 401)"}
+    turn = script["sections"][0]["turns"][0]
+    turn["say"] = [{"text": "Hi", "say": "hello"}] * 21
+    spans = client.put(f"/api/podcast/{podcast_id}/script", json=script, headers={"If-Match": '"1"'})
+    assert spans.json()["fields"] == {"sections[0].turns[0].say": "must hold at most 20 pronunciations"}
+    weird = client.put(f"/api/podcast/{podcast_id}/script", json=script, headers={"If-Match": '"²"'.encode("latin-1")})
+    assert weird.status_code == 412, "an If-Match that names no version is stale, not an error"
+
+    turn["text"] = " ".join(["xx"] * 40) + "."
+    turn["say"] = [{"text": "xx", "say": "a very long way of saying two letters, " * 5}]
+    queued = client.put(f"/api/podcast/{podcast_id}/script", json=script, headers={"If-Match": '"1"'})
+    assert queued.status_code == 202, queued.text
+    failed = wait_for_api_job(client, queued.json()["jobId"])
+    assert failed["status"] == "failed" and failed["error"] == "Line 1: its pronunciations make it too long to voice"
+    assert client.get(f"/api/podcast/{podcast_id}").json()["podcast"]["version"] == 1, "the episode is unchanged"

@@ -4,7 +4,7 @@ heartbeat; and the Prometheus metrics."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -65,6 +65,9 @@ def test_a_job_streams_its_changes_until_it_completes(paced: TestClient) -> None
     assert len(voicing) == lines, "every line's progress was pushed, none merged into the next"
     assert received[-1]["data"] == paced.get(f"/api/podcast/jobs/{job_id}").json()["job"]
 
+    weird = paced.stream("GET", f"/api/podcast/jobs/{job_id}/events", headers={"Last-Event-ID": "99999999999999999999"})
+    with weird as whole:
+        assert [event["event"] for event in events(whole.iter_lines())] == ["completed"], "an unusable id: from now"
     last = received[-1]["id"]
     with paced.stream("GET", f"/api/podcast/jobs/{job_id}/events", headers={"Last-Event-ID": last}) as again:
         assert list(events(again.iter_lines())) == [], "nothing changed since the last event received"
@@ -129,3 +132,20 @@ def test_metrics_count_jobs_requests_and_cache(
     locked = make_client(fake_providers, keyed)[0]
     assert locked.get("/metrics").status_code == 401
     assert locked.get("/metrics", headers={"x-api-key": "secret-key"}).status_code == 200
+
+
+async def test_one_address_may_hold_only_so_many_streams() -> None:
+    from api.http_limits import StreamSlots
+    from errors import QueueFullError
+
+    async def endless() -> AsyncIterator[int]:
+        yield 1
+
+    slots = StreamSlots(per_client=2)
+    slots.claim("10.0.0.1")
+    slots.claim("10.0.0.1")
+    slots.claim("10.0.0.2")
+    with pytest.raises(QueueFullError):
+        slots.claim("10.0.0.1")
+    assert [item async for item in slots.held("10.0.0.1", endless())] == [1]
+    slots.claim("10.0.0.1")  # the finished stream gave its slot back

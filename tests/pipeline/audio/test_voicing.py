@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from pipeline.audio.voicing import resample
 from pipeline.cache import SegmentCache
 from pipeline.providers import Providers
@@ -123,3 +125,24 @@ def test_an_interrupted_preview_starts_again_when_the_job_resumes(tmp_path: Path
     assert preview_lines(tmp_path) == mixed.transcript and len(mixed.transcript) == 8
     heard = len(decode(tmp_path / PREVIEW_AUDIO, 16_000)) / 16_000
     assert abs(heard - mixed.seconds) < 0.3, f"the preview did not start again from the top: {heard} s"
+
+
+def test_cached_turns_keep_their_level_so_a_remix_measures_none(tmp_path: Path, settings: Settings,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline.audio import mixer
+    from pipeline.audio.voicing import voice_and_mix
+    from pipeline.providers import mix_settings
+    from pipeline.voices.base import Cast
+    from tests.fakes import TONE_HOSTS
+
+    cast, cache = Cast.of(TONE_HOSTS, ToneVoices()), SegmentCache(tmp_path / "cache", 10**8)
+    script = Script("T", (Section("S", tuple(Turn(("Alex", "Sam")[n % 2], f"Line number {n}, said plainly.")
+                                            for n in range(6))),))
+    first = voice_and_mix(script, cast, cache, mix_settings(settings), tmp_path / "one.pcm", _StopAfter(None))
+    measured: list[int] = []
+    real = mixer.matching_gain
+    monkeypatch.setattr(mixer, "matching_gain", lambda *args: measured.append(1) or real(*args))
+    again = voice_and_mix(script, cast, cache, mix_settings(settings), tmp_path / "two.pcm", _StopAfter(None))
+    assert measured == [], "every turn's gain came from the cache"
+    assert again.transcript == first.transcript
+    assert (tmp_path / "one.pcm").read_bytes() == (tmp_path / "two.pcm").read_bytes(), "the same mix, sample for sample"

@@ -326,3 +326,7 @@ def test_pronunciations_replace_whole_words_in_any_case_longest_first() -> None:
     assert spoken_text("Apis and rapid APIs stay.", say) == "Apis and rapid APIs stay.", "only whole words"
     assert spoken_text("We write C# daily.", say) == "We write see sharp daily."
     assert spoken_text("Siobhan has 3 cats.", {"Siobhan": "shiv awn"}) == "shiv awn has three cats."
+
+
+def test_a_match_whose_case_folds_differently_is_left_as_written() -> None:
+    assert spoken_text("İstanbul and istanbul.", {"istanbul": "is tan bul"}) == "İstanbul and is tan bul."
