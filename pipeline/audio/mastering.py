@@ -2,8 +2,8 @@
 
 1. while the turns are still being voiced, the mix streams through gentle compression and a peak limiter into
    a scratch file at the delivery rate, and `ebur128` measures it on the way (so this pass costs no wall time);
-2. one linear gain from those measurements brings it to -16 LUFS (held back if its true peak would pass
-   -1.5 dBTP), then short fades, and it is encoded.
+2. ffmpeg `loudnorm`, given those measurements, brings it to -16 LUFS with one linear gain, adds short fades
+   and encodes it.
 
 The encoded file is decoded and measured by `ebur128` as it is written (`encode` returns what it reads back);
 the caller encodes once more if the encoder moved the loudness.
@@ -67,7 +67,7 @@ class Loudness:
     integrated: float  # LUFS
     true_peak: float  # dBTP
     range: float  # LU
-    threshold: float  # LUFS, the relative gate of the integrated measurement
+    threshold: float  # LUFS, the relative gate loudnorm needs from the first pass
 
     def as_json(self) -> dict[str, float]:
         """For the API and the podcast record."""
@@ -127,9 +127,12 @@ def encode(premastered: Path, rate: int, seconds: float, measured: Loudness, out
            chapters_metadata: Path | None = None, bias: float = 0.0) -> tuple[Loudness, float]:
     """Pass 2: normalise the premastered audio to the targets with the measured values, fade, encode to `out`.
     Returns the loudness and length read back from the encoded file (decoded as it is written, where the
-    container allows). `bias` (LU) corrects for what the encoder moved last time."""
+    container allows). `bias` (LU) corrects for what the encoder moved last time; loudnorm's linear mode
+    ignores its own `offset`, so the measurement is biased instead."""
     bias -= fmt.encoder_gain_db
-    normalise = f"volume={normalising_gain(measured, bias):.2f}dB"
+    normalise = (f"loudnorm=I={TARGET_LUFS}:TP={TARGET_TRUE_PEAK}:LRA={TARGET_RANGE}"
+                 f":measured_I={measured.integrated - bias:.2f}:measured_TP={measured.true_peak - bias:.2f}"
+                 f":measured_LRA={measured.range}:measured_thresh={measured.threshold - bias:.2f}:linear=true")
     fades = (f"afade=t=in:d={_FADE_IN_SECONDS},"
              f"afade=t=out:st={max(0.0, seconds - _FADE_OUT_SECONDS):.3f}:d={_FADE_OUT_SECONDS}")
     extra = ["-i", str(chapters_metadata), "-map_chapters", "1"] if chapters_metadata else []
@@ -140,14 +143,6 @@ def encode(premastered: Path, rate: int, seconds: float, measured: Loudness, out
         ffmpeg.run([*args, "-y", str(out)], failure="ffmpeg failed while mastering")
         return read_back(out)
     return _encode_reading_back(args, out)
-
-
-def normalising_gain(measured: Loudness, bias: float = 0.0) -> float:
-    """The one gain (dB) that brings the premaster to the target loudness, held back where its true peak would
-    pass the ceiling. What loudnorm's linear mode computes, without its 192 kHz resampling round trip, which cost
-    a third of the encode; the pass-1 limiter leaves the headroom, so the hold-back is a safety net."""
-    wanted = TARGET_LUFS - (measured.integrated - bias)
-    return min(wanted, TARGET_TRUE_PEAK - 0.1 - (measured.true_peak - bias))
 
 
 def _encode_reading_back(args: list[str], out: Path) -> tuple[Loudness, float]:
