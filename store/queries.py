@@ -29,13 +29,6 @@ def get(db: Database, job_id: str) -> JobRecord | None:
     return JobRecord.from_row(dict(zip(names, row, strict=True))) if row else None
 
 
-def get_many(db: Database, job_ids: list[str]) -> list[JobRecord]:
-    """Several jobs by id in one query (the ones not found are left out)."""
-    with db.read() as conn:
-        rows = conn.execute(_JOB_VIEW.where(jobs_table.c.job_id.in_(job_ids))).mappings().all()
-    return [JobRecord.from_row(row) for row in rows]
-
-
 def get_for_poller(db: Database, job_id: str) -> JobRecord | None:
     """`get`, answered from a read a moment ago when many pollers ask at once (see `Database.recent`)."""
     record = db.recent(job_id)

@@ -116,3 +116,13 @@ class FailOnceWriter:
             self.failed = True
             raise ScriptError("The script writer is unavailable right now")
         return self.inner.write(request)
+
+
+class QuietSink:
+    """A progress sink that hears everything and never asks the job to stop (for running the steps directly)."""
+
+    def report(self, percent: int, step: str) -> None: ...
+    def script_written(self, target_words: int, script_words: int, notices: list[str]) -> None: ...
+    def segments_voiced(self, total: int, cached: int) -> None: ...
+    def should_stop(self) -> bool:
+        return False

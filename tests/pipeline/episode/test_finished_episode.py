@@ -23,14 +23,7 @@ from settings import Settings
 from store.records import ClaimedJob, FinishedEpisode
 from tests.audio_metrics import decode_float, ebur128, file_ebur128, median_pitch
 from tests.conftest import TOPICS, long_note
-
-
-class _Sink:
-    def report(self, percent: int, step: str) -> None: ...
-    def script_written(self, target_words: int, script_words: int, notices: list[str]) -> None: ...
-    def segments_voiced(self, total: int, cached: int) -> None: ...
-    def should_stop(self) -> bool:
-        return False
+from tests.fakes import QuietSink
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +36,7 @@ def episode(tmp_path_factory: pytest.TempPathFactory) -> tuple[FinishedEpisode, 
                           media=providers.media)
     job = ClaimedJob(job_id="job_1", podcast_id="p" * 24, user_id="u", note_id="n", note_content=long_note(),
                      title="Growing vegetables", duration="short")
-    finished = produce_episode(job, providers, mix_settings(settings), root / "work", _Sink())
+    finished = produce_episode(job, providers, mix_settings(settings), root / "work", QuietSink())
     return finished, settings.media_dir, settings
 
 

@@ -114,18 +114,12 @@ def test_a_job_on_openai_voices_has_its_live_preview(openai_settings: Settings, 
     from pipeline.providers import mix_settings
     from store.records import ClaimedJob
     from tests.audio_metrics import decode
-
-    class Quiet:
-        def report(self, percent: int, step: str) -> None: ...
-        def script_written(self, target_words: int, script_words: int, notices: list[str]) -> None: ...
-        def segments_voiced(self, total: int, cached: int) -> None: ...
-        def should_stop(self) -> bool:
-            return False
+    from tests.fakes import QuietSink
 
     job = ClaimedJob(job_id="j", podcast_id="p" * 24, user_id="u", note_id="n", note_content=SHORT_NOTE, title=None,
                      duration="short")
     work = tmp_path / "work"
-    finished = produce_episode(job, build_providers(openai_settings), mix_settings(openai_settings), work, Quiet())
+    finished = produce_episode(job, build_providers(openai_settings), mix_settings(openai_settings), work, QuietSink())
     assert (work / PREVIEW_DONE).is_file() and preview_lines(work) == finished.transcript
     heard = len(decode(work / PREVIEW_AUDIO, 16_000)) / 16_000
     assert abs(heard - finished.audio_duration) < 0.5, (heard, finished.audio_duration)
