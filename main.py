@@ -31,6 +31,7 @@ def build_app(settings: Settings) -> FastAPI:
 
     from api.app import create_api
     from api.feeds import RedactFeedTokens
+    from api.webhooks import job_event_data
     from pipeline.services import build_services
     from ui import pages
     from ui.theme import favicon_path
@@ -50,6 +51,9 @@ def build_app(settings: Settings) -> FastAPI:
 
         nicegui_app.on_shutdown(stop_executor)
     nicegui_app.on_shutdown(services.watcher.stop)
+    # every replica delivers webhooks, whether or not it runs jobs
+    nicegui_app.on_startup(lambda: services.webhooks.start(job_event_data(services)))
+    nicegui_app.on_shutdown(services.webhooks.stop)
     ui.run_with(app, title="Notecast", favicon=favicon_path(), storage_secret=settings.effective_storage_secret,
                 show_welcome_message=False, dark=None, language="en-US")  # also <html lang>
     return app
@@ -70,6 +74,7 @@ def main() -> None:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # it logs each webhook's URL, which may carry a token
     # The event loop shares the GIL with the database writer and the generation threads. CPython's default 5 ms
     # switch interval lets a busy thread make every other one wait that long per hand-off; 2 ms keeps
     # polling latency low while a job generates, at a negligible cost in throughput.

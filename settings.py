@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import importlib.util
+import json
 import os
 import re
 import secrets
@@ -122,6 +126,15 @@ class Settings(BaseSettings):
     cache_scope: Literal["user", "global"] = "user"
     # Open connections (browsers' websockets included) past which the server answers 503.
     max_connections: int = Field(default=1000, ge=10)
+    # Event streams and growing previews one client address may hold open at once (each holds a connection).
+    max_streams_per_client: int = Field(default=20, ge=1)
+
+    # Webhooks (Standard Webhooks): the signing secret, whsec_ and base64 (generated and kept in the data dir
+    # when unset; replicas need the same one); a default callbackUrl per API key, as JSON {"<key>": "<url>"}
+    # ("*" for every caller); and whether callbacks may go to private and loopback addresses (one network).
+    webhook_secret: str = Field(default="", repr=False)
+    webhook_urls: str = Field(default="", repr=False)
+    webhook_allow_private: bool = False
 
     @field_validator("public_base_url")
     @classmethod
@@ -154,6 +167,10 @@ class Settings(BaseSettings):
                              "same on every replica")
         if self.redis_url and not self.redis_url.startswith(("redis://", "rediss://", "unix://")):
             raise ValueError("REDIS_URL must look like redis://host:6379/0")
+        if self.webhook_secret and not _is_webhook_secret(self.webhook_secret):
+            raise ValueError("WEBHOOK_SECRET must be whsec_ followed by base64 of 24 to 64 random bytes, "
+                             "e.g. whsec_" + base64.b64encode(b"0" * 24).decode())
+        self.webhook_url_map  # noqa: B018  (raises on a malformed value, at start-up)
         if self.media_store == "s3" and not self.s3_bucket:
             raise ValueError("MEDIA_STORE is s3 but S3_BUCKET is not set")
         for setting, path in (("INTRO_MUSIC", self.intro_music), ("COVER_IMAGE", self.cover_image)):
@@ -222,6 +239,38 @@ class Settings(BaseSettings):
         """DATABASE_URL, or a SQLite file in the data dir."""
         return self.database_url or f"sqlite:///{self.data_dir / 'notecast.db'}"
 
+    @property
+    def webhook_url_map(self) -> dict[str, str]:
+        """WEBHOOK_URLS: the default callback URL by API key ("*": any caller)."""
+        if not self.webhook_urls.strip():
+            return {}
+        try:
+            mapping = json.loads(self.webhook_urls)
+        except ValueError:
+            raise ValueError('WEBHOOK_URLS must be JSON, e.g. {"<api key>": "https://app.example/hooks"}') from None
+        if not isinstance(mapping, dict) or not all(isinstance(key, str) and isinstance(url, str)
+                                                    and url.startswith(("http://", "https://"))
+                                                    for key, url in mapping.items()):
+            raise ValueError("WEBHOOK_URLS must map API keys (or \"*\") to http(s) URLs")
+        unknown = [key for key in mapping if key != "*" and key not in self.api_key_list]
+        if unknown:
+            raise ValueError(f"WEBHOOK_URLS names {len(unknown)} key(s) that are not in API_KEYS")
+        return mapping
+
+    def default_callback(self, api_key: str | None) -> str | None:
+        """Where a caller's webhooks go when its request names no callbackUrl."""
+        mapping = self.webhook_url_map
+        return mapping.get(api_key or "") or mapping.get("*")
+
+    @cached_property
+    def effective_webhook_secret(self) -> str:
+        """The webhook signing secret: given, or derived from the storage secret (so replicas, which share that,
+        sign alike). `notecast webhook-secret` shows it to whoever sets up a receiver."""
+        if self.webhook_secret:
+            return self.webhook_secret
+        derived = hmac.new(self.effective_storage_secret.encode(), b"notecast webhook signing", hashlib.sha256)
+        return "whsec_" + base64.b64encode(derived.digest()).decode()
+
     @cached_property
     def effective_storage_secret(self) -> str:
         """The browser-storage secret: given, or generated once and kept in the data dir."""
@@ -263,6 +312,16 @@ def _origin(url: str) -> str:
 
 
 _MIN_SECRET_CHARS = 32
+
+
+def _is_webhook_secret(value: str) -> bool:
+    if not value.startswith("whsec_"):
+        return False
+    try:
+        key = base64.b64decode(value.removeprefix("whsec_"), validate=True)
+    except ValueError:
+        return False
+    return 24 <= len(key) <= 64
 # The voices inside the installed wheels (nothing is downloaded at run time), with a label for pickers.
 OFFLINE_VOICES = {"piper:joe": "Joe (Piper, US English, male)",
                   "hibari:heart": "Heart (hibari, US English, female)",

@@ -21,6 +21,7 @@ from api import (
     preview,
     scripts,
     voices,
+    webhooks,
 )
 from api.auth import document_api_key
 from api.errors import install_error_handlers
@@ -40,7 +41,7 @@ def create_api(services: Services) -> FastAPI:
     app.state.services = services
     # job id → (the record it was made from, its encoded answer), reused only while that very record is served
     app.state.encoded_jobs = {}
-    app.state.stream_slots = StreamSlots()
+    app.state.stream_slots = StreamSlots(services.settings.max_streams_per_client)
     install_error_handlers(app)
     settings = services.settings
     requests = services.metrics.http
@@ -56,6 +57,7 @@ def create_api(services: Services) -> FastAPI:
     app.include_router(podcasts.router)
     app.include_router(preview.router)
     app.include_router(events.router)
+    app.include_router(webhooks.router)
     app.include_router(episodes.router)
     app.include_router(scripts.router)
     app.include_router(episode_scripts.router)

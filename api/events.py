@@ -44,21 +44,22 @@ LastEventId = Annotated[str | None, Header(alias="Last-Event-ID", max_length=64,
 
 
 class _Encoder:
-    """One encoding of each change, however many listeners it goes to."""
+    """One encoding of each change, framed as an event, however many listeners it goes to."""
 
     def __init__(self, shared: Services) -> None:
         self.shared = shared
-        self.done: dict[tuple[int, str, str], str] = {}
+        self.done: dict[tuple[int, str, str], bytes] = {}
 
-    async def __call__(self, change: Change, previous: str | None) -> ServerSentEvent:
+    async def __call__(self, change: Change, previous: str | None) -> bytes:
         kind = _kind(change, previous)
         key = (change.seq, change.job_id, kind)
-        data = self.done.get(key)
-        if data is None:
+        framed = self.done.get(key)
+        if framed is None:
             if len(self.done) > 10_000:
                 self.done.clear()
-            data = self.done[key] = await self._data(change, kind)
-        return ServerSentEvent(data=data, event=kind, id=str(change.seq))
+            event = ServerSentEvent(data=await self._data(change, kind), event=kind, id=str(change.seq))
+            framed = self.done[key] = event.encode()
+        return framed
 
     async def _data(self, change: Change, kind: str) -> str:
         shared = self.shared
@@ -83,7 +84,7 @@ def _kind(change: Change, previous: str | None) -> str:
     return "status" if previous != change.status else "progress"
 
 
-def _held(request: Request, stream: AsyncIterator[ServerSentEvent]) -> AsyncIterator[ServerSentEvent]:
+def _held(request: Request, stream: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
     """The stream, counted against its client's open streams (429 past the limit)."""
     slots: StreamSlots = request.app.state.stream_slots
     address = request.client.host if request.client else ""
@@ -111,7 +112,7 @@ async def job_events(request: Request, jobId: JobId, last_event_id: LastEventId 
     given = (last_event_id or "").strip()
     after = int(given) if given.isascii() and given.isdecimal() and len(given) < 19 else None
 
-    async def stream() -> AsyncIterator[ServerSentEvent]:
+    async def stream() -> AsyncIterator[bytes]:
         status = None
         async for change in shared.watcher.job(jobId, after):
             yield await encoder(change, status)
@@ -130,7 +131,7 @@ async def user_events(request: Request, userId: UserId) -> EventSourceResponse: 
     shared = services(request)
     encoder = _encoder(request)
 
-    async def stream() -> AsyncIterator[ServerSentEvent]:
+    async def stream() -> AsyncIterator[bytes]:
         statuses: dict[str, str] = {}
         async for change in shared.watcher.user(userId):
             yield await encoder(change, statuses.get(change.job_id))

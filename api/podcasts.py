@@ -30,6 +30,7 @@ from errors import InputError, NotFound
 from pipeline.jobs.eta import eta_seconds
 from pipeline.jobs.submission import ID_RULE, NoteSubmission, is_valid_id, submission_digest
 from pipeline.services import Services
+from pipeline.webhooks import guard
 from store import queries, records
 from store.models import JobStatus
 
@@ -52,9 +53,12 @@ async def _enqueue(request: Request, submission: NoteSubmission, key: str | None
         raise InputError("Invalid request: Idempotency-Key must be 1-255 visible ASCII characters",
                          fields={"Idempotency-Key": "must be 1-255 visible ASCII characters"})
     digest = submission_digest(submission) if key else None
-    created = await services(request).executor.submit_async(submission.to_new_job(services(request).providers),
-                                                            idempotency_key=key,
-                                                            request_hash=digest)
+    shared = services(request)
+    callback = submission.callback_url or shared.settings.default_callback(request.headers.get("x-api-key"))
+    if callback is not None:  # resolved and checked now, so a refused URL is the caller's 422, not a lost webhook
+        await guard.checked_addresses(guard.parse(callback), shared.settings.webhook_allow_private)
+    created = await shared.executor.submit_async(submission.to_new_job(shared.providers, callback),
+                                                 idempotency_key=key, request_hash=digest)
     return created.record
 
 

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 import httpx
-from harness import LoadResult, median, notecast, reference, table, wrk
+from harness import LoadResult, median, notecast, poller_script, reference, table, wrk
 
 NOTE = (Path(__file__).parent / "medium_note.md").read_text()
 SHORT = {"noteId": "bench", "noteContent": "A short note for the benchmark. It has two sentences.",
@@ -81,13 +81,6 @@ def enqueues(seconds: int, runs: int) -> tuple[float, float, bool]:
     return median(ours), median(theirs), rows >= accepted_total
 
 
-def _poller_script(every_ms: int) -> Path:
-    """wrk as pollers: each connection waits `every_ms` between requests, like a client polling a job."""
-    script = Path(tempfile.mkstemp(suffix=".lua")[1])
-    script.write_text(f"function delay()\n  return {every_ms}\nend\n")
-    return script
-
-
 def _listen(preview_url: str) -> None:
     with httpx.stream("GET", preview_url, timeout=60) as stream:
         for _ in stream.iter_bytes():
@@ -97,7 +90,7 @@ def _listen(preview_url: str) -> None:
 def latency_while_generating(seconds: int, poll_ms: int = 100) -> tuple[float, float]:
     """P3: status p99 for 50 pollers (each every `poll_ms`), idle and while a medium episode generates with a
     listener streaming its preview."""
-    pollers = _poller_script(poll_ms)
+    pollers = poller_script(poll_ms)
     with notecast() as server:
         job_id = _finished_job(server.url, SHORT)
         url = f"{server.url}/api/podcast/jobs/{job_id}"

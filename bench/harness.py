@@ -122,6 +122,13 @@ def wrk(url: str, seconds: int, connections: int, script: Path | None = None, th
     return LoadResult(rps, p50, p99, completed, int(non_2xx.group(1)) if non_2xx else 0)
 
 
+def poller_script(every_ms: int) -> Path:
+    """wrk as pollers: each connection waits `every_ms` between requests, like a client polling a job."""
+    script = Path(tempfile.mkstemp(suffix=".lua")[1])
+    script.write_text(f"function delay()\n  return {every_ms}\nend\n")
+    return script
+
+
 def median(values: list[float]) -> float:
     """Median of a few runs (the machine is shared, so single runs are noisy)."""
     return statistics.median(values)

@@ -79,6 +79,13 @@ def check() -> None:
         raise typer.Exit(1)
 
 
+@app.command("webhook-secret")
+def webhook_secret() -> None:
+    """The secret webhooks are signed with (WEBHOOK_SECRET, or the one derived for this data directory), for a
+    receiver's Standard Webhooks verifier."""
+    typer.echo(_settings().effective_webhook_secret)
+
+
 @jobs_app.command("list")
 def jobs_list(user: Annotated[str, typer.Argument(help="The userId")], url: UrlOption = None,
               api_key: KeyOption = None, limit: int = 20, as_json: JsonOption = False) -> None:

@@ -239,6 +239,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/podcast/jobs/{jobId}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Deliveries
+         * @description The job's webhook deliveries: each event, its attempts and the receiver's last answer.
+         */
+        get: operations["list_deliveries_api_podcast_jobs__jobId__deliveries_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/podcast/{podcastId}/share": {
         parameters: {
             query?: never;
@@ -545,6 +565,118 @@ export interface components {
              * @description The deleted episode
              */
             podcastId: string;
+        };
+        /**
+         * DeliveryAttempt
+         * @description One attempt to deliver a webhook.
+         */
+        DeliveryAttempt: {
+            /**
+             * At
+             * @description When it was sent (ISO 8601, UTC)
+             */
+            at: string;
+            /**
+             * Statuscode
+             * @description The receiver's HTTP status; absent when none came back
+             */
+            statusCode?: number | null;
+            /**
+             * Error
+             * @description Why it did not count as delivered (a status, a timeout, a refused address)
+             */
+            error?: string | null;
+            /**
+             * Milliseconds
+             * @description How long the attempt took
+             */
+            milliseconds: number;
+        };
+        /**
+         * DeliveryListResponse
+         * @description A job's webhook deliveries.
+         */
+        DeliveryListResponse: {
+            /**
+             * Success
+             * @default true
+             * @constant
+             */
+            success: true;
+            /** Jobid */
+            jobId: string;
+            /**
+             * Deliveries
+             * @description Oldest first; empty when the job had no callbackUrl
+             */
+            deliveries: components["schemas"]["DeliveryView"][];
+        };
+        /**
+         * DeliveryView
+         * @description One webhook event of a job and how its delivery went.
+         */
+        DeliveryView: {
+            /**
+             * Id
+             * @description The webhook-id header: the same on every attempt, so receivers can de-duplicate
+             */
+            id: string;
+            /**
+             * Event
+             * @description job.completed, job.failed or job.cancelled
+             */
+            event: string;
+            /**
+             * Url
+             * @description Where it is sent: its scheme, host and port (the path and query may carry a token, so they are not shown)
+             */
+            url: string;
+            /**
+             * State
+             * @description pending (retrying with backoff), delivered (a 2xx answer), stopped (the receiver answered 410 Gone) or failed (no 2xx within 24 hours)
+             * @enum {string}
+             */
+            state: "pending" | "delivered" | "stopped" | "failed";
+            /**
+             * Attempts
+             * @description Attempts so far
+             */
+            attempts: number;
+            /**
+             * Createdat
+             * @description When the event happened
+             */
+            createdAt: string;
+            /**
+             * Nextattemptat
+             * @description When the next attempt is due; while pending
+             */
+            nextAttemptAt?: string | null;
+            /**
+             * Finishedat
+             * @description When it was delivered, stopped or given up
+             */
+            finishedAt?: string | null;
+            /**
+             * Laststatuscode
+             * @description The last attempt's HTTP status
+             */
+            lastStatusCode?: number | null;
+            /**
+             * Lasterror
+             * @description Why the last attempt did not count as delivered
+             */
+            lastError?: string | null;
+            /**
+             * Lastresponse
+             * @description The first 500 characters of the last answer's body
+             */
+            lastResponse?: string | null;
+            /**
+             * History
+             * @description The attempts, oldest first (the latest 30)
+             */
+            history: components["schemas"]["DeliveryAttempt"][];
         };
         /**
          * DismissedResponse
@@ -1160,6 +1292,12 @@ export interface components {
              * @enum {string}
              */
             duration: "short" | "medium" | "long";
+            /**
+             * Callbackurl
+             * Format: uri
+             * @description Optional http(s) URL (≤ 2048 characters) to POST a signed webhook to when the job completes, fails or is cancelled (Standard Webhooks: webhook-id, webhook-timestamp, webhook-signature). Refused when it resolves to a loopback, private, link-local or metadata address. Attempts: GET …/jobs/{jobId}/deliveries
+             */
+            callbackUrl?: string | null;
             /**
              * Review
              * @description Stop after writing the script (status awaiting_review) so it can be read and edited (GET/PUT …/jobs/{jobId}/script) before it is voiced (POST …/jobs/{jobId}/approve)
@@ -2521,6 +2659,56 @@ export interface operations {
             };
             /** @description Too many jobs waiting; retry after Retry-After seconds */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_deliveries_api_podcast_jobs__jobId__deliveries_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The jobId returned when the job was queued */
+                jobId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryListResponse"];
+                };
+            };
+            /** @description API_KEYS is set and x-api-key is missing or wrong */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is invalid (see `fields`) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

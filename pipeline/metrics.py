@@ -46,6 +46,9 @@ class Metrics:
         self.resumes = Counter("notecast_job_resumes", "Jobs re-queued after their worker stopped", registry=registry)
         self.segments = Counter("notecast_segment_cache_lookups", "Turns of completed jobs by whether the segment "
                                 "cache had their audio", ["result"], registry=registry)
+        self.webhooks = Counter("notecast_webhook_attempts", "Webhook delivery attempts by outcome (delivered, "
+                                "retrying, stopped by a 410, gave_up after 24 h, refused by the address check)",
+                                ["outcome"], registry=registry)
         self.http = Counter("notecast_http_requests", "API requests by route template, method and status",
                             ["route", "method", "status"], registry=registry)
         registry.register(_QueueCollector(db))

@@ -12,6 +12,7 @@ from pipeline.jobs.runner import ProcessRunner
 from pipeline.jobs.watcher import JobWatcher
 from pipeline.metrics import Metrics
 from pipeline.providers import Providers, build_providers, mix_settings
+from pipeline.webhooks.dispatcher import DispatchSettings, WebhookDispatcher
 from settings import Settings
 from store.db import Database
 from store.job_creation import QueueLimits
@@ -29,6 +30,7 @@ class Services:
     executor: JobExecutor
     watcher: JobWatcher
     metrics: Metrics
+    webhooks: WebhookDispatcher
 
 
 def executor_settings(settings: Settings) -> ExecutorSettings:
@@ -59,5 +61,7 @@ def build_services(settings: Settings, providers: Providers | None = None) -> Se
         log.warning("API_KEYS is set but UI_PASSWORD is not: anyone who can reach the web pages can make episodes "
                     "without a key (limited to UI_JOBS_PER_HOUR=%d per address); set UI_PASSWORD to close them",
                     settings.ui_jobs_per_hour)
+    webhooks = WebhookDispatcher(db, DispatchSettings(settings.effective_webhook_secret,
+                                                      allow_private=settings.webhook_allow_private), metrics)
     return Services(settings=settings, db=db, providers=providers, executor=executor, watcher=JobWatcher(db),
-                    metrics=metrics)
+                    metrics=metrics, webhooks=webhooks)

@@ -95,6 +95,7 @@ def _create_one(db: Database, cur: Any, submission: Submission, limits: QueueLim
               "hosts": None if new.hosts is None else json.dumps(new.hosts), "language": new.language,
               "format": new.format, "focus": new.focus,
               "notices": json.dumps(new.notices) if new.notices else None, "review": new.review or None,
+              "callback_url": new.callback_url,
               "progress": 0, "current_step": "Queued", "attempts": 0, "idempotency_key": key,
               "request_hash": digest, "created_at": utcnow()}
     seq = db.prepared("insert_job", _insert).run(cur, **values).fetchone()[0]
@@ -150,7 +151,7 @@ def _by_key() -> Any:
 def _insert() -> Any:
     columns = ("job_id", "user_id", "note_id", "note_content", "title", "duration", "status", "progress",
                "current_step", "attempts", "idempotency_key", "request_hash", "created_at", "hosts", "language",
-               "format", "focus", "notices", "review")
+               "format", "focus", "notices", "review", "callback_url")
     return insert(jobs_table).values({name: bindparam(name) for name in columns}).returning(jobs_table.c.seq)
 
 

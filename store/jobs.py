@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, delete, func, insert, or_, select, update
 
 from errors import ConflictError, NotFound, PreconditionFailed
-from store import changes
+from store import changes, deliveries
 from store.db import Database
 from store.job_creation import ENQUEUE_LOCK, QueueLimits, check_limits
 from store.models import (
@@ -115,7 +115,7 @@ def complete(db: Database, job: ClaimedJob, episode: FinishedEpisode) -> bool:
         if not moved:
             return False
         publish(conn, job, episode)
-        changes.log(conn, jobs_table.c.job_id == job.job_id)
+        _changed(conn, jobs_table.c.job_id == job.job_id)
     return True
 
 
@@ -191,7 +191,7 @@ def recover_stale(db: Database, stale_before: datetime | None, max_attempts: int
             conn.execute(update(jobs_table).where(jobs_table.c.job_id.in_(resumable), running).values(
                 status=_QUEUED, current_step="Queued (resuming after an interruption)", started_at=None))
         if rows:
-            changes.log(conn, jobs_table.c.job_id.in_([job_id for job_id, _ in rows]))
+            _changed(conn, jobs_table.c.job_id.in_([job_id for job_id, _ in rows]))
     return resumable, exhausted
 
 
@@ -261,14 +261,21 @@ def forget_jobs_of(conn: Connection, podcast_id: str) -> None:
                                           jobs_table.c.status.in_((_QUEUED, _PROCESSING)))
                  .values(status=JobStatus.CANCELLED.value, current_step="Cancelled: the episode was deleted",
                          cancelled_at=now, completed_at=now))
-    changes.log(conn, (jobs_table.c.podcast_id == podcast_id) & (jobs_table.c.cancelled_at == now))
+    _changed(conn, (jobs_table.c.podcast_id == podcast_id) & (jobs_table.c.cancelled_at == now))
 
 
 def _logged(conn: Connection, job_id: str, moved: int) -> bool:
     """Log the job's new state when the statement just run moved it."""
     if moved:
-        changes.log(conn, jobs_table.c.job_id == job_id)
+        _changed(conn, jobs_table.c.job_id == job_id)
     return bool(moved)
+
+
+def _changed(conn: Connection, which: Any) -> None:
+    """After a change of status of the jobs `which` selects: log it, and queue the webhooks of those it finished
+    (in the same transaction, so a finished job's webhook cannot be lost)."""
+    changes.log(conn, which)
+    deliveries.queue_finished(conn, which)
 
 
 def _transition(db: Database, job_id: str, allowed: tuple[str, ...], values: dict[str, Any],
@@ -297,6 +304,7 @@ def prune(db: Database, older_than: timedelta) -> list[str]:
         deleted = [row[0] for row in conn.execute(delete(jobs_table).where(finished_before)
                                                   .returning(jobs_table.c.job_id)).all()]
         changes.forget(conn, deleted, utcnow() - older_than)
+        deliveries.forget(conn, utcnow() - older_than - deliveries.RETRY_FOR)
     return deleted
 
 

@@ -68,6 +68,8 @@ class Job(SQLModel, table=True):
     script_version: int | None = None
     # Set on a job that re-voices an edited script of a finished episode (`podcast_id`): the version it makes.
     edit_version: int | None = None
+    # Where its signed webhooks go when it completes, fails or is cancelled (checked against SSRF at enqueue).
+    callback_url: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     # Claims so far; a job interrupted by crashes this many times fails instead of looping forever.
     attempts: int = 0
     # Written while a job runs; a stale one means the process running it died.
@@ -94,6 +96,43 @@ class JobChange(SQLModel, table=True):
     progress: int
     current_step: str = Field(max_length=200)
     created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class DeliveryState(StrEnum):
+    """Where a webhook delivery is: pending until a 2xx answer (delivered), a 410 (stopped) or its retries run
+    out (failed)."""
+
+    PENDING = "pending"
+    DELIVERED = "delivered"
+    STOPPED = "stopped"
+    FAILED = "failed"
+
+
+class WebhookDelivery(SQLModel, table=True):
+    """One webhook event for one job, queued in the transaction that finished the job (so none is lost) and
+    retried until it is answered. `next_attempt_at` doubles as the lease: claiming a due delivery moves it past
+    the attempt's timeout, so one replica sends each attempt."""
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (Index("ix_webhook_deliveries_due", "state", "next_attempt_at"),)
+
+    delivery_id: str = Field(primary_key=True, max_length=64)  # the webhook-id header: the same on every retry
+    job_id: str = Field(max_length=80, index=True)
+    user_id: str = Field(max_length=128)
+    event: str = Field(max_length=32)  # job.completed, job.failed, job.cancelled
+    url: str = Field(sa_column=Column(Text, nullable=False))
+    state: str = Field(default=DeliveryState.PENDING.value, max_length=16)
+    attempts: int = 0
+    next_attempt_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    # The body, fixed at the first attempt so every retry sends (and signs) the same bytes.
+    payload: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # [{at, statusCode, error, milliseconds}], the latest last (the newest few kept)
+    history: list[dict[str, Any]] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    last_status_code: int | None = None
+    last_error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    last_response: str | None = Field(default=None, sa_column=Column(Text, nullable=True))  # its first characters
+    created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    finished_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
 
 
 class Podcast(SQLModel, table=True):
@@ -214,3 +253,4 @@ link_codes_table = LinkCode.__table__  # type: ignore[attr-defined]
 versions_table = PodcastVersion.__table__  # type: ignore[attr-defined]
 lexicons_table = Lexicon.__table__  # type: ignore[attr-defined]
 changes_table = JobChange.__table__  # type: ignore[attr-defined]
+deliveries_table = WebhookDelivery.__table__  # type: ignore[attr-defined]

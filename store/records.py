@@ -63,6 +63,7 @@ class NewJob:
     focus: str | None = None
     notices: list[str] | None = None
     review: bool = False  # stop after the script, until approved
+    callback_url: str | None = None  # where its webhooks go (already checked)
 
 
 @dataclass(frozen=True)

@@ -83,3 +83,33 @@ def test_replicas_sharing_browsers_need_a_shared_storage_secret() -> None:
     with pytest.raises(ConfigError, match="REDIS_URL must look like"):
         load_settings(_env_file=None, redis_url="127.0.0.1:6379", storage_secret="s")
     assert load_settings(_env_file=None, redis_url="redis://r:6379/0", storage_secret="s").redis_url
+
+
+def test_the_webhook_secret_is_checked_or_derived_from_the_storage_secret(settings: Settings) -> None:
+    from standardwebhooks.webhooks import Webhook
+
+    for bad in ("not-whsec", "whsec_***", "whsec_c2hvcnQ="):
+        with pytest.raises(ConfigError, match="WEBHOOK_SECRET must be whsec_"):
+            load_settings(_env_file=None, webhook_secret=bad)
+    derived = settings.effective_webhook_secret
+    again = Settings(_env_file=None, notecast_data_dir=settings.data_dir).effective_webhook_secret  # type: ignore
+    replica = Settings(_env_file=None, notecast_data_dir=settings.data_dir,  # type: ignore[call-arg]
+                       storage_secret="another-shared-secret-for-replicas-0123456789")
+    assert derived == again and derived.startswith("whsec_") and replica.effective_webhook_secret != derived
+    Webhook(derived)  # the reference implementation takes it
+    given = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+    assert load_settings(_env_file=None, webhook_secret=given).effective_webhook_secret == given
+
+
+def test_default_callbacks_name_configured_keys(settings: Settings) -> None:
+    keyed = settings.model_copy(update={"api_keys": "k1,k2",
+                                        "webhook_urls": '{"k1": "https://a.example/h", "*": "https://all.example/h"}'})
+    assert keyed.default_callback("k1") == "https://a.example/h"
+    assert keyed.default_callback("k2") == keyed.default_callback(None) == "https://all.example/h"
+    assert settings.default_callback("k1") is None
+    with pytest.raises(ConfigError, match="WEBHOOK_URLS must be JSON"):
+        load_settings(_env_file=None, webhook_urls="k1=https://a.example")
+    with pytest.raises(ConfigError, match="WEBHOOK_URLS names 1 key"):
+        load_settings(_env_file=None, api_keys="k1", webhook_urls='{"k9": "https://a.example/h"}')
+    with pytest.raises(ConfigError, match="to http"):
+        load_settings(_env_file=None, webhook_urls='{"*": "ftp://a.example/h"}')

@@ -14,6 +14,7 @@ from errors import InputError, VoiceError
 from pipeline.durations import DurationName
 from pipeline.providers import Providers
 from pipeline.voices.base import Host, check_hosts
+from pipeline.webhooks.guard import MAX_URL_CHARS, parse
 from pipeline.writers.base import CONTROL_CHARACTERS, MAX_FOCUS_CHARS, MAX_TITLE_CHARS, FormatName
 from pipeline.writers.language import Detected, detect
 from pipeline.writers.notes import note_notices
@@ -146,12 +147,28 @@ class NoteSubmission(NoteRequest):
     user_id: str = Field(alias="userId", description="Whose history the job belongs to", examples=["user-456"],
                          json_schema_extra=ID_SCHEMA)
     duration: DurationName = Field(default="short", description="short ≈ 5 min, medium ≈ 10, long ≈ 20")
+    callback_url: str | None = Field(default=None, alias="callbackUrl", description=(
+        "Optional http(s) URL (≤ 2048 characters) to POST a signed webhook to when the job completes, fails or "
+        "is cancelled (Standard Webhooks: webhook-id, webhook-timestamp, webhook-signature). Refused when it "
+        "resolves to a loopback, private, link-local or metadata address. Attempts: "
+        "GET …/jobs/{jobId}/deliveries"), json_schema_extra={"maxLength": MAX_URL_CHARS, "format": "uri"})
     review: bool = Field(default=False, description=(
         "Stop after writing the script (status awaiting_review) so it can be read and edited "
         "(GET/PUT …/jobs/{jobId}/script) before it is voiced (POST …/jobs/{jobId}/approve)"))
     _ids = field_validator("note_id", "user_id")(_check_id)
 
-    def to_new_job(self, providers: Providers) -> NewJob:
+    @field_validator("callback_url")
+    @classmethod
+    def _callback_is_a_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            parse(value)
+        except InputError as refused:
+            raise ValueError(refused.fields["callbackUrl"]) from None
+        return value
+
+    def to_new_job(self, providers: Providers, callback_url: str | None = None) -> NewJob:
         """The store's view of this submission, with its hosts and language. InputError (422) when a voice is
         not on this server, or the note is in a language the writer or the voices cannot speak."""
         hosts = self.chosen_hosts(providers)
@@ -163,7 +180,7 @@ class NoteSubmission(NoteRequest):
                       duration=self.duration, title=self.title, hosts=[host.as_json() for host in hosts],
                       language=detected.code if detected is not None and detected.decisive else None,
                       format=self.format, focus=self.focus, notices=note_notices(self.note_content),
-                      review=self.review)
+                      review=self.review, callback_url=callback_url)
 
 def submission_digest(submission: NoteSubmission) -> str:
     """What an Idempotency-Key is bound to: the submission's canonical JSON, hashed (the same key with another

@@ -66,10 +66,13 @@ class JobWatcher:
         try:
             await self._start_from(await asyncio.to_thread(changes.last_seq, self.db))
             if after is None:
+                # the change number first, then the row: a change logged in between is newer than the number,
+                # so it still comes from the poll (read the other way round, a job finishing in between would
+                # be shown unfinished, under the number of its final change, which the poll would then skip)
+                newest = await asyncio.to_thread(changes.last_seq, self.db, job_id)
                 record = await asyncio.to_thread(queries.get, self.db, job_id)
                 if record is None:
                     return
-                newest = await asyncio.to_thread(changes.last_seq, self.db, job_id)
                 missed = [current(record, newest)]
             else:
                 missed = await asyncio.to_thread(changes.of_job, self.db, job_id, after)

@@ -149,3 +149,11 @@ async def test_one_address_may_hold_only_so_many_streams() -> None:
         slots.claim("10.0.0.1")
     assert [item async for item in slots.held("10.0.0.1", endless())] == [1]
     slots.claim("10.0.0.1")  # the finished stream gave its slot back
+
+
+def test_the_streams_per_address_come_from_the_settings(make_client: Callable[..., tuple[TestClient, Services]],
+                                                        fake_providers: Providers, settings: Settings) -> None:
+    client, _ = make_client(fake_providers, settings.model_copy(update={"max_streams_per_client": 3}))
+    assert client.app.state.stream_slots.per_client == 3  # type: ignore[attr-defined]
+    default, _ = make_client(fake_providers)
+    assert default.app.state.stream_slots.per_client == 20  # type: ignore[attr-defined]

@@ -33,6 +33,7 @@ ERRORS_BY_OPERATION = {
     ("get", "/api/podcast/jobs/{jobId}/preview"): {401, 404, 422, 429},
     ("get", "/api/podcast/jobs/{jobId}/events"): {401, 404, 422, 429},
     ("get", "/api/podcast/jobs/user/{userId}/events"): {401, 422, 429},
+    ("get", "/api/podcast/jobs/{jobId}/deliveries"): {401, 404, 422},
     ("put", "/api/podcast/{podcastId}/script"): {400, 401, 404, 409, 412, 413, 422, 429},
     ("get", "/api/podcast/{podcastId}/versions"): {401, 404, 422},
     ("get", "/api/users/{userId}/lexicon"): {401, 422},

@@ -108,3 +108,16 @@ def test_jobs_and_feed_talk_to_a_running_server(tmp_path: Path) -> None:
         feed = notecast("feed", "cli-user", "--url", base, cwd=tmp_path)
         assert feed.returncode == 0 and feed.stdout.startswith("Notecast — My episodes\n")
         assert f"{base}/feeds/cli-user/" in feed.stdout
+
+
+def test_webhook_secret_shows_what_webhooks_are_signed_with(tmp_path: Path) -> None:
+    from standardwebhooks.webhooks import Webhook
+
+    from settings import Settings
+
+    done = notecast("webhook-secret", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    shown = done.stdout.strip()
+    expected = Settings(_env_file=None, notecast_data_dir=tmp_path / "data").effective_webhook_secret  # type: ignore
+    assert shown == expected and shown.startswith("whsec_")
+    Webhook(shown)
