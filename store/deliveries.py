@@ -12,7 +12,7 @@ from sqlalchemy import Connection, delete, select, update
 
 from store.db import Database
 from store.models import FINISHED_STATUSES, DeliveryState, deliveries_table, jobs_table
-from store.records import as_utc, utcnow
+from store.records import as_utc, iso_utc, utcnow
 
 EVENTS = {status: f"job.{status}" for status in FINISHED_STATUSES}
 RETRY_FOR = timedelta(hours=24)  # a delivery not answered within this is given up
@@ -53,7 +53,7 @@ class Attempt:
 
     def as_json(self) -> dict[str, Any]:
         """For the delivery's history."""
-        return {"at": self.at.isoformat(), "statusCode": self.status_code, "error": self.error,
+        return {"at": iso_utc(self.at), "statusCode": self.status_code, "error": self.error,
                 "milliseconds": self.milliseconds}
 
 
@@ -64,11 +64,13 @@ def queue_finished(conn: Connection, which: Any) -> None:
                                jobs_table.c.callback_url)
                         .where(which, jobs_table.c.callback_url.is_not(None),
                                jobs_table.c.status.in_(FINISHED_STATUSES))).all()
+    if not rows:
+        return
     now = utcnow()
-    for job_id, user_id, status, url in rows:
-        conn.execute(deliveries_table.insert().values(
-            delivery_id=f"msg_{secrets.token_urlsafe(18)}", job_id=job_id, user_id=user_id, event=EVENTS[status],
-            url=url, state=_PENDING, attempts=0, next_attempt_at=now, created_at=now))
+    conn.execute(deliveries_table.insert(), [
+        {"delivery_id": f"msg_{secrets.token_urlsafe(18)}", "job_id": job_id, "user_id": user_id,
+         "event": EVENTS[status], "url": url, "state": _PENDING, "attempts": 0, "next_attempt_at": now,
+         "created_at": now} for job_id, user_id, status, url in rows])
 
 
 def due(db: Database, limit: int = 50) -> list[str]:

@@ -29,6 +29,11 @@ def utcnow() -> datetime:
     return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 
+def iso_utc(moment: datetime) -> str:
+    """ISO 8601 in UTC with milliseconds and `Z`, as every time in the API is written."""
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
 def as_utc(value: datetime | str | None) -> datetime | None:
     """SQLite hands back naive datetimes (or, from the driver directly, strings); they were stored as UTC."""
     if value is None:

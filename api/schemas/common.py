@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from pipeline.episode.transcripts import TRANSCRIPT_KINDS
 from pipeline.jobs.submission import ID_SCHEMA
 from store.media import MediaStore
+from store.records import iso_utc
 
 UserId = Annotated[str, Path(description="The userId given when queueing", json_schema_extra=ID_SCHEMA)]
 
@@ -33,9 +34,7 @@ def json_response(model: BaseModel, status_code: int = 200) -> Response:
 
 def iso(value: datetime | None) -> str | None:
     """ISO-8601 UTC with milliseconds and `Z`, as in the seed."""
-    if value is None:
-        return None
-    return value.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return None if value is None else iso_utc(value)
 
 
 class TranscriptLine(BaseModel):

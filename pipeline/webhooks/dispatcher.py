@@ -28,7 +28,7 @@ from store import deliveries
 from store.db import Database
 from store.deliveries import Attempt, Delivery
 from store.models import DeliveryState
-from store.records import utcnow
+from store.records import iso_utc, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -140,7 +140,7 @@ class WebhookDispatcher:
     def _payload(self, delivery: Delivery) -> str:
         data = self._describe(delivery.job_id) or {"jobId": delivery.job_id,
                                                    "status": delivery.event.removeprefix("job.")}
-        return json.dumps({"type": delivery.event, "timestamp": utcnow().isoformat().replace("+00:00", "Z"),
+        return json.dumps({"type": delivery.event, "timestamp": iso_utc(utcnow()),
                            "data": data}, ensure_ascii=False, separators=(",", ":"))
 
     def _record(self, delivery: Delivery, attempt: Attempt) -> None:

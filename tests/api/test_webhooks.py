@@ -75,6 +75,8 @@ def test_a_completed_job_is_delivered_as_the_api_shows_it(hooked: tuple[TestClie
     assert delivery["url"] == f"http://127.0.0.1:{receiver.port}/…", "the path and query, which may carry a token"
     assert delivery["attempts"] == 1 and delivery["lastStatusCode"] == 200
     assert [attempt["statusCode"] for attempt in delivery["history"]] == [200]
+    assert delivery["history"][0]["at"].endswith("Z") and len(delivery["history"][0]["at"]) == 24
+    assert event["timestamp"].endswith("Z")
     assert "nextAttemptAt" not in delivery and delivery["finishedAt"]
     assert 'notecast_webhook_attempts_total{outcome="delivered"} 1.0' in client.get("/metrics").text
 
