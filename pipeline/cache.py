@@ -14,6 +14,7 @@ import copy
 import hashlib
 import logging
 import os
+import shutil
 import threading
 from pathlib import Path
 
@@ -64,8 +65,33 @@ class SegmentCache:
             partial.unlink(missing_ok=True)
             log.warning("segment cache write skipped: %s", exc.strerror or exc)
             return
+        self._grew(len(pcm))
+
+    def put_file(self, key: str, source: Path) -> None:
+        """Like `put`, moving the file at `source` in (a rename on the same file system) instead of writing its
+        bytes: for large entries. `source` is gone afterwards, cached or not."""
+        path = self.root / f"{key}.pcm"
+        try:
+            size = source.stat().st_size
+            try:
+                os.replace(source, path)
+            except OSError:  # another file system: copy, then replace atomically as `put` does
+                partial = path.with_suffix(f".{threading.get_ident()}.partial")
+                try:
+                    shutil.copyfile(source, partial)
+                    os.replace(partial, path)
+                finally:
+                    partial.unlink(missing_ok=True)
+        except OSError as exc:
+            log.warning("segment cache write skipped: %s", exc.strerror or exc)
+            return
+        finally:
+            source.unlink(missing_ok=True)
+        self._grew(size)
+
+    def _grew(self, size: int) -> None:
         with self._shelf.lock:
-            self._shelf.size += len(pcm)
+            self._shelf.size += size
             if self._shelf.size > self.max_bytes:
                 self._evict()
 

@@ -126,3 +126,20 @@ class QuietSink:
     def segments_voiced(self, total: int, cached: int) -> None: ...
     def should_stop(self) -> bool:
         return False
+
+
+class RecordingSink:
+    """A progress sink that never stops the job and keeps what it was told."""
+
+    def __init__(self) -> None:
+        self.steps: list[str] = []
+        self.segments: tuple[int, int] | None = None
+
+    def report(self, percent: int, step: str) -> None:
+        self.steps.append(step)
+
+    def should_stop(self) -> bool:
+        return False
+
+    def segments_voiced(self, total: int, cached: int) -> None:
+        self.segments = (total, cached)

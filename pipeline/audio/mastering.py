@@ -17,7 +17,7 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 from errors import AudioError
 from pipeline import ffmpeg
@@ -83,18 +83,46 @@ class Loudness:
                 and self.range <= TARGET_RANGE)
 
 
+class Onward(Protocol):
+    """Pass 2 started before pass 1 ends: reads the premastered audio as pass 1 writes it."""
+
+    def start(self, premastered: IO[bytes], rate: int) -> None:
+        """Begin reading `premastered` (PREMASTER_FORMAT, mono, at `rate`)."""
+        ...
+
+    def abandon(self) -> None:
+        """Stop, dropping what was made."""
+        ...
+
+
 class Premaster:
     """Pass 1, streamed: takes the float mix as it is made, compresses and limits it into `path` at `out_rate`,
-    measuring its loudness on the way."""
+    measuring its loudness on the way. With `onward`, the same premastered audio also goes straight on to pass 2
+    as it is made (see pipeline.audio.early)."""
 
-    def __init__(self, path: Path, mix_rate: int, out_rate: int) -> None:
-        self.path, self.out_rate = path, out_rate
+    def __init__(self, path: Path, mix_rate: int, out_rate: int, onward: Onward | None = None) -> None:
+        self.path, self.out_rate, self._onward = path, out_rate, onward
         self._log = tempfile.TemporaryFile()  # noqa: SIM115  (closed in finish() or abandon())
-        args = ["-nostats", "-f", MIX_FORMAT, "-ar", str(mix_rate), "-ac", "1", "-i", "pipe:0",
-                "-af", f"aresample={out_rate},{FFMPEG_DYNAMICS},ebur128=peak=true:framelog=quiet",
-                "-f", PREMASTER_FORMAT, "-ar", str(out_rate), "-ac", "1", "-y", str(path)]
-        self._process = ffmpeg.start(args, log_level="info", stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+        # The sample peak, not the true peak: pass 2 limits the true peak and the read-back measures it, so
+        # measuring it here too would cost a third of this pass for a figure nothing uses.
+        chain = f"aresample={out_rate},{FFMPEG_DYNAMICS},ebur128=peak=sample:framelog=quiet"
+        premastered = ["-f", PREMASTER_FORMAT, "-ar", str(out_rate), "-ac", "1"]
+        args = ["-nostats", "-f", MIX_FORMAT, "-ar", str(mix_rate), "-ac", "1", "-i", "pipe:0"]
+        if onward is None:
+            args += ["-af", chain, *premastered, "-y", str(path)]
+        else:
+            args += ["-filter_complex", f"[0:a]{chain},asplit=2[kept][onward]",
+                     "-map", "[kept]", *premastered, "-y", str(path), "-map", "[onward]", *premastered, "pipe:1"]
+        self._process = ffmpeg.start(args, log_level="info", stdin=subprocess.PIPE,
+                                     stdout=subprocess.DEVNULL if onward is None else subprocess.PIPE,
                                      stderr=self._log)
+        if onward is not None:
+            assert self._process.stdout is not None
+            try:
+                onward.start(self._process.stdout, out_rate)
+            except BaseException:
+                self.abandon()
+                raise
 
     def write(self, data: bytes) -> None:
         """The next samples of the mix."""
@@ -116,9 +144,11 @@ class Premaster:
         return _summary(text)
 
     def abandon(self) -> None:
-        """Stop and drop the partial file."""
+        """Stop (pass 2 too, if it was following) and drop the partial file."""
         self._process.kill()
         self._process.wait()
+        if self._onward is not None:
+            self._onward.abandon()
         self._log.close()
         self.path.unlink(missing_ok=True)
 
@@ -132,29 +162,39 @@ def encode(premastered: Path, rate: int, seconds: float, measured: Loudness, out
     """Pass 2: normalise the premastered audio to the targets with the measured values, fade, encode to `out`.
     Returns the loudness and length read back from the encoded file (decoded as it is written, where the
     container allows). `bias` (LU) corrects for what the encoder moved last time."""
-    gain = TARGET_LUFS - measured.integrated + bias - fmt.encoder_gain_db
+    extra = ["-i", str(chapters_metadata), "-map_chapters", "1"] if chapters_metadata else []
+    args = ["-f", PREMASTER_FORMAT, "-ar", str(rate), "-ac", "1", "-i", str(premastered), *extra, "-map", "0:a",
+            *pass_two(measured.integrated, fmt, seconds, bias)]
+    if not fmt.streamable:
+        ffmpeg.run([*args, "-y", str(out)], failure="ffmpeg failed while mastering")
+        return read_back(out)
+    return encode_reading_back(args, out)
+
+
+def pass_two(premaster_lufs: float, fmt: AudioFormat, seconds: float | None, bias: float = 0.0) -> list[str]:
+    """ffmpeg's output arguments for pass 2: the one gain to the target, the peak limiter, the fades (no fade-out
+    without the length: the mix ends in silence anyway), the delivery rate and codec."""
+    gain = TARGET_LUFS - premaster_lufs + bias - fmt.encoder_gain_db
     # ffmpeg's loudnorm would apply the same gain, but behind a 192 kHz round trip that costs a third of the
     # encode, and it silently switches to its dynamic mode (missing the target on short episodes) whenever the
     # gain would lift a peak past the ceiling; the limiter deals with those few peaks instead.
     normalise = (f"volume={gain:.2f}dB,alimiter=limit={10 ** (_PASS2_PEAK_LIMIT_DB / 20):.4f}:attack=1:release=50"
                  ":level=false:latency=true")
-    fades = (f"afade=t=in:d={_FADE_IN_SECONDS},"
-             f"afade=t=out:st={max(0.0, seconds - _FADE_OUT_SECONDS):.3f}:d={_FADE_OUT_SECONDS}")
-    extra = ["-i", str(chapters_metadata), "-map_chapters", "1"] if chapters_metadata else []
-    args = ["-f", PREMASTER_FORMAT, "-ar", str(rate), "-ac", "1", "-i", str(premastered), *extra, "-map", "0:a",
-            "-af", f"{normalise},{fades},aresample={fmt.sample_rate}", "-ar", str(fmt.sample_rate), "-ac", "1",
+    fades = f"afade=t=in:d={_FADE_IN_SECONDS}"
+    if seconds is not None:
+        fades += f",afade=t=out:st={max(0.0, seconds - _FADE_OUT_SECONDS):.3f}:d={_FADE_OUT_SECONDS}"
+    return ["-af", f"{normalise},{fades},aresample={fmt.sample_rate}", "-ar", str(fmt.sample_rate), "-ac", "1",
             *fmt.codec]
-    if not fmt.streamable:
-        ffmpeg.run([*args, "-y", str(out)], failure="ffmpeg failed while mastering")
-        return read_back(out)
-    return _encode_reading_back(args, out)
 
 
-def _encode_reading_back(args: list[str], out: Path) -> tuple[Loudness, float]:
-    """Encode to a pipe, writing the bytes to `out` and into a second ffmpeg that decodes and measures them at
-    the same time (the read-back costs no extra wall time on a multi-core machine)."""
+def encode_reading_back(args: list[str], out: Path, source: IO[bytes] | None = None) -> tuple[Loudness, float]:
+    """Encode to a pipe (from `source`, when its input is `pipe:0`), writing the bytes to `out` and into a second
+    ffmpeg that decodes and measures them at the same time (the read-back costs no extra wall time on a
+    multi-core machine)."""
     with tempfile.TemporaryFile() as encoder_log, tempfile.TemporaryFile() as reader_log:
-        encoder = ffmpeg.start([*args, "pipe:1"], stdout=subprocess.PIPE, stderr=encoder_log)
+        encoder = ffmpeg.start([*args, "pipe:1"], stdin=source, stdout=subprocess.PIPE, stderr=encoder_log)
+        if source is not None:
+            source.close()  # the encoder holds it now; should the encoder die, pass 1 must see its pipe close
         reader = ffmpeg.start(["-i", "pipe:0", "-af", "ebur128=peak=true:framelog=quiet", "-f", "null", "-"],
                               log_level="info", stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=reader_log)
         assert encoder.stdout is not None and reader.stdin is not None
@@ -187,6 +227,14 @@ def correction(final: Loudness) -> float | None:
     if abs(miss) < _CORRECT_ABOVE and final.true_peak <= TARGET_TRUE_PEAK:
         return None
     return miss - max(0.0, final.true_peak + miss - TARGET_TRUE_PEAK + 0.1)
+
+
+def measure_premaster(path: Path, rate: int) -> Loudness:
+    """Pass 1's figures for premastered audio already on disk (a spliced edit; see pipeline.audio.splicing)."""
+    _, log = ffmpeg.run(["-nostats", "-f", PREMASTER_FORMAT, "-ar", str(rate), "-ac", "1", "-i", str(path),
+                         "-af", "ebur128=peak=sample:framelog=quiet", "-f", "null", "-"],
+                        log_level="info", failure="ffmpeg could not measure the episode")
+    return _summary(log)
 
 
 def read_back(path: Path) -> tuple[Loudness, float]:

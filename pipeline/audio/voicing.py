@@ -9,7 +9,7 @@ from pathlib import Path
 
 from errors import ScriptError
 from pipeline.audio.dynamics import MATCHING_IDENTITY
-from pipeline.audio.mastering import Premaster
+from pipeline.audio.mastering import Onward, Premaster
 from pipeline.audio.mix import MixedEpisode, MixSettings
 from pipeline.audio.mixer import TURN_LOUDNESS_LUFS, EpisodeMixer
 from pipeline.audio.music import intro_bed
@@ -24,7 +24,7 @@ from store.records import Transcript
 _TAIL_MS = 400
 
 
-class _Voicer:
+class Voicer:
     """Voices one turn through the cache, at the mix rate, counting hits for this job. The voice reads the
     turn's spoken text (numbers and symbols as words); the transcript keeps what the script says."""
 
@@ -37,13 +37,18 @@ class _Voicer:
         if self.cache is None:
             return None, None, None
         voice = self.cast.voice_for(turn.speaker)
-        key = self.cache.key(segment_identity(voice), spoken)
+        key = self.key(turn, spoken)
         found = self.cache.get(key)
         if found is None:
             return key, None, None
         self.cached += 1
         gain = self.cache.get(self._level_key(key))
         return key, self._at_mix_rate(found, voice), struct.unpack("<d", gain)[0] if gain and len(gain) == 8 else None
+
+    def key(self, turn: Turn, spoken: str) -> str:
+        """The turn's segment key (with a cache)."""
+        assert self.cache is not None
+        return self.cache.key(segment_identity(self.cast.voice_for(turn.speaker)), spoken)
 
     def remember_gain(self, key: str | None, gain: float) -> None:
         """Keep a turn's level-matching gain beside its audio: an edited episode re-mixes its unchanged turns
@@ -84,6 +89,14 @@ def resample(pcm: bytes, source_rate: int, target_rate: int) -> bytes:
     return converted
 
 
+def spoken_for(turn: Turn, index: int) -> str:
+    """What the voice says for the turn at `index` (numbers and symbols as words, the user's pronunciations)."""
+    spoken = spoken_text(turn.text, dict(turn.say))
+    if turn.say and too_long_to_say(turn.text, spoken):
+        raise ScriptError(f"Line {index + 1}: its pronunciations make it too long to voice")
+    return spoken
+
+
 class _Both:
     """The mix goes to mastering and, when there is one, to the live preview."""
 
@@ -97,13 +110,13 @@ class _Both:
 
 
 def voice_and_mix(script: Script, cast: Cast, cache: SegmentCache | None, mix: MixSettings, premaster_path: Path,
-                  sink: ProgressSink, preview: bool = False) -> MixedEpisode:
+                  sink: ProgressSink, preview: bool = False, onward: Onward | None = None) -> MixedEpisode:
     """Voice turns a few at a time (the voices' concurrency, plus one so mixing overlaps voicing) and mix them in
     order as they arrive; progress advances per finished segment, in order. With `preview`, the mix also grows a
-    listenable preview beside `premaster_path` (see pipeline.audio.preview). Returns the premastered mix, with
-    the loudness measured on it."""
+    listenable preview beside `premaster_path` (see pipeline.audio.preview); with `onward`, pass 2 follows pass 1
+    as it goes (see pipeline.audio.early). Returns the premastered mix, with the loudness measured on it."""
     planned = [(section, index, turn) for section in script.sections for index, turn in enumerate(section.turns)]
-    total, voicer = len(planned), _Voicer(cast, cache)
+    total, voicer = len(planned), Voicer(cast, cache)
     window = max(1, cast.concurrency) + 1
     transcript: Transcript = []
     rate = cast.sample_rate
@@ -111,7 +124,7 @@ def voice_and_mix(script: Script, cast: Cast, cache: SegmentCache | None, mix: M
     if mix.intro_music is not None:
         lead_ms = mix.intro_lead_ms
         bed = intro_bed(mix.intro_music, rate, lead_ms, mix.intro_music_seconds, TURN_LOUDNESS_LUFS)
-    premaster = Premaster(premaster_path, rate, mix.format.sample_rate)
+    premaster = Premaster(premaster_path, rate, mix.format.sample_rate, onward)
     listening = PreviewStream(premaster_path.parent, rate) if preview else None
     mixer = EpisodeMixer(_Both(premaster, listening), rate, ramp_ms=mix.ramp_ms, bed=bed, lead_ms=lead_ms)
     pending: deque[tuple[str | None, float | None, Future[bytes]]] = deque()
@@ -122,10 +135,7 @@ def voice_and_mix(script: Script, cast: Cast, cache: SegmentCache | None, mix: M
                 while len(pending) < window and done + len(pending) < total:
                     turn = planned[done + len(pending)][2]
                     # once per turn: the cache key and the voice both use it
-                    spoken = spoken_text(turn.text, dict(turn.say))
-                    if turn.say and too_long_to_say(turn.text, spoken):
-                        raise ScriptError(f"Line {done + len(pending) + 1}: its pronunciations make it too long "
-                                          "to voice")
+                    spoken = spoken_for(turn, done + len(pending))
                     key, found, gain = voicer.lookup(turn, spoken)
                     if found is not None:
                         ready: Future[bytes] = Future()

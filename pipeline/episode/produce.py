@@ -13,18 +13,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from errors import AudioError, ScriptError
-from pipeline.audio.mastering import correction, read_back
+from pipeline.audio import splicing
+from pipeline.audio.early import EarlyEncode
+from pipeline.audio.mastering import read_back
 from pipeline.audio.mix import MixedEpisode, MixSettings
-from pipeline.audio.voicing import voice_and_mix
+from pipeline.audio.splicing import Layout, splice_edit, turn_marks
+from pipeline.audio.voicing import Voicer, voice_and_mix
 from pipeline.cache import SegmentCache
 from pipeline.durations import length_notice
 from pipeline.episode import checkpoints, reuse
 from pipeline.episode.editing import with_lexicon
+from pipeline.episode.encoding import encoded
 from pipeline.episode.finishing import (
     EpisodeFile,
     Labels,
     audio_key,
-    finish_audio,
     side_file_keys,
     side_files,
     tag_audio,
@@ -110,21 +113,37 @@ def master_episode(job: ClaimedJob, script: Script, cast: Cast, cache: SegmentCa
         sink.segments_voiced(count, count)  # every turn's audio came from the cache
         sink.report(Milestone.MASTERED, "Episode reused from the cache")
         return Mastered(reused, reused.seconds, from_cache=True)
-    # an edit voices a line or two and is done in seconds: its preview would only slow it down
-    mixed = voice_and_mix(script, cast, cache, mix, premaster_path, sink,
-                          preview=mix.live_preview and not job.edit_version)
+    previous = _previous_version(job, cast, cache, mix)
+    early = EarlyEncode(audio_path, fmt, previous[0].lufs) if previous is not None and fmt.streamable else None
+    voicer = Voicer(cast, cache)
+    spliced = splice_edit(script, voicer, mix, previous, premaster_path, sink, early) if previous else None
+    if spliced is not None:
+        (transcript, seconds), premaster_lufs = spliced, None
+    else:
+        # an edit voices a line or two and is done in seconds: its preview would only slow it down
+        mixed = voice_and_mix(script, cast, cache, mix, premaster_path, sink,
+                              preview=mix.live_preview and not job.edit_version, onward=early)
+        transcript, seconds, premaster_lufs = mixed.transcript, mixed.seconds, mixed.loudness.integrated
     sink.report(Milestone.ENCODING, "Normalising loudness and encoding...")
-    loudness, duration = finish_audio(premaster_path, mixed, fmt, labels, audio_path)
-    bias = correction(loudness)
-    if bias is not None:
-        log.info("job %s: the encoder moved the loudness to %.1f LUFS; encoding once more", job.job_id,
-                 loudness.integrated)
-        loudness, duration = finish_audio(premaster_path, mixed, fmt, labels, audio_path, bias)
+    loudness, duration, lufs = encoded(job.job_id, transcript, seconds, premaster_lufs, early, premaster_path, fmt,
+                                       labels, audio_path)
+    _check_length(duration, seconds)
+    if cache is not None:  # for the next edit
+        layout = Layout(turn_marks(script, voicer), [(turn["start"], turn["end"]) for turn in transcript], seconds,
+                        lufs, fmt.sample_rate)
+        splicing.store(cache, reuse.layout_key(cache, cast, mix, job.podcast_id), layout, premaster_path)
     premaster_path.unlink(missing_ok=True)
-    _check_length(duration, mixed.seconds)
-    mastered = MixedEpisode(mixed.transcript, mixed.seconds, loudness)
+    mastered = MixedEpisode(transcript, seconds, loudness)
     checkpoints.save_mix(workdir, mastered)
     return Mastered(mastered, duration, from_cache=False)
+
+
+def _previous_version(job: ClaimedJob, cast: Cast, cache: SegmentCache | None, mix: MixSettings
+                      ) -> tuple[Layout, bytes] | None:
+    """For an edit: the previous version's premaster and layout, when this cast and these settings made it."""
+    if not job.edit_version or cache is None:
+        return None
+    return splicing.recall(cache, reuse.layout_key(cache, cast, mix, job.podcast_id))
 
 
 def _check_length(encoded: float, mixed: float) -> None:

@@ -17,16 +17,25 @@ from pipeline.writers.base import Script
 _HEADER_BYTES = 4
 
 
-def episode_key(cache: SegmentCache, cast: Cast, mix: MixSettings, script: Script) -> str:
-    """The cache key of the mastered episode for `script`."""
+def _sound(cast: Cast, mix: MixSettings) -> str:
+    """Everything besides the script that shapes an episode's audio."""
     sound = {name: value for name, value in asdict(mix).items() if name not in ("show_name", "cover", "live_preview")}
     if mix.intro_music is not None:  # the music's content, not its name, shapes the audio
         sound["intro_music"] = hashlib.sha256(mix.intro_music.read_bytes()).hexdigest()
-    identity = (f"episode-3|{cast.identity()}|speech={NORMALISER_VERSION}|"
-                f"{json.dumps(sound, sort_keys=True, default=str)}")
+    return f"{cast.identity()}|speech={NORMALISER_VERSION}|{json.dumps(sound, sort_keys=True, default=str)}"
+
+
+def episode_key(cache: SegmentCache, cast: Cast, mix: MixSettings, script: Script) -> str:
+    """The cache key of the mastered episode for `script`."""
     spoken = [[section.title, [[turn.speaker, turn.text, *([dict(turn.say)] if turn.say else [])]
                                for turn in section.turns]] for section in script.sections]
-    return cache.key(identity, json.dumps(spoken, ensure_ascii=False))  # the title is only a tag
+    # the title is only a tag
+    return cache.key(f"episode-3|{_sound(cast, mix)}", json.dumps(spoken, ensure_ascii=False))
+
+
+def layout_key(cache: SegmentCache, cast: Cast, mix: MixSettings, podcast_id: str) -> str:
+    """Where the latest version of a podcast keeps its premaster and layout (see pipeline.audio.splicing)."""
+    return cache.key(f"premaster-1|{_sound(cast, mix)}", podcast_id)
 
 
 def load(cache: SegmentCache, key: str, out: Path) -> MixedEpisode | None:

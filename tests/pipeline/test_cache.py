@@ -55,3 +55,18 @@ def test_each_user_has_a_scope_of_their_own_unless_the_cache_is_shared(tmp_path:
     assert sum(p.stat().st_size for p in tmp_path.glob("*.pcm")) <= 10_000
     shared = SegmentCache(tmp_path, max_bytes=10_000, per_user=False)
     assert shared.for_user("alice") is shared
+
+
+def test_a_large_entry_is_moved_in_and_counts_towards_the_bound(tmp_path: Path) -> None:
+    cache = SegmentCache(tmp_path / "cache", max_bytes=3_000)
+    cache.put("old", b"x" * 1_500)
+    past = time.time() - 60
+    os.utime(tmp_path / "cache" / "old.pcm", (past, past))
+    source = tmp_path / "premaster.pcm"
+    source.write_bytes(b"p" * 2_000)
+    cache.put_file("big", source)
+    assert not source.exists() and cache.get("big") == b"p" * 2_000
+    assert cache.get("old") is None, "the older entry made room"
+    missing = tmp_path / "gone.pcm"
+    cache.put_file("none", missing)  # nothing to move: skipped, like a full disk
+    assert cache.get("none") is None

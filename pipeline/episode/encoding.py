@@ -1,0 +1,49 @@
+"""Pass 2 for a job: the early encode when it held, otherwise the premaster measured (if it was not) and encoded,
+twice if the encoder moved the loudness."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from errors import AudioError
+from pipeline.audio.early import EarlyEncode
+from pipeline.audio.mastering import AudioFormat, Loudness, correction, measure_premaster
+from pipeline.audio.mix import MixedEpisode
+from pipeline.episode.finishing import Labels, finish_audio, tag_audio
+from pipeline.episode.transcripts import chapters_from
+from store.records import Transcript
+
+log = logging.getLogger(__name__)
+
+
+def encoded(job_id: str, transcript: Transcript, seconds: float, premaster_lufs: float | None,
+            early: EarlyEncode | None, premaster: Path, fmt: AudioFormat, labels: Labels, out: Path
+            ) -> tuple[Loudness, float, float]:
+    """The episode encoded and tagged at `out`, from the premaster whose loudness pass 1 measured
+    (`premaster_lufs`; None when it was not measured). Returns the loudness and length read back, and the
+    premaster's loudness (measured, or as the early encode's read-back implies it)."""
+    if early is not None:
+        try:
+            loudness, duration = early.finish()
+        except AudioError as exc:  # the usual pass 2 below says whether the audio itself is at fault
+            log.warning("job %s: the early encode failed (%s); encoding from the premaster", job_id, exc)
+        else:
+            if early.confirmed(premaster_lufs, loudness):
+                tag_audio(out, fmt, labels, chapters_from(transcript), seconds)
+                estimate = premaster_lufs if premaster_lufs is not None else early.premaster_estimate(loudness)
+                return loudness, duration, estimate
+            log.info("job %s: the early encode came out at %.1f LUFS (premaster predicted at %.2f, measured at %s);"
+                     " encoding from the premaster", job_id, loudness.integrated, early.predicted_lufs,
+                     premaster_lufs)
+    measured = measure_premaster(premaster, fmt.sample_rate) if premaster_lufs is None else None
+    lufs = measured.integrated if measured is not None else premaster_lufs
+    assert lufs is not None
+    mixed = MixedEpisode(transcript, seconds, measured or Loudness(lufs, 0.0, 0.0, 0.0))
+    loudness, duration = finish_audio(premaster, mixed, fmt, labels, out)
+    bias = correction(loudness)
+    if bias is not None:
+        log.info("job %s: the encoder moved the loudness to %.1f LUFS; encoding once more", job_id,
+                 loudness.integrated)
+        loudness, duration = finish_audio(premaster, mixed, fmt, labels, out, bias)
+    return loudness, duration, lufs
