@@ -54,6 +54,16 @@ class SegmentCache:
             return None
         return data
 
+    def file(self, key: str) -> Path | None:
+        """Where a cached entry is, marked as recently used, for reading it in pieces; None on a miss. (It may be
+        evicted later: open it at once, and an open file stays readable.)"""
+        path = self.root / f"{key}.pcm"
+        try:
+            os.utime(path)
+        except OSError:
+            return None
+        return path
+
     def put(self, key: str, pcm: bytes) -> None:
         """Store atomically, then evict the oldest entries past the size bound. A full disk only skips caching."""
         path = self.root / f"{key}.pcm"

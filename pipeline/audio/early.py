@@ -16,7 +16,7 @@ import os
 import queue
 import threading
 from pathlib import Path
-from typing import IO
+from typing import IO, BinaryIO
 
 from errors import AudioError
 from pipeline.audio.mastering import (
@@ -33,6 +33,7 @@ from pipeline.audio.mastering import (
 # would have made: 0.3 LU is well under what a listener hears and under the 1 LU tolerance of the target.
 PREDICTION_TOLERANCE_LU = 0.3
 _JOIN_SECONDS = 1800
+_CHUNK_BYTES = 1 << 20
 
 
 class EarlyEncode:
@@ -98,7 +99,7 @@ class FedPremaster:
     def __init__(self, path: Path, early: EarlyEncode | None, rate: int) -> None:
         self.path = path
         self._file = path.open("wb")
-        self._pieces: queue.Queue[bytes | memoryview | None] = queue.Queue()
+        self._pieces: queue.Queue[bytes | tuple[BinaryIO, int, int] | None] = queue.Queue()
         self._pipe: IO[bytes] | None = None
         self._error: OSError | None = None
         if early is not None:
@@ -108,25 +109,39 @@ class FedPremaster:
         self._thread = threading.Thread(target=self._write, name="premaster-feed", daemon=True)
         self._thread.start()
 
-    def add(self, piece: bytes | memoryview) -> None:
+    def add(self, piece: bytes) -> None:
         """The next piece of the premaster."""
         self._pieces.put(piece)
+
+    def add_range(self, source: BinaryIO, start: int, stop: int) -> None:
+        """The next piece: bytes `start` to `stop` of `source` (read here, a chunk at a time, so a long episode
+        never sits in memory; the caller keeps `source` open until `finish`)."""
+        self._pieces.put((source, start, stop))
 
     def _write(self) -> None:
         try:
             while (piece := self._pieces.get()) is not None:
-                if self._error is None:
-                    self._file.write(piece)
-                if self._pipe is not None:
-                    try:
-                        self._pipe.write(piece)
-                    except BrokenPipeError:  # the encoder stopped: EarlyEncode.finish() reports it
-                        self._drop_pipe()
+                if isinstance(piece, bytes):
+                    self._put(piece)
+                    continue
+                source, start, stop = piece
+                source.seek(start)
+                while start < stop and (chunk := source.read(min(_CHUNK_BYTES, stop - start))):
+                    self._put(chunk)
+                    start += len(chunk)
         except OSError as exc:
             self._error = exc
         finally:
             self._file.close()
             self._drop_pipe()
+
+    def _put(self, chunk: bytes) -> None:
+        self._file.write(chunk)
+        if self._pipe is not None:
+            try:
+                self._pipe.write(chunk)
+            except BrokenPipeError:  # the encoder stopped: EarlyEncode.finish() reports it
+                self._drop_pipe()
 
     def _drop_pipe(self) -> None:
         pipe, self._pipe = self._pipe, None

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from pipeline.audio.early import EarlyEncode, FedPremaster
 from pipeline.audio.mastering import Premaster
@@ -70,14 +72,14 @@ def store(cache: SegmentCache, key: str, layout: Layout, premaster: Path) -> Non
     cache.put_file(cache.key("audio", key), premaster)
 
 
-def recall(cache: SegmentCache, key: str) -> tuple[Layout, bytes] | None:
-    """The layout and premastered audio `store` kept; None on a miss."""
+def recall(cache: SegmentCache, key: str) -> tuple[Layout, Path] | None:
+    """The layout `store` kept, and where its premastered audio is; None on a miss."""
     found = cache.get(cache.key("layout", key))
     try:
         layout = Layout.from_json(json.loads(found)) if found is not None else None
     except ValueError:
         return None
-    audio = cache.get(cache.key("audio", key)) if layout is not None else None
+    audio = cache.file(cache.key("audio", key)) if layout is not None else None
     return (layout, audio) if layout is not None and audio is not None else None
 
 
@@ -92,13 +94,23 @@ def _common_ends(old: list[tuple[str, bool]], new: list[tuple[str, bool]]) -> tu
     return head, tail
 
 
-def splice_edit(script: Script, voicer: Voicer, mix: MixSettings, previous: tuple[Layout, bytes],
+def splice_edit(script: Script, voicer: Voicer, mix: MixSettings, previous: tuple[Layout, Path],
                 premaster_path: Path, sink: ProgressSink, early: EarlyEncode | None) -> tuple[Transcript, float] | None:
     """The edited episode's premaster at `premaster_path`, made from the previous one and the changed stretch
     (pass 2 started on it when `early` is given; nothing measures it here), with its transcript and length in
     seconds; None when this edit cannot be spliced (its first or last turn changed, nothing changed, the cut
     would fall under the intro music, or the pauses are too short to cut in)."""
-    layout, old_audio = previous
+    layout, old_path = previous
+    try:
+        old_audio = old_path.open("rb")
+    except OSError:  # evicted from the cache since
+        return None
+    with old_audio:
+        return _spliced(script, voicer, mix, layout, old_audio, premaster_path, sink, early)
+
+
+def _spliced(script: Script, voicer: Voicer, mix: MixSettings, layout: Layout, old_audio: BinaryIO,
+             premaster_path: Path, sink: ProgressSink, early: EarlyEncode | None) -> tuple[Transcript, float] | None:
     rate = mix.format.sample_rate
     planned = [(section, index, turn) for section in script.sections for index, turn in enumerate(section.turns)]
     marks = turn_marks(script, voicer)
@@ -107,7 +119,7 @@ def splice_edit(script: Script, voicer: Voicer, mix: MixSettings, previous: tupl
     changed = range(head, len(planned) - tail)
     expected_bytes = layout.seconds * rate * _SAMPLE_BYTES
     if (head == 0 or tail == 0 or layout.rate != rate or 2 * half_ms < _MIN_PAUSE_MS
-            or abs(len(old_audio) - expected_bytes) > rate * _SAMPLE_BYTES
+            or abs(os.fstat(old_audio.fileno()).st_size - expected_bytes) > rate * _SAMPLE_BYTES
             or (not changed and len(layout.turns) == len(planned))):
         return None
     cut_from = layout.spans[head - 1][1] + half_ms / 1000
@@ -115,15 +127,14 @@ def splice_edit(script: Script, voicer: Voicer, mix: MixSettings, previous: tupl
     if mix.intro_music is not None and cut_from < mix.intro_music_seconds + _BED_MARGIN_SECONDS:
         return None
     begin, end = round(cut_from * rate) * _SAMPLE_BYTES, round(cut_to * rate) * _SAMPLE_BYTES
-    old = memoryview(old_audio)
     fed = FedPremaster(premaster_path, early, rate)
     stretch_path = premaster_path.with_name("stretch.pcm")
     try:
-        fed.add(old[:begin])  # encoded while the stretch is voiced
+        fed.add_range(old_audio, 0, begin)  # encoded while the stretch is voiced
         stretch = _premastered_stretch(planned, changed, voicer, mix, stretch_path, sink, half_ms)
         made = stretch_path.read_bytes()
         fed.add(made)
-        fed.add(old[end:])
+        fed.add_range(old_audio, end, os.fstat(old_audio.fileno()).st_size)
         fed.finish()
     except BaseException:
         fed.abandon()

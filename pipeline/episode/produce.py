@@ -139,7 +139,7 @@ def master_episode(job: ClaimedJob, script: Script, cast: Cast, cache: SegmentCa
 
 
 def _previous_version(job: ClaimedJob, cast: Cast, cache: SegmentCache | None, mix: MixSettings
-                      ) -> tuple[Layout, bytes] | None:
+                      ) -> tuple[Layout, Path] | None:
     """For an edit: the previous version's premaster and layout, when this cast and these settings made it."""
     if not job.edit_version or cache is None:
         return None

@@ -36,12 +36,12 @@ def _setup(tmp_path: Path, settings: Settings) -> tuple[Cast, SegmentCache, MixS
 
 
 def _first_version(tmp_path: Path, script: Script, cast: Cast, cache: SegmentCache, mix: MixSettings
-                   ) -> tuple[Layout, bytes]:
+                   ) -> tuple[Layout, Path]:
     path = tmp_path / "v1.pcm"
     mixed = voice_and_mix(script, cast, cache, mix, path, RecordingSink())
     layout = Layout(turn_marks(script, Voicer(cast, cache)), [(t["start"], t["end"]) for t in mixed.transcript],
                     mixed.seconds, mixed.loudness.integrated, mix.format.sample_rate)
-    return layout, path.read_bytes()
+    return layout, path
 
 
 def _samples(path: Path) -> np.ndarray:
@@ -111,13 +111,16 @@ def test_edits_that_cannot_be_spliced_say_so(tmp_path: Path, settings: Settings)
 
 def test_the_layout_and_premaster_are_kept_in_the_cache(tmp_path: Path, settings: Settings) -> None:
     cast, cache, mix, _ = _setup(tmp_path, settings)
-    layout, audio = _first_version(tmp_path, _script(LINES), cast, cache, mix)
-    premaster = tmp_path / "premaster.pcm"
-    premaster.write_bytes(audio)
+    layout, premaster = _first_version(tmp_path, _script(LINES), cast, cache, mix)
+    audio = premaster.read_bytes()
     store(cache, "podcast-1", layout, premaster)
     assert not premaster.exists(), "moved into the cache, not copied"
-    assert recall(cache, "podcast-1") == (layout, audio)
+    recalled = recall(cache, "podcast-1")
+    assert recalled is not None and recalled[0] == layout and recalled[1].read_bytes() == audio
     assert recall(cache, "podcast-2") is None
+    recalled[1].unlink()  # evicted before the edit came: it is mixed whole instead
+    edited = _script([*LINES[:4], ("Alex", "Changed."), *LINES[5:]])
+    assert splice_edit(edited, Voicer(cast, cache), mix, recalled, tmp_path / "p.pcm", RecordingSink(), None) is None
 
 
 def test_pass_two_follows_a_splice_and_its_result_is_checked(tmp_path: Path, settings: Settings) -> None:
