@@ -99,6 +99,16 @@ class SegmentCache:
             source.unlink(missing_ok=True)
         self._grew(size)
 
+    def remove(self, key: str) -> None:
+        """Drop an entry, if it is there."""
+        path = self.root / f"{key}.pcm"
+        try:
+            size = path.stat().st_size
+            path.unlink()
+        except OSError:
+            return
+        self._grew(-size)
+
     def _grew(self, size: int) -> None:
         with self._shelf.lock:
             self._shelf.size += size

@@ -32,7 +32,7 @@ from pipeline.audio.mastering import (
 # How far pass 1's measurement may stand from the prediction for the early encode to count as the one pass 2
 # would have made: 0.3 LU is well under what a listener hears and under the 1 LU tolerance of the target.
 PREDICTION_TOLERANCE_LU = 0.3
-_JOIN_SECONDS = 1800
+_JOIN_SECONDS = 1900  # the encoder and the read-back are killed after 1800 s
 _CHUNK_BYTES = 1 << 20
 
 
@@ -58,12 +58,15 @@ class EarlyEncode:
     def _run(self, args: list[str], premastered: IO[bytes]) -> None:
         try:
             self._result = encode_reading_back(args, self.out, premastered)
-        except BaseException as exc:  # handed to finish(), in the job's thread
-            self._error = exc
+        except BaseException as exc:  # handed to finish(), in the job's thread (without the frames it ran in)
+            self._error = exc.with_traceback(None)
 
     def finish(self) -> tuple[Loudness, float]:
-        """Wait for the encode (pass 1 has ended); the loudness and length read back from `out`."""
+        """Wait for the encode (pass 1 has ended); the loudness and length read back from `out`. Raises whatever
+        stopped it (the caller then encodes from the premaster instead)."""
         self._join()
+        if self._thread is not None and self._thread.is_alive():
+            raise AudioError("The early encode did not finish")
         if self._error is not None:
             raise self._error
         if self._result is None:
@@ -102,6 +105,7 @@ class FedPremaster:
         self._pieces: queue.Queue[bytes | tuple[BinaryIO, int, int] | None] = queue.Queue()
         self._pipe: IO[bytes] | None = None
         self._error: OSError | None = None
+        self._stopping = threading.Event()
         if early is not None:
             readable, writable = os.pipe()  # not inherited: the encoder sees the end when this side closes
             self._pipe = os.fdopen(writable, "wb")
@@ -122,11 +126,13 @@ class FedPremaster:
         try:
             while (piece := self._pieces.get()) is not None:
                 if isinstance(piece, bytes):
-                    self._put(piece)
+                    if not self._stopping.is_set():
+                        self._put(piece)
                     continue
                 source, start, stop = piece
                 source.seek(start)
-                while start < stop and (chunk := source.read(min(_CHUNK_BYTES, stop - start))):
+                while (start < stop and not self._stopping.is_set()
+                       and (chunk := source.read(min(_CHUNK_BYTES, stop - start)))):
                     self._put(chunk)
                     start += len(chunk)
         except OSError as exc:
@@ -158,6 +164,7 @@ class FedPremaster:
 
     def abandon(self) -> None:
         """Stop writing (the encoder's input ends) and drop the partial file."""
+        self._stopping.set()
         self._pieces.put(None)
         self._thread.join()
         self.path.unlink(missing_ok=True)

@@ -12,18 +12,18 @@ the caller encodes once more if the encoder moved the loudness.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import subprocess
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import IO, Any
 
 from errors import AudioError
 from pipeline import ffmpeg
 from pipeline.audio.chapters import chapter_spans
-from pipeline.audio.dynamics import FFMPEG_DYNAMICS
-from pipeline.audio.mixer import MIX_FORMAT
 
 TARGET_LUFS, TARGET_TRUE_PEAK, TARGET_RANGE = -16.0, -1.5, 11.0
 LOUDNESS_TOLERANCE = 1.0
@@ -83,80 +83,6 @@ class Loudness:
                 and self.range <= TARGET_RANGE)
 
 
-class Onward(Protocol):
-    """Pass 2 started before pass 1 ends: reads the premastered audio as pass 1 writes it."""
-
-    def start(self, premastered: IO[bytes], rate: int) -> None:
-        """Begin reading `premastered` (PREMASTER_FORMAT, mono, at `rate`)."""
-        ...
-
-    def abandon(self) -> None:
-        """Stop, dropping what was made."""
-        ...
-
-
-class Premaster:
-    """Pass 1, streamed: takes the float mix as it is made, compresses and limits it into `path` at `out_rate`,
-    measuring its loudness on the way. With `onward`, the same premastered audio also goes straight on to pass 2
-    as it is made (see pipeline.audio.early)."""
-
-    def __init__(self, path: Path, mix_rate: int, out_rate: int, onward: Onward | None = None) -> None:
-        self.path, self.out_rate, self._onward = path, out_rate, onward
-        self._log = tempfile.TemporaryFile()  # noqa: SIM115  (closed in finish() or abandon())
-        # The sample peak, not the true peak: pass 2 limits the true peak and the read-back measures it, so
-        # measuring it here too would cost a third of this pass for a figure nothing uses.
-        chain = f"aresample={out_rate},{FFMPEG_DYNAMICS},ebur128=peak=sample:framelog=quiet"
-        premastered = ["-f", PREMASTER_FORMAT, "-ar", str(out_rate), "-ac", "1"]
-        args = ["-nostats", "-f", MIX_FORMAT, "-ar", str(mix_rate), "-ac", "1", "-i", "pipe:0"]
-        if onward is None:
-            args += ["-af", chain, *premastered, "-y", str(path)]
-        else:
-            args += ["-filter_complex", f"[0:a]{chain},asplit=2[kept][onward]",
-                     "-map", "[kept]", *premastered, "-y", str(path), "-map", "[onward]", *premastered, "pipe:1"]
-        self._process = ffmpeg.start(args, log_level="info", stdin=subprocess.PIPE,
-                                     stdout=subprocess.DEVNULL if onward is None else subprocess.PIPE,
-                                     stderr=self._log)
-        if onward is not None:
-            assert self._process.stdout is not None
-            try:
-                onward.start(self._process.stdout, out_rate)
-            except BaseException:
-                self.abandon()
-                raise
-
-    def write(self, data: bytes) -> None:
-        """The next samples of the mix."""
-        assert self._process.stdin is not None
-        try:
-            self._process.stdin.write(data)
-        except BrokenPipeError as exc:
-            raise AudioError(f"ffmpeg stopped while mastering: {self._text()[-300:]}") from exc
-
-    def finish(self) -> Loudness:
-        """Wait for the pass to end; the premastered audio's loudness."""
-        assert self._process.stdin is not None
-        self._process.stdin.close()
-        code = self._process.wait(timeout=600)
-        text = self._text()
-        self._log.close()
-        if code != 0:
-            raise AudioError(f"ffmpeg failed while mastering (exit code {code})")
-        return _summary(text)
-
-    def abandon(self) -> None:
-        """Stop (pass 2 too, if it was following) and drop the partial file."""
-        self._process.kill()
-        self._process.wait()
-        if self._onward is not None:
-            self._onward.abandon()
-        self._log.close()
-        self.path.unlink(missing_ok=True)
-
-    def _text(self) -> str:
-        self._log.seek(0)
-        return self._log.read().decode(errors="replace")
-
-
 def encode(premastered: Path, rate: int, seconds: float, measured: Loudness, out: Path, fmt: AudioFormat,
            chapters_metadata: Path | None = None, bias: float = 0.0) -> tuple[Loudness, float]:
     """Pass 2: normalise the premastered audio to the targets with the measured values, fade, encode to `out`.
@@ -190,30 +116,88 @@ def pass_two(premaster_lufs: float, fmt: AudioFormat, seconds: float | None, bia
 def encode_reading_back(args: list[str], out: Path, source: IO[bytes] | None = None) -> tuple[Loudness, float]:
     """Encode to a pipe (from `source`, when its input is `pipe:0`), writing the bytes to `out` and into a second
     ffmpeg that decodes and measures them at the same time (the read-back costs no extra wall time on a
-    multi-core machine)."""
+    multi-core machine). Whatever happens here, `source` is read to its end, so its writer never blocks."""
+    relay = _Relay(source) if source is not None else None
+    encoder = reader = None
     with tempfile.TemporaryFile() as encoder_log, tempfile.TemporaryFile() as reader_log:
-        encoder = ffmpeg.start([*args, "pipe:1"], stdin=source, stdout=subprocess.PIPE, stderr=encoder_log)
-        if source is not None:
-            source.close()  # the encoder holds it now; should the encoder die, pass 1 must see its pipe close
-        reader = ffmpeg.start(["-i", "pipe:0", "-af", "ebur128=peak=true:framelog=quiet", "-f", "null", "-"],
-                              log_level="info", stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=reader_log)
-        assert encoder.stdout is not None and reader.stdin is not None
         try:
+            encoder = ffmpeg.start([*args, "pipe:1"], stdin=subprocess.PIPE if relay else None,
+                                   stdout=subprocess.PIPE, stderr=encoder_log)
+            if relay is not None:
+                relay.feed(encoder.stdin)
+            reader = ffmpeg.start(["-i", "pipe:0", "-af", "ebur128=peak=true:framelog=quiet", "-f", "null", "-"],
+                                  log_level="info", stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                  stderr=reader_log)
+            assert encoder.stdout is not None and reader.stdin is not None
+            reading = True
             with out.open("wb") as file:
                 while chunk := encoder.stdout.read(1 << 16):
                     file.write(chunk)
-                    reader.stdin.write(chunk)
-        except BrokenPipeError:
-            pass  # the reader failed; its exit code says so below
-        finally:
-            reader.stdin.close()
+                    if reading:
+                        try:
+                            reader.stdin.write(chunk)
+                        except BrokenPipeError:  # the reader failed (its exit code says so below); keep encoding
+                            reading = False
+            with contextlib.suppress(BrokenPipeError):
+                reader.stdin.close()
             encoded, decoded = encoder.wait(timeout=1800), reader.wait(timeout=1800)
+        except BaseException:
+            for process in (encoder, reader):
+                if process is not None:
+                    process.kill()
+                    process.wait()
+            raise
+        finally:
+            if relay is not None:
+                relay.finish()
         if encoded != 0:
             raise AudioError(f"ffmpeg failed while mastering: {_last_line(encoder_log)}")
         if decoded != 0:
             raise AudioError(f"The episode audio does not decode: {_last_line(reader_log)}")
         reader_log.seek(0)
         return _loudness_and_length(reader_log.read().decode(errors="replace"))
+
+
+class _Relay:
+    """Copies `source` into the encoder, in a thread; once the encoder takes no more (it failed, or never
+    started), reads the rest of `source` and drops it, so pass 1 (or whatever writes `source`) is never blocked
+    nor broken by a failing pass 2."""
+
+    def __init__(self, source: IO[bytes]) -> None:
+        self._source = source
+        self._sink: IO[bytes] | None = None
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._copy, name="encoder-input", daemon=True)
+        self._thread.start()
+
+    def feed(self, sink: IO[bytes] | None) -> None:
+        """Where the input goes (None: nowhere)."""
+        self._sink = sink
+        self._ready.set()
+
+    def _copy(self) -> None:
+        self._ready.wait()
+        sink = self._sink
+        with self._source:
+            while chunk := self._source.read(1 << 16):
+                if sink is not None:
+                    try:
+                        sink.write(chunk)
+                    except (OSError, ValueError):
+                        _closed(sink)
+                        sink = None
+        _closed(sink)
+
+    def finish(self) -> None:
+        """Wait until all of `source` is read."""
+        self._ready.set()
+        self._thread.join()
+
+
+def _closed(sink: IO[bytes] | None) -> None:
+    if sink is not None:
+        with contextlib.suppress(OSError, ValueError):
+            sink.close()
 
 
 def _last_line(log: IO[bytes]) -> str:
@@ -234,7 +218,7 @@ def measure_premaster(path: Path, rate: int) -> Loudness:
     _, log = ffmpeg.run(["-nostats", "-f", PREMASTER_FORMAT, "-ar", str(rate), "-ac", "1", "-i", str(path),
                          "-af", "ebur128=peak=sample:framelog=quiet", "-f", "null", "-"],
                         log_level="info", failure="ffmpeg could not measure the episode")
-    return _summary(log)
+    return loudness_summary(log)
 
 
 def read_back(path: Path) -> tuple[Loudness, float]:
@@ -249,10 +233,10 @@ def _loudness_and_length(text: str) -> tuple[Loudness, float]:
     if not times:
         raise AudioError("The episode audio does not decode")
     hours, minutes, seconds = times[-1]
-    return _summary(text), int(hours) * 3600 + int(minutes) * 60 + float(seconds)
+    return loudness_summary(text), int(hours) * 3600 + int(minutes) * 60 + float(seconds)
 
 
-def _summary(text: str) -> Loudness:
+def loudness_summary(text: str) -> Loudness:
     summary = text[text.rfind("Summary:"):]
 
     def first(label: str, default: float) -> float:

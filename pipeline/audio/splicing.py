@@ -13,14 +13,15 @@ from __future__ import annotations
 import json
 import logging
 import os
-from dataclasses import asdict, dataclass
+import secrets
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import BinaryIO
 
 from pipeline.audio.early import EarlyEncode, FedPremaster
-from pipeline.audio.mastering import Premaster
 from pipeline.audio.mix import MixSettings
 from pipeline.audio.mixer import EpisodeMixer
+from pipeline.audio.premaster import Premaster
 from pipeline.audio.voicing import Voicer, spoken_for
 from pipeline.cache import SegmentCache
 from pipeline.progress import Interrupted, Milestone, ProgressSink, voicing_percent
@@ -38,13 +39,16 @@ _BED_MARGIN_SECONDS = 0.5
 class Layout:
     """Where the turns of a premastered episode lie: each turn's segment key and whether it opens a section
     (which sets the pause before it), its transcript span in seconds, the episode's length, pass 1's loudness
-    and the premaster's rate."""
+    and the premaster's rate; once stored, the cache key and exact size of the premaster it describes (each
+    version's premaster has a key of its own, so a layout can never describe another version's audio)."""
 
     turns: list[tuple[str, bool]]
     spans: list[tuple[float, float]]
     seconds: float
     lufs: float
     rate: int
+    audio_key: str = ""
+    audio_bytes: int = 0
 
     @classmethod
     def from_json(cls, data: object) -> Layout | None:
@@ -53,7 +57,8 @@ class Layout:
             assert isinstance(data, dict)
             layout = cls([(str(key), bool(opens)) for key, opens in data["turns"]],
                          [(float(start), float(end)) for start, end in data["spans"]],
-                         float(data["seconds"]), float(data["lufs"]), int(data["rate"]))
+                         float(data["seconds"]), float(data["lufs"]), int(data["rate"]), str(data["audio_key"]),
+                         int(data["audio_bytes"]))
         except (AssertionError, KeyError, TypeError, ValueError):
             return None
         return layout if len(layout.turns) == len(layout.spans) else None
@@ -67,20 +72,35 @@ def turn_marks(script: Script, voicer: Voicer) -> list[tuple[str, bool]]:
 
 
 def store(cache: SegmentCache, key: str, layout: Layout, premaster: Path) -> None:
-    """Keep an episode's layout and premaster (moved into the cache), for its next edit."""
-    cache.put(cache.key("layout", key), json.dumps(asdict(layout)).encode())
-    cache.put_file(cache.key("audio", key), premaster)
+    """Keep an episode's premaster (moved into the cache under a key of its own) and then its layout, for its next
+    edit; the previous version's premaster goes. A write that fails leaves the previous pair as it was."""
+    before = _layout(cache, key)
+    audio_key = cache.key("premaster", f"{key}|{secrets.token_hex(16)}")
+    size = premaster.stat().st_size
+    cache.put_file(audio_key, premaster)
+    if cache.file(audio_key) is None:
+        return
+    cache.put(cache.key("layout", key), json.dumps(asdict(replace(layout, audio_key=audio_key,
+                                                                  audio_bytes=size))).encode())
+    if _layout(cache, key) == before:  # the layout was not written: the previous pair stands
+        cache.remove(audio_key)
+    elif before is not None:
+        cache.remove(before.audio_key)
 
 
 def recall(cache: SegmentCache, key: str) -> tuple[Layout, Path] | None:
     """The layout `store` kept, and where its premastered audio is; None on a miss."""
+    layout = _layout(cache, key)
+    audio = cache.file(layout.audio_key) if layout is not None else None
+    return (layout, audio) if layout is not None and audio is not None else None
+
+
+def _layout(cache: SegmentCache, key: str) -> Layout | None:
     found = cache.get(cache.key("layout", key))
     try:
-        layout = Layout.from_json(json.loads(found)) if found is not None else None
+        return Layout.from_json(json.loads(found)) if found is not None else None
     except ValueError:
         return None
-    audio = cache.file(cache.key("audio", key)) if layout is not None else None
-    return (layout, audio) if layout is not None and audio is not None else None
 
 
 def _common_ends(old: list[tuple[str, bool]], new: list[tuple[str, bool]]) -> tuple[int, int]:
@@ -117,9 +137,8 @@ def _spliced(script: Script, voicer: Voicer, mix: MixSettings, layout: Layout, o
     head, tail = _common_ends(layout.turns, marks)
     half_ms = min(mix.pause_ms, mix.section_pause_ms) // 2
     changed = range(head, len(planned) - tail)
-    expected_bytes = layout.seconds * rate * _SAMPLE_BYTES
     if (head == 0 or tail == 0 or layout.rate != rate or 2 * half_ms < _MIN_PAUSE_MS
-            or abs(os.fstat(old_audio.fileno()).st_size - expected_bytes) > rate * _SAMPLE_BYTES
+            or os.fstat(old_audio.fileno()).st_size != layout.audio_bytes
             or (not changed and len(layout.turns) == len(planned))):
         return None
     cut_from = layout.spans[head - 1][1] + half_ms / 1000
@@ -134,7 +153,7 @@ def _spliced(script: Script, voicer: Voicer, mix: MixSettings, layout: Layout, o
         stretch = _premastered_stretch(planned, changed, voicer, mix, stretch_path, sink, half_ms)
         made = stretch_path.read_bytes()
         fed.add(made)
-        fed.add_range(old_audio, end, os.fstat(old_audio.fileno()).st_size)
+        fed.add_range(old_audio, end, layout.audio_bytes)
         fed.finish()
     except BaseException:
         fed.abandon()

@@ -9,10 +9,10 @@ from pathlib import Path
 
 from errors import ScriptError
 from pipeline.audio.dynamics import MATCHING_IDENTITY
-from pipeline.audio.mastering import Onward, Premaster
 from pipeline.audio.mix import MixedEpisode, MixSettings
 from pipeline.audio.mixer import TURN_LOUDNESS_LUFS, EpisodeMixer
 from pipeline.audio.music import intro_bed
+from pipeline.audio.premaster import Onward, Premaster
 from pipeline.audio.preview import PreviewStream
 from pipeline.cache import SegmentCache
 from pipeline.progress import Interrupted, Milestone, ProgressSink, voicing_percent

@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from errors import AudioError
 from pipeline.audio.early import EarlyEncode
 from pipeline.audio.mastering import AudioFormat, Loudness, correction, measure_premaster
 from pipeline.audio.mix import MixedEpisode
@@ -26,7 +25,7 @@ def encoded(job_id: str, transcript: Transcript, seconds: float, premaster_lufs:
     if early is not None:
         try:
             loudness, duration = early.finish()
-        except AudioError as exc:  # the usual pass 2 below says whether the audio itself is at fault
+        except Exception as exc:  # any failure of it: the usual pass 2 below says whether the audio is at fault
             log.warning("job %s: the early encode failed (%s); encoding from the premaster", job_id, exc)
         else:
             if early.confirmed(premaster_lufs, loudness):

@@ -8,6 +8,7 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
+from pipeline.audio.dynamics import FFMPEG_DYNAMICS, MATCHING_IDENTITY
 from pipeline.audio.mix import MixedEpisode, MixSettings
 from pipeline.cache import SegmentCache
 from pipeline.speech.normalize import NORMALISER_VERSION
@@ -35,7 +36,8 @@ def episode_key(cache: SegmentCache, cast: Cast, mix: MixSettings, script: Scrip
 
 def layout_key(cache: SegmentCache, cast: Cast, mix: MixSettings, podcast_id: str) -> str:
     """Where the latest version of a podcast keeps its premaster and layout (see pipeline.audio.splicing)."""
-    return cache.key(f"premaster-1|{_sound(cast, mix)}", podcast_id)
+    # the chain that made the premaster and the level matching of its turns: a spliced stretch must match them
+    return cache.key(f"premaster-2|{FFMPEG_DYNAMICS}|{MATCHING_IDENTITY}|{_sound(cast, mix)}", podcast_id)
 
 
 def load(cache: SegmentCache, key: str, out: Path) -> MixedEpisode | None:

@@ -3,6 +3,7 @@ only the turns that changed; earlier versions stay playable; pronunciations reac
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -56,8 +57,9 @@ def turns_of(script: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def test_editing_one_turn_of_sixty_voices_that_turn_only_and_keeps_version_one(
-    client: TestClient, providers: Providers
+    client: TestClient, providers: Providers, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.INFO, logger="pipeline.audio.splicing")
     first = finished_episode(client)
     podcast_id = first["podcastId"]
     assert first["voicedTurns"] == 60 and first["reusedTurns"] == 0 and "version" not in first
@@ -86,6 +88,10 @@ def test_editing_one_turn_of_sixty_voices_that_turn_only_and_keeps_version_one(
     assert podcast["version"] == 2 and podcast["audioUrl"] == done["audioUrl"] and "updatedAt" in podcast
     assert podcast["transcript"][27]["text"] == "A sea star can regrow a lost arm."
     assert podcast["audioDuration"] != first["audioDuration"], "the new line's audio is in the new file"
+    assert "edit spliced: 1 of 60 turns re-mastered" in caplog.text, "only the changed stretch was re-mastered"
+    moved = podcast["transcript"][28]["start"] - first["transcript"][28]["start"]
+    assert abs(moved - (podcast["audioDuration"] - first["audioDuration"])) < 0.05, "later turns moved with it"
+    assert podcast["transcript"][:27] == first["transcript"][:27]
 
     versions = client.get(f"/api/podcast/{podcast_id}/versions").json()["versions"]
     assert [(v["version"], v["current"]) for v in versions] == [(2, True), (1, False)]

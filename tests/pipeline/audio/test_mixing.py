@@ -12,10 +12,11 @@ from mutagen.mp4 import MP4
 from mutagen.oggopus import OggOpus
 
 from pipeline.audio.loudness import integrated_loudness
-from pipeline.audio.mastering import Premaster, audio_format, read_back
+from pipeline.audio.mastering import audio_format, read_back
 from pipeline.audio.mix import MixedEpisode
 from pipeline.audio.mixer import TURN_LOUDNESS_LUFS, EpisodeMixer
 from pipeline.audio.music import intro_bed
+from pipeline.audio.premaster import Premaster
 from pipeline.episode.finishing import Labels, finish_audio
 from tests.audio_metrics import decode_float, ebur128, file_ebur128
 

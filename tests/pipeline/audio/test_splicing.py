@@ -35,13 +35,17 @@ def _setup(tmp_path: Path, settings: Settings) -> tuple[Cast, SegmentCache, MixS
     return (Cast.of(TONE_HOSTS, voices), SegmentCache(tmp_path / "cache", 10**9), mix_settings(settings), voices)
 
 
-def _first_version(tmp_path: Path, script: Script, cast: Cast, cache: SegmentCache, mix: MixSettings
-                   ) -> tuple[Layout, Path]:
+def _first_version(tmp_path: Path, script: Script, cast: Cast, cache: SegmentCache, mix: MixSettings,
+                   podcast: str = "podcast") -> tuple[Layout, Path]:
+    """A first version, mixed and stored as produce does; its layout and premaster, recalled."""
     path = tmp_path / "v1.pcm"
     mixed = voice_and_mix(script, cast, cache, mix, path, RecordingSink())
     layout = Layout(turn_marks(script, Voicer(cast, cache)), [(t["start"], t["end"]) for t in mixed.transcript],
                     mixed.seconds, mixed.loudness.integrated, mix.format.sample_rate)
-    return layout, path
+    store(cache, podcast, layout, path)
+    recalled = recall(cache, podcast)
+    assert recalled is not None
+    return recalled
 
 
 def _samples(path: Path) -> np.ndarray:
@@ -109,18 +113,40 @@ def test_edits_that_cannot_be_spliced_say_so(tmp_path: Path, settings: Settings)
     assert spliced(changed) is not None
 
 
-def test_the_layout_and_premaster_are_kept_in_the_cache(tmp_path: Path, settings: Settings) -> None:
+def test_each_version_keeps_its_own_premaster_and_a_layout_never_outlives_its_audio(
+    tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
     cast, cache, mix, _ = _setup(tmp_path, settings)
-    layout, premaster = _first_version(tmp_path, _script(LINES), cast, cache, mix)
-    audio = premaster.read_bytes()
-    store(cache, "podcast-1", layout, premaster)
-    assert not premaster.exists(), "moved into the cache, not copied"
-    recalled = recall(cache, "podcast-1")
-    assert recalled is not None and recalled[0] == layout and recalled[1].read_bytes() == audio
-    assert recall(cache, "podcast-2") is None
-    recalled[1].unlink()  # evicted before the edit came: it is mixed whole instead
+    first, first_audio = _first_version(tmp_path, _script(LINES), cast, cache, mix)
+    assert first.audio_bytes == first_audio.stat().st_size and first.lufs < -10
     edited = _script([*LINES[:4], ("Alex", "Changed."), *LINES[5:]])
-    assert splice_edit(edited, Voicer(cast, cache), mix, recalled, tmp_path / "p.pcm", RecordingSink(), None) is None
+    made = splice_edit(edited, Voicer(cast, cache), mix, (first, first_audio), tmp_path / "v2.pcm", RecordingSink(),
+                       None)
+    assert made is not None
+    transcript, seconds = made
+    second = Layout(turn_marks(edited, Voicer(cast, cache)), [(t["start"], t["end"]) for t in transcript], seconds,
+                    first.lufs, first.rate)
+    store(cache, "podcast", second, tmp_path / "v2.pcm")
+    assert not (tmp_path / "v2.pcm").exists(), "moved into the cache, not copied"
+    recalled = recall(cache, "podcast")
+    assert recalled is not None and recalled[0].turns == second.turns and recalled[0].audio_key != first.audio_key
+    assert not first_audio.exists(), "the previous version's premaster went"
+    assert recall(cache, "another podcast") is None
+
+    (tmp_path / "v3.pcm").write_bytes(b"\0" * 1000)
+    entries = sorted(path.name for path in (tmp_path / "cache").glob("*.pcm"))
+    real_put = cache.put
+    monkeypatch.setattr(cache, "put", lambda key, data: None)  # the layout cannot be written (a full disk)
+    store(cache, "podcast", replace(second, seconds=1.0), tmp_path / "v3.pcm")
+    monkeypatch.setattr(cache, "put", real_put)
+    assert recall(cache, "podcast") == recalled, "the previous pair stands"
+    assert sorted(path.name for path in (tmp_path / "cache").glob("*.pcm")) == entries, "its new audio went too"
+
+    with recalled[1].open("ab") as audio:
+        audio.write(b"\0\0")  # the audio no longer matches its layout (it never should): mixed whole
+    assert splice_edit(edited, Voicer(cast, cache), mix, recalled, tmp_path / "v4.pcm", RecordingSink(), None) is None
+    recalled[1].unlink()  # evicted before the edit came: mixed whole as well
+    assert splice_edit(edited, Voicer(cast, cache), mix, recalled, tmp_path / "v4.pcm", RecordingSink(), None) is None
 
 
 def test_pass_two_follows_a_splice_and_its_result_is_checked(tmp_path: Path, settings: Settings) -> None:
