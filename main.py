@@ -30,6 +30,7 @@ def build_app(settings: Settings) -> FastAPI:
     from nicegui import ui
 
     from api.app import create_api
+    from api.collector import FullCollections
     from api.feeds import RedactFeedTokens
     from api.webhooks import job_event_data
     from pipeline.services import build_services
@@ -40,6 +41,9 @@ def build_app(settings: Settings) -> FastAPI:
     app = create_api(services)
     pages.create(services)
     nicegui_app.on_startup(_freeze_startup_objects)
+    collections = FullCollections()
+    nicegui_app.on_startup(collections.start)
+    nicegui_app.on_shutdown(collections.stop)
     # after uvicorn has configured its loggers
     nicegui_app.on_startup(lambda: logging.getLogger("uvicorn.access").addFilter(RedactFeedTokens()))
     if settings.run_worker:

@@ -24,6 +24,9 @@ from store.records import JobRecord
 log = logging.getLogger(__name__)
 
 _USER_JOBS = 20  # a user's newest jobs shown when their stream starts
+# Listeners a change is handed to per turn of the event loop: handed to 1,000 at once, their sends would hold the
+# loop (and every request waiting on it) for one long burst; in slices, requests are served in between.
+_SLICE = 10
 _BACKLOG = 10_000  # changes kept for a listener that has not read them yet (a whole job is a few hundred)
 
 
@@ -139,8 +142,12 @@ class JobWatcher:
                 found = []
             for change in found:
                 self._seen = change.seq
-                for listener in [*self._by_job.get(change.job_id, ()), *self._by_user.get(change.user_id, ())]:
-                    listener.offer(change)
+                targets = [*self._by_job.get(change.job_id, ()), *self._by_user.get(change.user_id, ())]
+                for start in range(0, len(targets), _SLICE):
+                    for listener in targets[start:start + _SLICE]:
+                        listener.offer(change)
+                    if len(targets) > _SLICE:
+                        await asyncio.sleep(0)
             await asyncio.sleep(self.every)
         self._seen, self._floor = -1, None
 

@@ -40,3 +40,41 @@ async def test_a_job_that_finishes_while_its_listener_starts_still_ends_the_stre
         await watcher.stop()
         db.dispose()
     assert statuses == ["processing", "failed"]
+
+
+async def test_many_listeners_each_get_every_change_in_order(tmp_path: Path) -> None:
+    # more listeners than one turn of the event loop hands a change to, so each change reaches them in slices
+    db = Database(f"sqlite:///{tmp_path / 'watch.db'}")
+    db.create_all()
+    job_id = job_creation.create(db, NewJob(user_id="u", note_id="n", note_content="A note.",
+                                            duration="short")).record.job_id
+    assert jobs.claim_next(db) is not None
+    watcher = JobWatcher(db, every=0.02)
+    listeners = 3 * watcher_module._SLICE + 7
+    started = 0
+
+    async def listen() -> list[tuple[str, int]]:
+        nonlocal started
+        seen = []
+        async for change in watcher.job(job_id):
+            if not seen:
+                started += 1
+            seen.append((change.status, change.progress))
+        return seen
+
+    async def work() -> None:
+        while started < listeners:
+            await asyncio.sleep(0.01)
+        for percent in range(10, 100, 10):
+            await asyncio.to_thread(jobs.report_progress, db, job_id, percent, f"Step {percent}")
+        await asyncio.to_thread(jobs.fail, db, job_id, "The voice failed")
+
+    try:
+        heard, _ = await asyncio.wait_for(asyncio.gather(
+            asyncio.gather(*(listen() for _ in range(listeners))), work()), timeout=30)
+    finally:
+        await watcher.stop()
+        db.dispose()
+    expected = [("processing", percent) for percent in range(10, 100, 10)]
+    for seen in heard:
+        assert seen[1:-1] == expected and seen[-1][0] == "failed", seen
