@@ -34,8 +34,8 @@ def command(args: list[str], log_level: str = "error") -> list[str]:
     return [ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", log_level, *args]
 
 
-def start(args: list[str], *, log_level: str = "error", stdin: int | IO[Any] | None = None,
-          stdout: int | IO[Any] | None = None, stderr: int | IO[Any] | None = None) -> subprocess.Popen[bytes]:
+def start(args: list[str], *, log_level: str = "error", stdin: int | None = None, stdout: int | IO[Any] | None = None,
+          stderr: int | IO[Any] | None = None) -> subprocess.Popen[bytes]:
     """Start ffmpeg for streaming work (pipes the caller reads and writes as it goes)."""
     try:
         return subprocess.Popen(command(args, log_level), stdin=stdin, stdout=stdout, stderr=stderr)

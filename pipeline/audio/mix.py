@@ -27,6 +27,10 @@ class MixSettings:
     cover: Path | None = None
     live_preview: bool = False  # also encode a growing preview as the mix is made (pipeline.audio.preview)
 
+    def pause_before(self, index_in_section: int) -> int:
+        """The pause (ms) before a turn that is not the episode's first: longer where a section starts."""
+        return self.section_pause_ms if index_in_section == 0 else self.pause_ms
+
     @property
     def format(self) -> AudioFormat:
         """The delivery format."""

@@ -114,9 +114,11 @@ def _common_ends(old: list[tuple[str, bool]], new: list[tuple[str, bool]]) -> tu
     return head, tail
 
 
-def splice_edit(script: Script, voicer: Voicer, mix: MixSettings, previous: tuple[Layout, Path],
-                premaster_path: Path, sink: ProgressSink, early: EarlyEncode | None) -> tuple[Transcript, float] | None:
-    """The edited episode's premaster at `premaster_path`, made from the previous one and the changed stretch
+def splice_edit(script: Script, marks: list[tuple[str, bool]], voicer: Voicer, mix: MixSettings,
+                previous: tuple[Layout, Path], premaster_path: Path, sink: ProgressSink, early: EarlyEncode | None
+                ) -> tuple[Transcript, float] | None:
+    """The edited episode (its `turn_marks`: `marks`) premastered at `premaster_path`, made from the previous
+    one and the changed stretch
     (pass 2 started on it when `early` is given; nothing measures it here), with its transcript and length in
     seconds; None when this edit cannot be spliced (its first or last turn changed, nothing changed, the cut
     would fall under the intro music, or the pauses are too short to cut in)."""
@@ -126,14 +128,14 @@ def splice_edit(script: Script, voicer: Voicer, mix: MixSettings, previous: tupl
     except OSError:  # evicted from the cache since
         return None
     with old_audio:
-        return _spliced(script, voicer, mix, layout, old_audio, premaster_path, sink, early)
+        return _spliced(script, marks, voicer, mix, layout, old_audio, premaster_path, sink, early)
 
 
-def _spliced(script: Script, voicer: Voicer, mix: MixSettings, layout: Layout, old_audio: BinaryIO,
-             premaster_path: Path, sink: ProgressSink, early: EarlyEncode | None) -> tuple[Transcript, float] | None:
+def _spliced(script: Script, marks: list[tuple[str, bool]], voicer: Voicer, mix: MixSettings, layout: Layout,
+             old_audio: BinaryIO, premaster_path: Path, sink: ProgressSink, early: EarlyEncode | None
+             ) -> tuple[Transcript, float] | None:
     rate = mix.format.sample_rate
     planned = [(section, index, turn) for section in script.sections for index, turn in enumerate(section.turns)]
-    marks = turn_marks(script, voicer)
     head, tail = _common_ends(layout.turns, marks)
     half_ms = min(mix.pause_ms, mix.section_pause_ms) // 2
     changed = range(head, len(planned) - tail)
@@ -193,7 +195,7 @@ def _premastered_stretch(planned: list[tuple[Section, int, Turn]], changed: rang
             if sink.should_stop():
                 raise Interrupted
             _, index, turn = planned[n]
-            mixer.add_pause((mix.section_pause_ms if index == 0 else mix.pause_ms) - (half_ms if done == 0 else 0))
+            mixer.add_pause(mix.pause_before(index) - (half_ms if done == 0 else 0))
             spoken = spoken_for(turn, n)
             key, pcm, gain = voicer.lookup(turn, spoken)
             if pcm is None:
@@ -203,9 +205,8 @@ def _premastered_stretch(planned: list[tuple[Section, int, Turn]], changed: rang
                 voicer.remember_gain(key, mixer.last_gain)
             sink.report(voicing_percent(done + 1, len(changed)), f"Voicing changed line {done + 1} of {len(changed)}")
         _, index, _ = planned[changed.stop]
-        after = mix.section_pause_ms if index == 0 else mix.pause_ms
-        mixer.add_pause(after - half_ms - (half_ms if not changed else 0))
-        sink.report(Milestone.VOICED, "Measuring loudness...")
+        mixer.add_pause(mix.pause_before(index) - half_ms - (half_ms if not changed else 0))
+        sink.report(Milestone.VOICED, "Splicing the changed lines in...")
         premaster.finish()
     except BaseException:
         premaster.abandon()

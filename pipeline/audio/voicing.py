@@ -149,7 +149,7 @@ def voice_and_mix(script: Script, cast: Cast, cache: SegmentCache | None, mix: M
                 pcm = voiced.result()
                 section, index, turn = planned[done]
                 if done:
-                    mixer.add_pause(mix.section_pause_ms if index == 0 else mix.pause_ms)
+                    mixer.add_pause(mix.pause_before(index))
                 start, end = mixer.add_speech(pcm, gain)
                 if gain is None:
                     voicer.remember_gain(key, mixer.last_gain)

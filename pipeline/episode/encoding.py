@@ -16,12 +16,13 @@ from store.records import Transcript
 log = logging.getLogger(__name__)
 
 
-def encoded(job_id: str, transcript: Transcript, seconds: float, premaster_lufs: float | None,
+def encoded(job_id: str, transcript: Transcript, seconds: float, measured: Loudness | None,
             early: EarlyEncode | None, premaster: Path, fmt: AudioFormat, labels: Labels, out: Path
             ) -> tuple[Loudness, float, float]:
-    """The episode encoded and tagged at `out`, from the premaster whose loudness pass 1 measured
-    (`premaster_lufs`; None when it was not measured). Returns the loudness and length read back, and the
+    """The episode encoded and tagged at `out`, from the premaster whose loudness pass 1 `measured` (None when
+    it was not measured: a spliced edit). Returns the loudness and length read back, and the
     premaster's loudness (measured, or as the early encode's read-back implies it)."""
+    premaster_lufs = measured.integrated if measured is not None else None
     if early is not None:
         try:
             loudness, duration = early.finish()
@@ -35,14 +36,12 @@ def encoded(job_id: str, transcript: Transcript, seconds: float, premaster_lufs:
             log.info("job %s: the early encode came out at %.1f LUFS (premaster predicted at %.2f, measured at %s);"
                      " encoding from the premaster", job_id, loudness.integrated, early.predicted_lufs,
                      premaster_lufs)
-    measured = measure_premaster(premaster, fmt.sample_rate) if premaster_lufs is None else None
-    lufs = measured.integrated if measured is not None else premaster_lufs
-    assert lufs is not None
-    mixed = MixedEpisode(transcript, seconds, measured or Loudness(lufs, 0.0, 0.0, 0.0))
+    measured = measured or measure_premaster(premaster, fmt.sample_rate)
+    mixed = MixedEpisode(transcript, seconds, measured)
     loudness, duration = finish_audio(premaster, mixed, fmt, labels, out)
     bias = correction(loudness)
     if bias is not None:
         log.info("job %s: the encoder moved the loudness to %.1f LUFS; encoding once more", job_id,
                  loudness.integrated)
         loudness, duration = finish_audio(premaster, mixed, fmt, labels, out, bias)
-    return loudness, duration, lufs
+    return loudness, duration, measured.integrated

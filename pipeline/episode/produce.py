@@ -116,21 +116,22 @@ def master_episode(job: ClaimedJob, script: Script, cast: Cast, cache: SegmentCa
     previous = _previous_version(job, cast, cache, mix)
     early = EarlyEncode(audio_path, fmt, previous[0].lufs) if previous is not None and fmt.streamable else None
     voicer = Voicer(cast, cache)
-    spliced = splice_edit(script, voicer, mix, previous, premaster_path, sink, early) if previous else None
+    marks = turn_marks(script, voicer) if cache is not None else []
+    spliced = splice_edit(script, marks, voicer, mix, previous, premaster_path, sink, early) if previous else None
     if spliced is not None:
-        (transcript, seconds), premaster_lufs = spliced, None
+        (transcript, seconds), premaster = spliced, None
     else:
         # an edit voices a line or two and is done in seconds: its preview would only slow it down
         mixed = voice_and_mix(script, cast, cache, mix, premaster_path, sink,
                               preview=mix.live_preview and not job.edit_version, onward=early)
-        transcript, seconds, premaster_lufs = mixed.transcript, mixed.seconds, mixed.loudness.integrated
+        transcript, seconds, premaster = mixed.transcript, mixed.seconds, mixed.loudness
     sink.report(Milestone.ENCODING, "Normalising loudness and encoding...")
-    loudness, duration, lufs = encoded(job.job_id, transcript, seconds, premaster_lufs, early, premaster_path, fmt,
+    loudness, duration, lufs = encoded(job.job_id, transcript, seconds, premaster, early, premaster_path, fmt,
                                        labels, audio_path)
     _check_length(duration, seconds)
     if cache is not None:  # for the next edit
-        layout = Layout(turn_marks(script, voicer), [(turn["start"], turn["end"]) for turn in transcript], seconds,
-                        lufs, fmt.sample_rate)
+        layout = Layout(marks, [(turn["start"], turn["end"]) for turn in transcript], seconds, lufs,
+                        fmt.sample_rate)
         splicing.store(cache, reuse.layout_key(cache, cast, mix, job.podcast_id), layout, premaster_path)
     premaster_path.unlink(missing_ok=True)
     mastered = MixedEpisode(transcript, seconds, loudness)

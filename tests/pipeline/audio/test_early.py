@@ -15,14 +15,13 @@ import pytest
 from errors import AudioError
 from pipeline.audio.early import EarlyEncode
 from pipeline.audio.mastering import measure_premaster
-from pipeline.audio.splicing import splice_edit
-from pipeline.audio.voicing import Voicer, voice_and_mix
+from pipeline.audio.voicing import voice_and_mix
 from pipeline.episode.encoding import encoded
 from pipeline.episode.finishing import Labels
 from pipeline.progress import Interrupted
 from settings import Settings
 from tests.fakes import RecordingSink
-from tests.pipeline.audio.test_splicing import LINES, _first_version, _script, _setup
+from tests.pipeline.audio.test_splicing import LINES, _first_version, _script, _setup, _splice
 
 T = TypeVar("T")
 LABELS = Labels(title="T", show="Show", note_title="Note")
@@ -60,7 +59,7 @@ def test_a_failing_early_encoder_neither_blocks_nor_breaks_pass_one(tmp_path: Pa
     assert measure_premaster(premaster, rate).integrated == pytest.approx(mixed.loudness.integrated, abs=0.05)
     with pytest.raises(AudioError):
         early.finish()
-    loudness, seconds, lufs = encoded("job", mixed.transcript, mixed.seconds, mixed.loudness.integrated, early,
+    loudness, seconds, lufs = encoded("job", mixed.transcript, mixed.seconds, mixed.loudness, early,
                                       premaster, mix.format, LABELS, out)
     assert loudness.within_targets() and abs(seconds - mixed.seconds) < 0.1 and lufs == mixed.loudness.integrated
 
@@ -71,7 +70,7 @@ def test_an_early_output_that_cannot_be_written_does_not_stall_a_splice(tmp_path
     edited = _script([*LINES[:4], ("Alex", "Changed in the middle."), *LINES[5:]])
     early = EarlyEncode(tmp_path / "no" / "such" / "folder.mp3", mix.format, previous[0].lufs)
     premaster = tmp_path / "spliced.pcm"
-    spliced = _within(60, lambda: splice_edit(edited, Voicer(cast, cache), mix, previous, premaster,
+    spliced = _within(60, lambda: _splice(edited, cast, cache, mix, previous, premaster,
                                               RecordingSink(), early))
     assert spliced is not None and premaster.stat().st_size > previous[0].audio_bytes // 2
     with pytest.raises(OSError):
@@ -90,7 +89,7 @@ def test_a_splice_cancelled_while_voicing_stops_at_once(tmp_path: Path, settings
 
     premaster = tmp_path / "spliced.pcm"
     with pytest.raises(Interrupted):
-        _within(30, lambda: splice_edit(edited, Voicer(cast, cache), mix, previous, premaster, Cancelled(), early))
+        _within(30, lambda: _splice(edited, cast, cache, mix, previous, premaster, Cancelled(), early))
     assert not premaster.exists() and not (tmp_path / "episode.mp3").exists()
     assert not any(thread.name in ("early-encode", "premaster-feed", "encoder-input") and thread.is_alive()
                    for thread in threading.enumerate())

@@ -19,6 +19,7 @@ from pipeline.providers import mix_settings
 from pipeline.voices.base import Cast
 from pipeline.writers.base import Script, Section, Turn
 from settings import Settings
+from store.records import Transcript
 from tests.fakes import TONE_HOSTS, RecordingSink, ToneVoices
 
 LINES = [(("Alex", "Sam")[n % 2], f"Line {n}: " + " ".join(["word"] * (4 + n % 3))) for n in range(10)]
@@ -48,6 +49,12 @@ def _first_version(tmp_path: Path, script: Script, cast: Cast, cache: SegmentCac
     return recalled
 
 
+def _splice(script: Script, cast: Cast, cache: SegmentCache, mix: MixSettings, previous: tuple[Layout, Path],
+            out: Path, sink: RecordingSink, early: EarlyEncode | None) -> tuple[Transcript, float] | None:
+    voicer = Voicer(cast, cache)
+    return splice_edit(script, turn_marks(script, voicer), voicer, mix, previous, out, sink, early)
+
+
 def _samples(path: Path) -> np.ndarray:
     return np.frombuffer(path.read_bytes(), dtype="<i2").astype(np.float64) / 32768
 
@@ -69,7 +76,7 @@ def test_a_spliced_edit_matches_a_whole_new_pass(tmp_path: Path, settings: Setti
     edited = _script(EDITS[edit](LINES), split=5 if edit != "a line deleted" else 4)
     voices.calls.clear()
     sink = RecordingSink()
-    spliced = splice_edit(edited, Voicer(cast, cache), mix, previous, tmp_path / "spliced.pcm", sink, None)
+    spliced = _splice(edited, cast, cache, mix, previous, tmp_path / "spliced.pcm", sink, None)
     assert spliced is not None
     changed = {"one line changed": 1, "a line inserted": 1, "a line deleted": 0, "two lines apart": 2}[edit]
     assert len(voices.calls) == changed, "only the new lines are voiced"
@@ -99,7 +106,7 @@ def test_edits_that_cannot_be_spliced_say_so(tmp_path: Path, settings: Settings)
     out = tmp_path / "out.pcm"
 
     def spliced(lines: Lines, settings_: MixSettings = mix) -> object:
-        return splice_edit(_script(lines), Voicer(cast, cache), settings_, previous, out, RecordingSink(), None)
+        return _splice(_script(lines), cast, cache, settings_, previous, out, RecordingSink(), None)
 
     assert spliced([("Alex", "A new first line."), *LINES[1:]]) is None, "the first turn changed"
     assert spliced([*LINES[:-1], ("Sam", "A new last line.")]) is None, "the last turn changed"
@@ -120,7 +127,7 @@ def test_each_version_keeps_its_own_premaster_and_a_layout_never_outlives_its_au
     first, first_audio = _first_version(tmp_path, _script(LINES), cast, cache, mix)
     assert first.audio_bytes == first_audio.stat().st_size and first.lufs < -10
     edited = _script([*LINES[:4], ("Alex", "Changed."), *LINES[5:]])
-    made = splice_edit(edited, Voicer(cast, cache), mix, (first, first_audio), tmp_path / "v2.pcm", RecordingSink(),
+    made = _splice(edited, cast, cache, mix, (first, first_audio), tmp_path / "v2.pcm", RecordingSink(),
                        None)
     assert made is not None
     transcript, seconds = made
@@ -144,9 +151,9 @@ def test_each_version_keeps_its_own_premaster_and_a_layout_never_outlives_its_au
 
     with recalled[1].open("ab") as audio:
         audio.write(b"\0\0")  # the audio no longer matches its layout (it never should): mixed whole
-    assert splice_edit(edited, Voicer(cast, cache), mix, recalled, tmp_path / "v4.pcm", RecordingSink(), None) is None
+    assert _splice(edited, cast, cache, mix, recalled, tmp_path / "v4.pcm", RecordingSink(), None) is None
     recalled[1].unlink()  # evicted before the edit came: mixed whole as well
-    assert splice_edit(edited, Voicer(cast, cache), mix, recalled, tmp_path / "v4.pcm", RecordingSink(), None) is None
+    assert _splice(edited, cast, cache, mix, recalled, tmp_path / "v4.pcm", RecordingSink(), None) is None
 
 
 def test_pass_two_follows_a_splice_and_its_result_is_checked(tmp_path: Path, settings: Settings) -> None:
@@ -156,7 +163,7 @@ def test_pass_two_follows_a_splice_and_its_result_is_checked(tmp_path: Path, set
     for predicted, holds in ((layout.lufs, True), (layout.lufs + 6, False)):
         out = tmp_path / f"episode-{holds}.mp3"
         early = EarlyEncode(out, mix.format, predicted)
-        spliced = splice_edit(edited, Voicer(cast, cache), mix, (layout, audio), tmp_path / "p.pcm",
+        spliced = _splice(edited, cast, cache, mix, (layout, audio), tmp_path / "p.pcm",
                               RecordingSink(), early)
         assert spliced is not None
         loudness, seconds = early.finish()

@@ -46,7 +46,7 @@ def test_an_early_encode_that_held_is_the_episode(tmp_path: Path, settings: Sett
 
     monkeypatch.setattr(encoding, "finish_audio", no_second_encode)
     mix = mix_settings(settings)
-    loudness, seconds, lufs = encoding.encoded("job", mixed.transcript, mixed.seconds, again, early, premaster,
+    loudness, seconds, lufs = encoding.encoded("job", mixed.transcript, mixed.seconds, mixed.loudness, early, premaster,
                                                mix.format, LABELS, out)
     assert loudness.within_targets() and lufs == again
     assert read_back(out) == (loudness, seconds)
@@ -56,7 +56,7 @@ def test_an_early_encode_that_missed_is_done_again_from_the_premaster(tmp_path: 
     early, mixed, premaster, out = _mixed_with(tmp_path, settings, -40.0)
     assert early is not None
     mix, measured = mix_settings(settings), mixed.loudness.integrated
-    loudness, seconds, lufs = encoding.encoded("job", mixed.transcript, mixed.seconds, measured, early, premaster,
+    loudness, seconds, lufs = encoding.encoded("job", mixed.transcript, mixed.seconds, mixed.loudness, early, premaster,
                                                mix.format, LABELS, out)
     assert loudness.within_targets(), loudness
     assert lufs == measured and read_back(out) == (loudness, seconds)
