@@ -3,7 +3,8 @@ change log (see store.changes): so a replica streams the jobs another replica ru
 order, and a listener that reconnects resumes after the last change it got.
 
 One poll per process, however many listen: every quarter second it reads the changes logged since the last
-poll in one query, and hands each to the listeners of its job and of its user.
+poll in one query, and hands each to the listeners of its job and of its user. A listener gets the changes of
+one poll together, so a stream writes them to its client at once.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections import defaultdict
-from collections.abc import AsyncIterator
+from collections import defaultdict, deque
+from collections.abc import AsyncGenerator, AsyncIterator
 from dataclasses import dataclass, field
 
 from store import changes, queries
@@ -32,12 +33,36 @@ _BACKLOG = 10_000  # changes kept for a listener that has not read them yet (a w
 
 @dataclass(eq=False)
 class _Listener:
-    queue: asyncio.Queue[Change] = field(default_factory=lambda: asyncio.Queue(_BACKLOG))
+    """Changes handed to one listener and not yet taken, and its wait for more."""
 
-    def offer(self, change: Change) -> None:
-        if self.queue.full():  # a listener this far behind has stopped reading; it keeps the newest
-            self.queue.get_nowait()
-        self.queue.put_nowait(change)
+    # a listener this far behind has stopped reading; it keeps the newest
+    pending: deque[Change] = field(default_factory=lambda: deque(maxlen=_BACKLOG))
+    waiter: asyncio.Future[None] | None = None
+
+    def offer(self, found: list[Change]) -> None:
+        self.pending.extend(found)
+        if self.waiter is not None and not self.waiter.done():
+            self.waiter.set_result(None)
+
+    async def taken(self) -> list[Change]:
+        """Every change handed over since the last call; waits for one when there are none."""
+        while not self.pending:
+            self.waiter = asyncio.get_running_loop().create_future()
+            try:
+                await self.waiter
+            finally:
+                self.waiter = None
+        found = list(self.pending)
+        self.pending.clear()
+        return found
+
+
+def _until_finished(found: list[Change]) -> list[Change]:
+    """The changes up to and including the first that finishes the job."""
+    for index, change in enumerate(found):
+        if change.status in FINISHED_STATUSES:
+            return found[:index + 1]
+    return found
 
 
 def current(record: JobRecord, seq: int) -> Change:
@@ -64,6 +89,13 @@ class JobWatcher:
     async def job(self, job_id: str, after: int | None = None) -> AsyncIterator[Change]:
         """The job's changes until it is finished (its last one included): after change `after` when given (a
         reconnect), else its state now first."""
+        async with contextlib.aclosing(self.job_batches(job_id, after)) as batches:
+            async for found in batches:
+                for change in found:
+                    yield change
+
+    async def job_batches(self, job_id: str, after: int | None = None) -> AsyncGenerator[list[Change], None]:
+        """`job`, in batches: all the changes that came together (one write to a stream instead of several)."""
         listener = _Listener()
         self._by_job[job_id].add(listener)
         try:
@@ -76,45 +108,42 @@ class JobWatcher:
                 record = await asyncio.to_thread(queries.get, self.db, job_id)
                 if record is None:
                     return
-                missed = [current(record, newest)]
+                found = [current(record, newest)]
             else:
-                missed = await asyncio.to_thread(changes.of_job, self.db, job_id, after)
+                found = await asyncio.to_thread(changes.of_job, self.db, job_id, after)
                 newest = after
-                if not missed:  # nothing since: unless the job has finished meanwhile, wait for its next change
+                if not found:  # nothing since: unless the job has finished meanwhile, wait for its next change
                     status = await asyncio.to_thread(queries.status_of, self.db, job_id)
                     if status is None or status in FINISHED_STATUSES:
                         return
-            for change in missed:
-                newest = max(newest, change.seq)
-                yield change
-                if change.status in FINISHED_STATUSES:
-                    return
             while True:
-                change = await listener.queue.get()
-                if change.seq <= newest:
-                    continue  # already replayed
-                yield change
-                if change.status in FINISHED_STATUSES:
-                    return
+                fresh = _until_finished(found)
+                if fresh:
+                    newest = max(newest, fresh[-1].seq)
+                    yield fresh
+                    if fresh[-1].status in FINISHED_STATUSES:
+                        return
+                found = [change for change in await listener.taken() if change.seq > newest]  # not replayed
         finally:
             self._leave(self._by_job, job_id, listener)
 
-    async def user(self, user_id: str) -> AsyncIterator[Change]:
+    async def user_batches(self, user_id: str) -> AsyncIterator[list[Change]]:
         """The user's unfinished jobs as they are now, then every change of any of their jobs (new ones
-        included), for as long as the caller listens."""
+        included), for as long as the caller listens; in batches, as `job_batches`."""
         listener = _Listener()
         self._by_user[user_id].add(listener)
         try:
             newest = await asyncio.to_thread(changes.last_seq, self.db)
             await self._start_from(newest)
             recent = await asyncio.to_thread(queries.list_for_user, self.db, user_id, _USER_JOBS)
-            for record in reversed(recent):
-                if record.status not in FINISHED_STATUSES:
-                    yield current(record, newest)
+            unfinished = [current(record, newest) for record in reversed(recent)
+                          if record.status not in FINISHED_STATUSES]
+            if unfinished:
+                yield unfinished
             while True:
-                change = await listener.queue.get()
-                if change.seq > newest:
-                    yield change
+                fresh = [change for change in await listener.taken() if change.seq > newest]
+                if fresh:
+                    yield fresh
         finally:
             self._leave(self._by_user, user_id, listener)
 
@@ -140,14 +169,19 @@ class JobWatcher:
             except Exception as exc:  # a database hiccup: listeners wait for the next poll, not an error
                 log.warning("job watcher could not read the job changes: %s", exc)
                 found = []
+            if found:
+                self._seen = found[-1].seq
+            # each listener is handed all of its changes from this poll at once: one wake-up and one write each
+            mine: dict[_Listener, list[Change]] = {}
             for change in found:
-                self._seen = change.seq
-                targets = [*self._by_job.get(change.job_id, ()), *self._by_user.get(change.user_id, ())]
-                for start in range(0, len(targets), _SLICE):
-                    for listener in targets[start:start + _SLICE]:
-                        listener.offer(change)
-                    if len(targets) > _SLICE:
-                        await asyncio.sleep(0)
+                for listener in (*self._by_job.get(change.job_id, ()), *self._by_user.get(change.user_id, ())):
+                    mine.setdefault(listener, []).append(change)
+            handed = list(mine.items())
+            for start in range(0, len(handed), _SLICE):
+                for listener, theirs in handed[start:start + _SLICE]:
+                    listener.offer(theirs)
+                if len(handed) > _SLICE:
+                    await asyncio.sleep(0)
             await asyncio.sleep(self.every)
         self._seen, self._floor = -1, None
 
