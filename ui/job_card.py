@@ -55,7 +55,7 @@ class JobCard:
 
     async def _follow(self) -> None:
         """Redraw as soon as the job changes, from the same push as the API's server-sent events."""
-        async for _ in self.services.watcher.job(self.job_id):
+        async for _ in self.services.watcher.job_batches(self.job_id):  # one redraw for changes that came together
             if self.card.is_deleted or self.card.client.id not in Client.instances:
                 return
             with self.card:

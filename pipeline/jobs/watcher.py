@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import logging
 from collections import defaultdict, deque
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
 from store import changes, queries
@@ -86,16 +86,10 @@ class JobWatcher:
         """Listeners now."""
         return sum(len(group) for group in self._by_job.values()) + sum(len(g) for g in self._by_user.values())
 
-    async def job(self, job_id: str, after: int | None = None) -> AsyncIterator[Change]:
+    async def job_batches(self, job_id: str, after: int | None = None) -> AsyncIterator[list[Change]]:
         """The job's changes until it is finished (its last one included): after change `after` when given (a
-        reconnect), else its state now first."""
-        async with contextlib.aclosing(self.job_batches(job_id, after)) as batches:
-            async for found in batches:
-                for change in found:
-                    yield change
-
-    async def job_batches(self, job_id: str, after: int | None = None) -> AsyncGenerator[list[Change], None]:
-        """`job`, in batches: all the changes that came together (one write to a stream instead of several)."""
+        reconnect), else its state now first. In batches: the changes that came together, so a stream writes
+        them at once and a page redraws once."""
         listener = _Listener()
         self._by_job[job_id].add(listener)
         try:
@@ -129,7 +123,7 @@ class JobWatcher:
 
     async def user_batches(self, user_id: str) -> AsyncIterator[list[Change]]:
         """The user's unfinished jobs as they are now, then every change of any of their jobs (new ones
-        included), for as long as the caller listens; in batches, as `job_batches`."""
+        included), for as long as the caller listens; in batches, as in `job_batches`."""
         listener = _Listener()
         self._by_user[user_id].add(listener)
         try:

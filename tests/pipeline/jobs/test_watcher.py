@@ -40,7 +40,7 @@ async def test_a_job_that_finishes_while_its_listener_starts_still_ends_the_stre
     watcher = JobWatcher(db, every=0.02)
 
     async def listen() -> list[str]:
-        return [change.status async for change in watcher.job(job_id)]
+        return [change.status async for found in watcher.job_batches(job_id) for change in found]
 
     try:
         statuses = await asyncio.wait_for(listen(), timeout=10)
@@ -60,10 +60,10 @@ async def test_many_listeners_each_get_every_change_in_order(running: tuple[Data
     async def listen() -> list[tuple[str, int]]:
         nonlocal started
         seen = []
-        async for change in watcher.job(job_id):
+        async for found in watcher.job_batches(job_id):
             if not seen:
                 started += 1
-            seen.append((change.status, change.progress))
+            seen += [(change.status, change.progress) for change in found]
         return seen
 
     async def work() -> None:
@@ -122,4 +122,5 @@ async def test_changes_logged_between_two_polls_reach_a_listener_in_one_batch(
     assert [status for status, _ in batches[0]] == ["processing"]
     assert len(batches) == 2, batches
     assert batches[1][:3] == [("processing", 30), ("processing", 60), ("processing", 90)]
+    assert watcher.listeners == 0  # the finished stream let go of its place
     assert [status for status, _ in batches[1][3:]] == ["failed"]
