@@ -29,6 +29,9 @@ NOTES = {
 NAMES = {"de": "German", "fr": "French", "es": "Spanish"}
 MOSTLY_ENGLISH = ("Our team moved the cluster to Frankfurt because the Datenschutz rules required it. Latency fell "
                   "by twenty percent, and the Betriebsrat signed off on the on-call rota in a week.")
+OPENS_IN_GERMAN = ("# Projekt Sonnenblume\n\nDas Team trifft sich am Montag um neun Uhr im Büro.\n\n" + (
+    "This week we reviewed the budget for the solar project and agreed to order the panels before the price "
+    "rises again. The installer will come on Thursday, and we still need a permit from the city for the roof. ") * 3)
 
 
 def body(note: str = "A short note about tide pools. They are full of life.", **extra: Any) -> dict[str, Any]:
@@ -100,8 +103,9 @@ def test_notes_the_offline_defaults_cannot_speak_are_refused(offline: TestClient
     assert error.endswith(f"to make {NAMES[language]} episodes.")
 
 
-def test_english_notes_with_some_foreign_words_are_accepted_and_labelled(offline: TestClient) -> None:
-    response = offline.post("/api/podcast/generate/async", json=body(MOSTLY_ENGLISH))
+@pytest.mark.parametrize("note", [MOSTLY_ENGLISH, OPENS_IN_GERMAN], ids=["foreign words", "German opening"])
+def test_english_notes_with_some_foreign_words_are_accepted_and_labelled(offline: TestClient, note: str) -> None:
+    response = offline.post("/api/podcast/generate/async", json=body(note))
     assert response.status_code == 202
     job = offline.get(f"/api/podcast/jobs/{response.json()['jobId']}").json()["job"]
     assert job["language"] == "en"
