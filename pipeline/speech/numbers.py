@@ -32,6 +32,8 @@ _PRODUCTS = ("Python", "Node", "Java", "Ruby", "Rust", "Go", "PHP", "Perl", "Kot
              "USB", "Bluetooth", "Unity", "Unreal", "Linux", "Git", "version", "Version")
 _PRODUCT = r"(?P<name>Node\.js|" + "|".join(sorted(_PRODUCTS, key=len, reverse=True)) + ")"
 _MONTH_GATE = (*_MONTH_BY_ABBREVIATION, "May")
+# "Python 3.11.2024" or "version 1.2.2024" is a version, not a date with dots.
+_VERSION_CUE = re.compile(r"\b" + _PRODUCT + r"\s?$")
 # Words after which a four-digit number is a year: "in 2024", "since 1999", "March 2024", "Q1 2024", "mid-2024".
 _YEAR_CUE = re.compile(r"(?:\b(?:in|since|by|from|until|till|through|of|circa|around|before|after|during|year|early|"
                        r"late|spring|summer|autumn|fall|winter|between|" + "|".join(_MONTHS) + "|"
@@ -110,6 +112,33 @@ def _iso_date(match: re.Match[str]) -> str:
     if not (1 <= month <= 12 and 1 <= day <= 31):
         return match[0]
     return f"{_MONTHS[month - 1]} {_words(day, 'ordinal')}, {year(number)}" + (" at " if match["at"] else "")
+
+
+def _said_date(month: int, day: int, number: int, day_first: bool) -> str:
+    said = f"the {_words(day, 'ordinal')} of {_MONTHS[month - 1]}" if day_first else (
+        f"{_MONTHS[month - 1]} {_words(day, 'ordinal')}")
+    return f"{said}, {year(number)}"
+
+
+def _slash_date(match: re.Match[str]) -> str:
+    first, second, number = int(match[1]), int(match[2]), int(match[3])
+    if len(match[3]) == 4 and _is_year(number) and 1 <= first <= 31 and 1 <= second <= 31:
+        if first <= 12 < second:  # 03/15/2024: the American order
+            return _said_date(first, second, number, day_first=False)
+        if second <= 12 < first:  # 15/03/2024: the order of most other places
+            return _said_date(second, first, number, day_first=True)
+    # 04/05/2024 is April 5 in one country and 4 May in another, and 12/31/24 leaves the century open: the
+    # numbers are read as written.
+    last = year(number) if len(match[3]) == 4 and _is_year(number) else _words(number)
+    return f"{_words(first)} slash {_words(second)} slash {last}"
+
+
+def _dotted_date(match: re.Match[str]) -> str:
+    day, month, number = int(match[1]), int(match[2]), int(match[3])
+    if not (_is_year(number) and 1 <= month <= 12 and 1 <= day <= 31) or _VERSION_CUE.search(
+            match.string, max(0, match.start() - 20), match.start()):
+        return match[0]
+    return _said_date(month, day, number, day_first=True)  # 15.03.2024: dots put the day first everywhere
 
 
 def _month_name(written: str) -> str:
@@ -261,6 +290,8 @@ _Replacement = str | Callable[[re.Match[str]], str]
 # would otherwise take their parts one by one.
 _PASSES: tuple[tuple[str | tuple[str, ...], re.Pattern[str], _Replacement], ...] = (
     (_glued("-"), _rx(r"(?<![\w.-])(\d{4})-(\d{2})-(\d{2})(?:(?P<at>T)(?=\d)|(?![\w-]|\.\d))"), _iso_date),
+    ("/", _rx(_START + r"(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?![\w/]|[.,]\d)"), _slash_date),
+    (".", _rx(_START + r"(\d{1,2})\.(\d{1,2})\.(\d{4})(?![\w.]?\d)"), _dotted_date),
     (_MONTH_GATE, _rx(r"\b" + _MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?(?!\d|[:.,]\d)"
                       r"(?:,?\s+(?P<year>\d{4})(?!\d))?"), _month_day),
     (_MONTH_GATE, _rx(_START + r"(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH
