@@ -85,7 +85,7 @@ def read_note(note: str, focus: str | None) -> ReadNote:
     # a heading such as "My sourdough year" is the author's too
     sections = [NoteSection(third_person(s.heading)[0] if s.heading else None, s.sentences) for s in as_written]
     sentences = [s for section in sections for s in section.sentences if s != CODE_BLOCK]
-    proper = proper_words(sentences)
+    proper = proper_words(sentences, [section.heading for section in sections if section.heading])
     frequency = Counter(w for sentence in sentences for w in content_words(sentence))
     focus_words = {stem(word) for word in content_words(focus or "")}
     facts = []

@@ -43,6 +43,7 @@ _DULL_NOUNS = frozenset(("time times day days week weeks month months year years
                          "seconds kilometre kilometres part parts number numbers lot way thing things kind pounds "
                          "dollars euros percent grams kilograms metres").split())
 _WH = frozenset("what why how when where who which whether".split())
+_TITLES = frozenset("Dr Mr Mrs Ms Mx Prof St Mt Sr Jr Capt Gen Col Lt Sgt Rev Gov Sen Rep Pres Sir Dame".split())
 
 
 def content_words(text: str) -> list[str]:
@@ -60,10 +61,12 @@ def stem(word: str) -> str:
     return word
 
 
-def proper_words(sentences: list[str]) -> set[str]:
-    """Words the note capitalises in mid-sentence (names), and acronyms; they keep their capitals."""
-    found: set[str] = set()
-    for sentence in sentences:
+def proper_words(sentences: list[str], headings: list[str] | None = None) -> set[str]:
+    """Words that keep their capitals: those the note capitalises in mid-sentence (names), in its sentences and
+    in its headings written in sentence case ("Q3 results for Acme Corp", but not "Octopus Intelligence"),
+    acronyms, and titles such as "Dr" ("Dr. Smith" opening a sentence is never "dr. Smith")."""
+    found: set[str] = set(_TITLES)
+    for sentence in [*sentences, *(heading for heading in headings or () if _in_sentence_case(heading))]:
         for index, word in enumerate(_WORD.findall(sentence)):
             if (index and word[0].isupper()) or (len(word) > 1 and word.isupper()):
                 found.add(word)
@@ -71,11 +74,22 @@ def proper_words(sentences: list[str]) -> set[str]:
     return found
 
 
+def _in_sentence_case(heading: str) -> bool:
+    """Some word besides the first is a lowercase content word, so capitals after the first are names."""
+    return any(word.islower() and word not in STOPWORDS and len(word) > 3 for word in _WORD.findall(heading)[1:])
+
+
+def _keeps_capital(found: re.Match[str], proper: set[str]) -> bool:
+    """A name, an acronym, "I", or letters glued to a number ("Q3", "H2")."""
+    word = found.group()
+    return (word in proper or word == "I" or (len(word) > 1 and word.isupper())
+            or found.string[found.end():found.end() + 1].isdigit())
+
+
 def lower_first(text: str, proper: set[str]) -> str:
     """`text` with its first letter lowered, unless it starts with a name, an acronym, a number or "I"."""
     first = _WORD.match(text)
-    word = first.group() if first else ""
-    if not word or word in proper or word == "I" or (len(word) > 1 and word.isupper()):
+    if first is None or _keeps_capital(first, proper):
         return text
     return text[0].lower() + text[1:]
 
@@ -87,10 +101,8 @@ def upper_first(text: str) -> str:
 
 def sentence_case(heading: str, proper: set[str]) -> str:
     """A Title Case heading as it would be said in a sentence: "Octopus Intelligence" → "octopus intelligence"."""
-    def lowered(found: re.Match[str]) -> str:
-        word = found.group()
-        return word if word in proper or (word.isupper() and len(word) > 1) else word.lower()
-    return _WORD.sub(lowered, heading).strip().rstrip(".!:;")
+    return _WORD.sub(lambda found: found.group() if _keeps_capital(found, proper) else found.group().lower(),
+                     heading).strip().rstrip(".!:;")
 
 
 def is_wh_phrase(heading: str) -> bool:
@@ -176,7 +188,7 @@ def number_phrase(sentence: str) -> str | None:
     words = [match.group().rstrip(",.")]
     if tail and tail[0].startswith("-"):
         return None  # "30-day warning": the number is part of a word
-    for word in tail[:3]:
+    for word in tail[:3] if "%" not in words[0] else ():  # "12.5% year over year": a share says what it is
         clean = word.strip(",.;:!?()")
         if not clean or clean.lower() in STOPWORDS - _SCALE or not (clean.isalpha() or clean in ("°C", "°F")):
             break

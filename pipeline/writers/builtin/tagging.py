@@ -8,7 +8,9 @@ import re
 from functools import cache, lru_cache
 from typing import Any
 
-_TOKEN = re.compile(r"[$€£]?\d[\d,.]*%?|\w+(?:['’-]\w+)*|[^\w\s]")  # "blue-green" is one word
+# "blue-green" is one word, and so is "2nd" (split, its "nd" would be a noun)
+_TOKEN = re.compile(r"\d+(?:st|nd|rd|th)\b|[$€£]?\d[\d,.]*%?|\w+(?:['’-]\w+)*|[^\w\s]")
+_ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)")
 _NOUN_PHRASE_PART = frozenset(("JJ", "NN", "NNS", "NNP", "NNPS"))
 _NOUNS = frozenset(("NN", "NNS", "NNP", "NNPS"))
 
@@ -45,9 +47,10 @@ def noun_phrases(sentence: str, longest: int = 3) -> list[str]:
 
     for token, tag in tagged(sentence):
         hyphenated = "-" in token and token.replace("-", "").isalpha()
-        if hyphenated and tag == "CD":
-            tag = "JJ"  # the tagger reads every hyphenated word as a number; "blue-green" describes
-        if tag in _NOUN_PHRASE_PART and (token.isalpha() or hyphenated):
+        ordinal = _ORDINAL.fullmatch(token) is not None
+        if (hyphenated and tag == "CD") or ordinal:
+            tag = "JJ"  # the tagger reads every hyphenated word as a number; "blue-green" and "2nd" describe
+        if tag in _NOUN_PHRASE_PART and (token.isalpha() or hyphenated or ordinal):
             if tag == "JJ" and run and run[-1][1] in _NOUNS:
                 close()  # "releases | last year": an adjective after a noun starts the next phrase
             run.append((token, tag))

@@ -29,7 +29,8 @@ class BuiltinScriptWriter:
     can_expand = False
 
     def __init__(self) -> None:
-        self.identity = f"builtin-2|{table_digest()}"
+        # bumped whenever what it writes changes, so no script from an older writer is reused
+        self.identity = f"builtin-3|{table_digest()}"
 
     def write(self, request: WritingRequest) -> Script:
         """The script in the requested format, within `request.words_wanted` words when the note allows."""

@@ -13,7 +13,9 @@ from pipeline.writers.builtin.reading import (
     first_clause,
     is_wh_phrase,
     key_phrase,
+    lower_first,
     number_phrase,
+    proper_words,
     sentence_case,
     third_person,
 )
@@ -40,6 +42,17 @@ def test_the_authors_first_person_becomes_the_third(sentence: str, said: str) ->
 
 def test_headings_are_said_in_sentence_case_keeping_names_and_acronyms() -> None:
     assert sentence_case("Octopus Intelligence", set()) == "octopus intelligence"
+    # a heading already in sentence case says which of its words are names; a Title Case one cannot
+    names = proper_words(["Revenue grew."], ["Q3 results for Acme Corp", "Octopus Intelligence"])
+    assert sentence_case("Q3 results for Acme Corp", names) == "Q3 results for Acme Corp"
+    assert sentence_case("Octopus Intelligence", names) == "octopus intelligence"
+
+
+def test_titles_before_names_keep_their_capital() -> None:
+    names = proper_words(["Dr. Smith presented the plan.", "Mr. O'Neil agreed."])
+    assert lower_first("Dr. Smith presented the plan.", names) == "Dr. Smith presented the plan."
+    assert lower_first("Mr. O'Neil agreed.", names) == "Mr. O'Neil agreed."
+    assert lower_first("The plan worked.", names) == "the plan worked."
     assert sentence_case("Deploying To AWS With Terraform", {"Terraform"}) == "deploying to AWS with Terraform"
     assert is_wh_phrase("What went wrong") and not is_wh_phrase("What went wrong?")
     assert not is_wh_phrase("Greens and browns")
@@ -66,6 +79,7 @@ def test_numbers_keep_what_they_count() -> None:
     assert number_phrase("Add 220 grams of water.") == "220 grams"
     assert number_phrase("No numbers here.") is None
     assert number_phrase("A 30-day warning.") is None and number_phrase("It rose by 40%.") == "40%"
+    assert number_phrase("Revenue grew 12.5% year over year.") == "12.5%"
     assert counted_noun("It has 500 million neurons.") == "neurons"
     assert counted_noun("It takes 40% longer.") is None
 
@@ -88,3 +102,7 @@ def test_key_phrases_are_noun_phrases_weighted_by_the_note() -> None:
 def test_advice_is_not_asked_about_as_a_cause_and_hyphenated_words_stay_whole() -> None:
     assert cause("Let the loaf cool for an hour before cutting it, because the crumb is still setting.", set()) is None
     assert noun_phrases("We moved to blue-green releases last year.") == ["blue-green releases", "last year"]
+
+
+def test_an_ordinal_stays_whole_in_a_noun_phrase() -> None:
+    assert noun_phrases("The 2nd half will be tough.") == ["2nd half"]
