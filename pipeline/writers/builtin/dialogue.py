@@ -20,6 +20,7 @@ from pipeline.writers.builtin.reading import (
     sentence_case,
     stem,
     upper_first,
+    with_article,
 )
 
 
@@ -126,9 +127,10 @@ class Dialogue:
             self.counted.add(noun)  # "How many pounds?" once is a question; three times is a tic
             return asked, None
         phrase = key_phrase(fact.text, self.note.frequency, proper)
-        if phrase and number_phrase(fact.text) and (asked := fresh("ask_number", x=phrase)):
+        if phrase and number_phrase(fact.text) and (asked := fresh("ask_number", x=with_article(phrase, proper))):
             return asked, None
-        if phrase and not self._only_the_topic(phrase) and (asked := fresh("ask_topic", x=phrase)):
+        if phrase and not self._only_the_topic(phrase) and (
+                asked := fresh("ask_topic", x=with_article(phrase, proper))):
             return asked, None
         if generic and not self.generic_asked:
             self.generic_asked = True

@@ -94,6 +94,14 @@ def lower_first(text: str, proper: set[str]) -> str:
     return text[0].lower() + text[1:]
 
 
+def with_article(phrase: str, proper: set[str]) -> str:
+    """A key phrase as a question names it: "new plant" → "the new plant"; names and acronyms stay bare ("NPS",
+    "Acme Corp")."""
+    if all(word in proper or (len(word) > 1 and word.isupper()) for word in phrase.split()):
+        return phrase
+    return f"the {phrase}"
+
+
 def upper_first(text: str) -> str:
     """`text` starting with a capital."""
     return text[:1].upper() + text[1:]

@@ -18,6 +18,7 @@ from pipeline.writers.builtin.reading import (
     proper_words,
     sentence_case,
     third_person,
+    with_article,
 )
 from pipeline.writers.builtin.tagging import noun_phrases
 
@@ -106,3 +107,10 @@ def test_advice_is_not_asked_about_as_a_cause_and_hyphenated_words_stay_whole() 
 
 def test_an_ordinal_stays_whole_in_a_noun_phrase() -> None:
     assert noun_phrases("The 2nd half will be tough.") == ["2nd half"]
+
+
+def test_a_question_names_a_thing_with_its_article_and_a_name_without() -> None:
+    names = {"Acme", "Corp"}
+    assert with_article("new plant", names) == "the new plant"
+    assert with_article("NAT gateway costs", names) == "the NAT gateway costs"
+    assert with_article("NPS", names) == "NPS" and with_article("Acme Corp", names) == "Acme Corp"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from itertools import pairwise
 
 import pytest
 
@@ -68,6 +69,14 @@ def test_intro_one_chapter_per_section_in_note_order_and_outro() -> None:
                       "Outro"]
     for section in script.sections:
         assert all(a.speaker != b.speaker for a, b in zip(section.turns, section.turns[1:], strict=False))
+
+
+@pytest.mark.parametrize("format_name", ["conversation", "debate"])
+def test_no_host_speaks_twice_in_a_row_even_from_one_chapter_to_the_next(format_name: FormatName) -> None:
+    for note in (COMPOST, HEAT_PUMPS, widget_facts(4, 6)):
+        turns = write(note, format_name=format_name).turns
+        assert all(a.speaker != b.speaker for a, b in pairwise(turns)), [
+            (a.text, b.text) for a, b in pairwise(turns) if a.speaker == b.speaker]
 
 
 def test_both_hosts_explain_the_note() -> None:
