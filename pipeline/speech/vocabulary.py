@@ -41,3 +41,9 @@ def _many(name: str) -> str:
 
 
 UNITS = {unit: (name, _many(name)) for unit, name in UNIT_NAMES.items()}
+# Names whose "3.11" is a version ("three point eleven"), not a decimal ("three point one one").
+PRODUCTS = ("Python", "Node", "Java", "Ruby", "Rust", "Go", "PHP", "Perl", "Kotlin", "Swift", "Scala", "Django",
+            "Rails", "React", "Vue", "Angular", "TypeScript", "Postgres", "PostgreSQL", "MySQL", "Redis",
+            "Kubernetes", "Docker", "Ubuntu", "Debian", "Fedora", "Windows", "macOS", "iOS", "iPadOS", "watchOS",
+            "Android", "Chrome", "Firefox", "Safari", "GPT", "Claude", "Gemini", "Llama", "Mistral", "Qwen", "HTTP",
+            "USB", "Bluetooth", "Unity", "Unreal", "Linux", "Git", "version", "Version")
