@@ -13,8 +13,10 @@ _MONTH_BY_ABBREVIATION = {month[:3]: month for month in MONTHS} | {"Sept": "Sept
 MONTH_ABBREVIATIONS = "|".join(_MONTH_BY_ABBREVIATION)
 _MONTH = r"(?P<month>(?:" + "|".join(MONTHS) + r")|(?:" + MONTH_ABBREVIATIONS + r")\.?)(?!\w)"
 _MONTH_GATE = (*_MONTH_BY_ABBREVIATION, "May")
-# "Python 3.11.2024" or "version 1.2.2024" is a version, not a date with dots.
-_VERSION_CUE = re.compile(r"\b" + PRODUCT + r"\s?$")
+# "Python 3.11.2024", "release 1.2.2024", "Version: 1.2.2024" or "1.2.2024 builds" is a version, not a date.
+_VERSION_CUE = re.compile(r"(?:\b" + PRODUCT + r"|\b(?i:release|build|firmware|patch|section|chapter|rev|revision|"
+                          r"step|item|§))[\s:]*$")
+_VERSION_AFTER = re.compile(r"\s*(?i:builds?|releases?|versions?|firmware)\b")
 _MER = r"\s?(?P<mer_all>(?P<mer>[AaPp])\.?[Mm])\b(?P<dot>\.(?!\s+[\"'(]?[A-Z]|\s*$))?"
 
 
@@ -46,8 +48,9 @@ def _slash_date(match: re.Match[str]) -> str:
 
 def _dotted_date(match: re.Match[str]) -> str:
     day, month, number = int(match[1]), int(match[2]), int(match[3])
+    text = match.string
     if not (is_year(number) and 1 <= month <= 12 and 1 <= day <= 31) or _VERSION_CUE.search(
-            match.string, max(0, match.start() - 20), match.start()):
+            text, max(0, match.start() - 20), match.start()) or _VERSION_AFTER.match(text, match.end()):
         return match[0]
     return _said_date(month, day, number, day_first=True)  # 15.03.2024: dots put the day first everywhere
 
@@ -120,7 +123,8 @@ PASSES: tuple[Pass, ...] = (
                      r"(?:,?\s+(?P<year>\d{4})(?!\d))?"), _month_day),
     (_MONTH_GATE, rx(START + r"(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH
                      + r"(?:,?\s+(?P<year>\d{4})(?!\d))?"), _day_month),
-    ((*glued("-"), "–", "—"), rx(START + r"(?P<t1>\d{1,2}(?::\d{2})?)(?P<m1>\s?[AaPp]\.?[Mm]\.?)?\s?[-–—]\s?"
+    # not after a colon: the "00-05:00" of "10:30:00-05:00" is seconds and a UTC offset
+    ((*glued("-"), " - ", "–", "—"), rx(r"(?<![\w.,:])(?P<t1>\d{1,2}(?::\d{2})?)(?P<m1>\s?[AaPp]\.?[Mm]\.?)?\s?[-–—]\s?"
                                   r"(?P<t2>\d{1,2}(?::\d{2})?)(?![\d:])"), _time_range),
     (":", rx(START + r"(?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2}))?(?!:?\d)(?:" + _MER + ")?"), _clock),
     (("am", "pm", "AM", "PM", ".m", ".M"), rx(START + r"(?P<h>\d{1,2})" + _MER), _hour),

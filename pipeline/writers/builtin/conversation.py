@@ -49,11 +49,9 @@ def _open_section(talk: Dialogue, heading: str, facts: list[Fact]) -> None:
     """A heading turned into a question; or, when the first fact invites a question of its own (a cause, a
     term, a count), a transition naming the heading and that question."""
     first = _groups(facts)[0]
-    # the host who has carried more of the note asks, so the other one answers; but never the host who spoke
-    # last, who would seem to ask themselves
-    asker = max(talk.hosts, key=lambda host: (talk.carried.get(host, 0), host == talk.listener))
-    if asker == talk.last_speaker:
-        asker = talk.listener
+    # the host who did not speak last asks (the one who did would seem to ask themselves); the beats that follow
+    # balance how much of the note each host carries
+    asker = talk.listener
     if first[0].asks:  # the section opens with the note's own question: name the section, then ask it
         talk.say(asker, talk.picker.choose("heading_transition", heading=sentence_case(heading, talk.note.proper)))
         discuss(talk, facts, answering=False, opened=True)

@@ -127,10 +127,10 @@ class Dialogue:
             self.counted.add(noun)  # "How many pounds?" once is a question; three times is a tic
             return asked, None
         phrase = key_phrase(fact.text, self.note.frequency, proper)
-        if phrase and number_phrase(fact.text) and (asked := fresh("ask_number", x=with_article(phrase, proper))):
+        named = with_article(phrase, fact.text, proper) if phrase else ""
+        if phrase and number_phrase(fact.text) and (asked := fresh("ask_number", x=named)):
             return asked, None
-        if phrase and not self._only_the_topic(phrase) and (
-                asked := fresh("ask_topic", x=with_article(phrase, proper))):
+        if phrase and not self._only_the_topic(phrase) and (asked := fresh("ask_topic", x=named)):
             return asked, None
         if generic and not self.generic_asked:
             self.generic_asked = True

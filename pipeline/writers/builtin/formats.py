@@ -76,9 +76,10 @@ def _facts(note: ReadNote, keys: tuple[Key, ...], chosen: set[Key]) -> list[Fact
 def _verdict(talk: Dialogue, topic: str, pros: list[Fact], cons: list[Fact]) -> None:
     a, b = talk.hosts
     note = talk.note
-    # asked by whoever did not speak last: if that is the first host, the question runs into their own verdict
-    talk.say(talk.listener, talk.picker.choose("debate_wrap", topic=topic))
-    for speaker, kind, facts in ((a, "debate_recap_pro", pros), (b, "debate_recap_con", cons)):
+    asker = talk.listener  # whoever did not speak last asks, and the other host answers first
+    talk.say(asker, talk.picker.choose("debate_wrap", topic=topic))
+    recaps = [(a, "debate_recap_pro", pros), (b, "debate_recap_con", cons)]
+    for speaker, kind, facts in recaps if asker == b else reversed(recaps):
         best = max(facts, key=lambda f: f.score, default=None)
         phrase = key_phrase(best.text, note.frequency, note.proper) if best else None
         if phrase:

@@ -43,6 +43,7 @@ _DULL_NOUNS = frozenset(("time times day days week weeks month months year years
                          "seconds kilometre kilometres part parts number numbers lot way thing things kind pounds "
                          "dollars euros percent grams kilograms metres").split())
 _WH = frozenset("what why how when where who which whether".split())
+_HEADING_CLAUSE = re.compile(r"[:;?!–—]|\s-\s|\.\s")
 _TITLES = frozenset("Dr Mr Mrs Ms Mx Prof St Mt Sr Jr Capt Gen Col Lt Sgt Rev Gov Sen Rep Pres Sir Dame".split())
 
 
@@ -66,10 +67,16 @@ def proper_words(sentences: list[str], headings: list[str] | None = None) -> set
     in its headings written in sentence case ("Q3 results for Acme Corp", but not "Octopus Intelligence"),
     acronyms, and titles such as "Dr" ("Dr. Smith" opening a sentence is never "dr. Smith")."""
     found: set[str] = set(_TITLES)
-    for sentence in [*sentences, *(heading for heading in headings or () if _in_sentence_case(heading))]:
-        for index, word in enumerate(_WORD.findall(sentence)):
-            if (index and word[0].isupper()) or (len(word) > 1 and word.isupper()):
-                found.add(word)
+    # a heading's clauses each open with a capital ("Week 3: What we learned"), and its small words are no names
+    clauses = [clause for heading in headings or () if _in_sentence_case(heading)
+               for clause in _HEADING_CLAUSE.split(heading)]
+    for sentence in sentences:
+        found.update(word for index, word in enumerate(_WORD.findall(sentence))
+                     if (index and word[0].isupper()) or (len(word) > 1 and word.isupper()))
+    for clause in clauses:
+        found.update(word for index, word in enumerate(_WORD.findall(clause))
+                     if (index and word[0].isupper() and word.lower() not in STOPWORDS | _WH)
+                     or (len(word) > 1 and word.isupper()))
     found.discard("I")
     return found
 
@@ -94,12 +101,14 @@ def lower_first(text: str, proper: set[str]) -> str:
     return text[0].lower() + text[1:]
 
 
-def with_article(phrase: str, proper: set[str]) -> str:
-    """A key phrase as a question names it: "new plant" → "the new plant"; names and acronyms stay bare ("NPS",
-    "Acme Corp")."""
-    if all(word in proper or (len(word) > 1 and word.isupper()) for word in phrase.split()):
+def with_article(phrase: str, sentence: str, proper: set[str]) -> str:
+    """A key phrase of `sentence` as a question names it: a singular common noun takes "the" ("the new plant",
+    "the 2nd half"); plurals ("spot instances", "hundreds"), names and acronyms ("NPS", "Acme Corp") stay bare."""
+    head = phrase.split()[-1]
+    if head in proper or (len(head) > 1 and head.isupper()):
         return phrase
-    return f"the {phrase}"
+    tags = [tag for token, tag in tagged(sentence) if token.lower() == head.lower()]
+    return f"the {phrase}" if tags and tags[-1] == "NN" else phrase
 
 
 def upper_first(text: str) -> str:

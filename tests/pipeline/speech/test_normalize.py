@@ -90,6 +90,7 @@ CASES: list[tuple[str, str]] = [
     ("10am–2pm daily", "ten AM to two PM daily"),
     ("9:00-17:00", "nine o'clock to seventeen hundred"),
     ("It runs 2–3 p.m.", "It runs two to three PM."),
+    ("9:00 - 17:00", "nine o'clock to seventeen hundred"),
     ("on 03/15/2024", "on March fifteenth, twenty twenty-four"),
     ("Due 12/31/1999.", "Due December thirty-first, nineteen ninety-nine."),
     ("on 15/03/2024", "on the fifteenth of March, twenty twenty-four"),
@@ -97,6 +98,9 @@ CASES: list[tuple[str, str]] = [
     ("on 04/05/2024", "on four slash five slash twenty twenty-four"),  # April 5 or 4 May: read as written
     ("12/31/24", "twelve slash thirty-one slash twenty-four"),
     ("Python 3.11.2024", "Python three point eleven point two thousand and twenty-four"),
+    ("The release 1.2.2024 fixed it", "The release one point two point two thousand and twenty-four fixed it"),
+    ("Version: 1.2.2024", "Version: one point two point two thousand and twenty-four"),
+    ("in 3.11.2024 builds", "in three point eleven point two thousand and twenty-four builds"),
     ("Jan 5", "January fifth"),
     # Units
     ("500 g", "five hundred grams"),
@@ -294,6 +298,10 @@ NUMBER_HEAVY = (
     "1st, 2nd, 3rd and 100th, 2x faster at 10k req/s with 5 GHz chips, 0.001 error, ISBN 978-3-16-148410-0, "
     "the 1990s, Q4, H2O, mp3, 192.168.1.1, 24/7, 10pm, ~5, 2^10 and 3.14."
 )
+
+
+def test_a_utc_offset_is_not_the_end_of_a_time_range() -> None:
+    assert " to " not in spoken_text("It started at 10:30:00-05:00.")
 
 
 def test_no_digits_remain_in_a_number_heavy_paragraph() -> None:

@@ -196,6 +196,14 @@ def test_a_debate_gives_the_first_host_the_pros_and_the_second_the_cons() -> Non
     assert "heat pump?." not in spoken(question) and "should they buy a heat pump?" in spoken(question)
 
 
+def test_the_host_who_asks_for_the_verdict_does_not_answer_it() -> None:
+    for hosts in (HOSTS, HOSTS[::-1]):
+        turns = write(HEAT_PUMPS, format_name="debate", hosts=hosts).turns
+        [asked] = [index for index, turn in enumerate(turns) if "where do we land" in turn.text.lower()
+                   or "where does that leave us" in turn.text.lower()]
+        assert turns[asked].text.endswith("?") and turns[asked + 1].speaker != turns[asked].speaker
+
+
 def test_a_note_without_two_sides_becomes_a_conversation_and_says_so() -> None:
     script = write(COMPOST, format_name="debate")
     assert script.notices == (NO_DEBATE_NOTICE,)
