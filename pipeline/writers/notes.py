@@ -50,7 +50,8 @@ def speakable(text: str) -> str:
 
 def _is_emoji(ch: str) -> bool:
     category = unicodedata.category(ch)
-    return category == "So" or ch in "\u200d\ufe0f" or category == "Cs"
+    # the degree and number signs are symbols too, but part of what a note says ("85 °C", "№ 5")
+    return (category == "So" and ch not in "°℃℉№") or ch in "\u200d\ufe0f" or category == "Cs"
 
 
 def _as_sentence(text: str) -> str:
@@ -65,6 +66,8 @@ def parse_note(markdown: str) -> list[NoteSection]:
     sections = [NoteSection(heading=None)]
     paragraph: list[str] = []
     in_code = False
+    header: list[str] | None = None  # the column names of the table being read
+    last_row: list[str] | None = None  # the cells of the table row just read
 
     def flush() -> None:
         if paragraph:
@@ -82,6 +85,14 @@ def parse_note(markdown: str) -> list[NoteSection]:
         if in_code:
             continue
         stripped = line.strip().lstrip(">").strip()
+        in_table = stripped.startswith("|") and stripped.endswith("|")
+        if _TABLE_SEPARATOR.match(stripped) and last_row is not None and header is None:
+            # the row above the |---| line names the columns: it is not read itself, but names each cell below
+            sections[-1].sentences.pop()
+            header, last_row = last_row, None
+            continue
+        if not in_table:
+            header = last_row = None
         if not stripped or _RULE.match(stripped) or _TABLE_SEPARATOR.match(stripped):
             flush()
             continue
@@ -96,16 +107,28 @@ def parse_note(markdown: str) -> list[NoteSection]:
             if text:
                 sections[-1].sentences.extend(split_sentences(_as_sentence(text)))
             continue
-        if stripped.startswith("|") and stripped.endswith("|"):
+        if in_table:
             flush()
             cells = [speakable(cell) for cell in stripped.strip("|").split("|")]
-            row = ", ".join(cell for cell in cells if cell)
+            row = _table_row(cells, header)
             if row:
-                sections[-1].sentences.append(_as_sentence(row))
+                sections[-1].sentences.append(row)
+            last_row = cells if row else None
             continue
         paragraph.append(stripped)
     flush()
     return [section for section in sections if section.heading or _has_words(section.sentences)]
+
+
+def _table_row(cells: list[str], header: list[str] | None) -> str:
+    """A table row as a sentence: "Schema review: owner Priya, ETA 2 weeks." under its column names, else its
+    cells in a row."""
+    if header is None or len(header) != len(cells) or not cells[0]:
+        row = ", ".join(cell for cell in cells if cell)
+        return _as_sentence(row) if row else ""
+    named = [f"{name if name.isupper() else name[:1].lower() + name[1:]} {cell}".strip()
+             for name, cell in zip(header[1:], cells[1:], strict=True) if cell]
+    return _as_sentence(f"{cells[0]}: {', '.join(named)}" if named else cells[0])
 
 
 def _has_words(sentences: list[str]) -> bool:

@@ -21,6 +21,7 @@ STOPWORDS = frozenset((
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 _NUMBER = re.compile(r"(?:[$€£]\s?)?\d[\d,.]*(?:\s?%|[a-z]{1,2}\b)?")  # "40 %", "1930s", "3rd"
 _SCALE = frozenset("hundred thousand million billion trillion percent".split())
+_COUNTED_TAGS = frozenset(("NN", "NNS", "NNP", "NNPS", "JJ"))
 _FIRST_PERSON = {
     "i": "they", "me": "them", "my": "their", "mine": "theirs", "myself": "themselves", "we": "they",
     "us": "them", "our": "their", "ours": "theirs", "ourselves": "themselves", "i'm": "they're", "i've": "they've",
@@ -205,9 +206,12 @@ def number_phrase(sentence: str) -> str | None:
     words = [match.group().rstrip(",.")]
     if tail and tail[0].startswith("-"):
         return None  # "30-day warning": the number is part of a word
+    # what a number counts is a noun or an adjective before one ("5.7 reached end" counts nothing)
+    counting = {token for token, tag in tagged(sentence) if tag in _COUNTED_TAGS}
     for word in tail[:3] if "%" not in words[0] else ():  # "12.5% year over year": a share says what it is
         clean = word.strip(",.;:!?()")
-        if not clean or clean.lower() in STOPWORDS - _SCALE or not (clean.isalpha() or clean in ("°C", "°F")):
+        if not clean or clean.lower() in STOPWORDS - _SCALE or not (
+                clean in ("°C", "°F") or (clean.isalpha() and (clean in counting or clean.lower() in _SCALE))):
             break
         words.append(clean)
         if word != clean:  # punctuation closes the phrase

@@ -20,6 +20,7 @@ def test_bullets_numbered_lists_and_tasks_become_sentences() -> None:
 def test_inline_markup_links_urls_and_emoji_are_made_speakable() -> None:
     text = "Read **this** [guide](https://x.io/a) at https://www.example.com/path 🚀 and run `ls`."
     assert speakable(text) == "Read this guide at example.com and run ls."
+    assert speakable("It runs at 85 °C ✅ (№ 5).") == "It runs at 85 °C (№ 5)."
 
 
 def test_code_blocks_are_replaced_by_a_marker() -> None:
@@ -27,9 +28,12 @@ def test_code_blocks_are_replaced_by_a_marker() -> None:
     assert sections[0].sentences == ["Before.", CODE_BLOCK, "After."]
 
 
-def test_tables_become_rows_and_rules_are_skipped() -> None:
-    sections = parse_note("| Name | Age |\n|---|---|\n| Ada | 36 |\n\n---\n")
-    assert sections[0].sentences == ["Name, Age.", "Ada, 36."]
+def test_table_rows_are_read_under_their_column_names_and_rules_are_skipped() -> None:
+    sections = parse_note("| Step | Owner | ETA |\n|---|---|---|\n| Schema review | Priya | 2 weeks |\n"
+                          "| Data copy | Tom |  |\n\n---\n")
+    assert sections[0].sentences == ["Schema review: owner Priya, ETA 2 weeks.", "Data copy: owner Tom."]
+    # without a |---| line there are no column names: each row is read as it is
+    assert parse_note("| Ada | 36 |\n| Alan | 41 |")[0].sentences == ["Ada, 36.", "Alan, 41."]
 
 
 def test_sentences_split_but_abbreviations_hold() -> None:
