@@ -68,6 +68,7 @@ def parse_note(markdown: str) -> list[NoteSection]:
     in_code = False
     header: list[str] | None = None  # the column names of the table being read
     last_row: list[str] | None = None  # the cells of the table row just read
+    table_rows = 0  # rows read of the table being read
 
     def flush() -> None:
         if paragraph:
@@ -78,6 +79,7 @@ def parse_note(markdown: str) -> list[NoteSection]:
     for line in markdown.replace("\r\n", "\n").split("\n"):
         if _FENCE.match(line):
             flush()
+            header = last_row = None
             if not in_code:
                 sections[-1].sentences.append(CODE_BLOCK)
             in_code = not in_code
@@ -86,13 +88,16 @@ def parse_note(markdown: str) -> list[NoteSection]:
             continue
         stripped = line.strip().lstrip(">").strip()
         in_table = stripped.startswith("|") and stripped.endswith("|")
-        if _TABLE_SEPARATOR.match(stripped) and last_row is not None and header is None:
-            # the row above the |---| line names the columns: it is not read itself, but names each cell below
+        if (_TABLE_SEPARATOR.match(stripped) and "|" in stripped and last_row is not None and table_rows == 1
+                and len(stripped.strip("|").split("|")) == len(last_row)):
+            # the table's first row, right above its |---| line, names the columns: it is not read itself, but
+            # names each cell below
             sections[-1].sentences.pop()
             header, last_row = last_row, None
             continue
         if not in_table:
             header = last_row = None
+            table_rows = 0
         if not stripped or _RULE.match(stripped) or _TABLE_SEPARATOR.match(stripped):
             flush()
             continue
@@ -114,6 +119,7 @@ def parse_note(markdown: str) -> list[NoteSection]:
             if row:
                 sections[-1].sentences.append(row)
             last_row = cells if row else None
+            table_rows += 1
             continue
         paragraph.append(stripped)
     flush()
@@ -126,9 +132,15 @@ def _table_row(cells: list[str], header: list[str] | None) -> str:
     if header is None or len(header) != len(cells) or not cells[0]:
         row = ", ".join(cell for cell in cells if cell)
         return _as_sentence(row) if row else ""
-    named = [f"{name if name.isupper() else name[:1].lower() + name[1:]} {cell}".strip()
-             for name, cell in zip(header[1:], cells[1:], strict=True) if cell]
+    named = [f"{_in_sentence(name)} {cell}".strip() for name, cell in zip(header[1:], cells[1:], strict=True)
+             if cell]
     return _as_sentence(f"{cells[0]}: {', '.join(named)}" if named else cells[0])
+
+
+def _in_sentence(name: str) -> str:
+    """A column name inside a sentence: "Owner" → "owner"; "ETA", "GitHub" and "ETA date" stay as written."""
+    first = name.split(" ", 1)[0]
+    return name[:1].lower() + name[1:] if first[1:].islower() and first[:1].isupper() else name
 
 
 def _has_words(sentences: list[str]) -> bool:

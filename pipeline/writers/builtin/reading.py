@@ -210,8 +210,10 @@ def number_phrase(sentence: str) -> str | None:
     counting = {token for token, tag in tagged(sentence) if tag in _COUNTED_TAGS}
     for word in tail[:3] if "%" not in words[0] else ():  # "12.5% year over year": a share says what it is
         clean = word.strip(",.;:!?()")
-        if not clean or clean.lower() in STOPWORDS - _SCALE or not (
-                clean in ("°C", "°F") or (clean.isalpha() and (clean in counting or clean.lower() in _SCALE))):
+        # the tagger takes some plurals for verbs ("5 builds"): one right after the number counts
+        plural = len(words) == 1 and clean.endswith("s") and len(clean) > 3
+        if not clean or clean.lower() in STOPWORDS - _SCALE or not (clean in ("°C", "°F", "℃", "℉") or (
+                clean.isalpha() and (clean in counting or clean.lower() in _SCALE or plural))):
             break
         words.append(clean)
         if word != clean:  # punctuation closes the phrase

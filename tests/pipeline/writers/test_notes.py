@@ -32,8 +32,15 @@ def test_table_rows_are_read_under_their_column_names_and_rules_are_skipped() ->
     sections = parse_note("| Step | Owner | ETA |\n|---|---|---|\n| Schema review | Priya | 2 weeks |\n"
                           "| Data copy | Tom |  |\n\n---\n")
     assert sections[0].sentences == ["Schema review: owner Priya, ETA 2 weeks.", "Data copy: owner Tom."]
-    # without a |---| line there are no column names: each row is read as it is
-    assert parse_note("| Ada | 36 |\n| Alan | 41 |")[0].sentences == ["Ada, 36.", "Alan, 41."]
+    # without a |---| line there are no column names: each row is read as it is, and a rule under the rows
+    # loses none of them
+    assert parse_note("| Ada | 36 |\n| Alan | 41 |\n---")[0].sentences == ["Ada, 36.", "Alan, 41."]
+    # a code block between a row and a |---| line: the row is read, the code marker kept
+    assert parse_note("| Cmd | Effect |\n```\nls\n```\n|---|---|\n| ls | lists |")[0].sentences == [
+        "Cmd, Effect.", CODE_BLOCK, "ls, lists."]
+    # column names keep capitals that are not just the first letter's
+    assert parse_note("| Step | GitHub | ETA date |\n|---|---|---|\n| Review | yes | May 2 |")[0].sentences == [
+        "Review: GitHub yes, ETA date May 2."]
 
 
 def test_sentences_split_but_abbreviations_hold() -> None:

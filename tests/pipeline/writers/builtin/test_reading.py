@@ -84,6 +84,8 @@ def test_numbers_keep_what_they_count() -> None:
     assert number_phrase("A 30-day warning.") is None and number_phrase("It rose by 40%.") == "40%"
     assert number_phrase("Revenue grew 12.5% year over year.") == "12.5%"
     assert number_phrase("MySQL 5.7 reached end of life.") is None  # a verb follows: 5.7 counts nothing
+    assert number_phrase("After 5 builds it passed.") == "5 builds"
+    assert number_phrase("It was 85 ℃ at noon.") == "85 ℃"
     assert counted_noun("It has 500 million neurons.") == "neurons"
     assert counted_noun("It takes 40% longer.") is None
 
