@@ -103,12 +103,28 @@ class InlineRunner:
             self._warming.join(timeout=_WARM_UP_WAIT_SECONDS)
 
 
+class _StopFlag:
+    """The worker's stop signal: a byte in memory shared with it. A multiprocessing Event would do, but its five
+    semaphores outlive every server as "leaked semaphore objects" in the log."""
+
+    def __init__(self, context: Any) -> None:
+        self._value = context.RawValue("b", 0)
+
+    def set(self) -> None:
+        """Tell the worker to stop."""
+        self._value.value = 1
+
+    def is_set(self) -> bool:
+        """Whether it has been told to stop."""
+        return bool(self._value.value)
+
+
 class ProcessRunner:
     """Runs the steps in one long-lived worker process that builds its own providers from the settings."""
 
     def __init__(self, settings: Any, on_alive: Any = None) -> None:
         self._context = multiprocessing.get_context("spawn")  # no fork: the parent has threads and an event loop
-        self._stopping = self._context.Event()
+        self._stopping = _StopFlag(self._context)
         self._settings = settings
         self._on_alive = on_alive or (lambda: None)
         self._pool: ProcessPoolExecutor | None = None
