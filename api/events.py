@@ -97,6 +97,15 @@ def _kind(change: Change, previous: str | None) -> str:
     return "status" if previous != change.status else "progress"
 
 
+async def _framed(encoder: _Encoder, found: list[Change], statuses: dict[str, str]) -> bytes:
+    """A batch of changes as one chunk of events; `statuses` holds each job's last status sent, and is updated."""
+    frames = []
+    for change in found:
+        frames.append(await encoder(change, statuses.get(change.job_id)))
+        statuses[change.job_id] = change.status
+    return b"".join(frames)
+
+
 def _held(request: Request, stream: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
     """The stream, counted against its client's open streams (429 past the limit)."""
     slots: StreamSlots = request.app.state.stream_slots
@@ -126,13 +135,9 @@ async def job_events(request: Request, jobId: JobId, last_event_id: LastEventId 
     after = int(given) if given.isascii() and given.isdecimal() and len(given) < 19 else None
 
     async def stream() -> AsyncIterator[bytes]:
-        status = None
+        statuses: dict[str, str] = {}
         async for found in shared.watcher.job_batches(jobId, after):
-            frames = []
-            for change in found:
-                frames.append(await encoder(change, status))
-                status = change.status
-            yield b"".join(frames)
+            yield await _framed(encoder, found, statuses)
 
     return _EventStream(_held(request, stream()), ping=HEARTBEAT_SECONDS, headers={"Cache-Control": "no-store"})
 
@@ -150,10 +155,6 @@ async def user_events(request: Request, userId: UserId) -> EventSourceResponse: 
     async def stream() -> AsyncIterator[bytes]:
         statuses: dict[str, str] = {}
         async for found in shared.watcher.user_batches(userId):
-            frames = []
-            for change in found:
-                frames.append(await encoder(change, statuses.get(change.job_id)))
-                statuses[change.job_id] = change.status
-            yield b"".join(frames)
+            yield await _framed(encoder, found, statuses)
 
     return _EventStream(_held(request, stream()), ping=HEARTBEAT_SECONDS, headers={"Cache-Control": "no-store"})

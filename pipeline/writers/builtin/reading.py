@@ -44,6 +44,7 @@ _DULL_NOUNS = frozenset(("time times day days week weeks month months year years
                          "seconds kilometre kilometres part parts number numbers lot way thing things kind pounds "
                          "dollars euros percent grams kilograms metres").split())
 _WH = frozenset("what why how when where who which whether".split())
+_NOT_NAMES = STOPWORDS | _WH  # capitalised in a heading only because a clause starts there
 _HEADING_CLAUSE = re.compile(r"[:;?!–—]|\s-\s|\.\s")
 _TITLES = frozenset("Dr Mr Mrs Ms Mx Prof St Mt Sr Jr Capt Gen Col Lt Sgt Rev Gov Sen Rep Pres Sir Dame".split())
 
@@ -76,7 +77,7 @@ def proper_words(sentences: list[str], headings: list[str] | None = None) -> set
                      if (index and word[0].isupper()) or (len(word) > 1 and word.isupper()))
     for clause in clauses:
         found.update(word for index, word in enumerate(_WORD.findall(clause))
-                     if (index and word[0].isupper() and word.lower() not in STOPWORDS | _WH)
+                     if (index and word[0].isupper() and word.lower() not in _NOT_NAMES)
                      or (len(word) > 1 and word.isupper()))
     found.discard("I")
     return found
