@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import socket
 
+import numpy as np
 import pytest
 
-from pipeline.voices.hibari import HibariVoice, downloads_on_first_use
+from pipeline.voices.hibari import BUNDLED_VOICE, SEED, HibariVoice, downloads_on_first_use
 from pipeline.voices.piper import PiperModel, PiperVoice
 from settings import ConfigError, load_settings
 from tests.audio_metrics import median_pitch
@@ -33,6 +34,21 @@ def test_hibari_speaks_real_audio_without_the_network(voice: HibariVoice, monkey
 def test_the_same_text_gives_the_same_audio(voice: HibariVoice) -> None:
     # the segment cache and the episode cache rely on this
     assert voice.synthesize(TEXT) == voice.synthesize(TEXT)
+
+
+def test_speaks_what_hibari_itself_speaks_from_a_session_that_keeps_no_buffers(voice: HibariVoice) -> None:
+    from hibari import Hibari
+    from hibari.voices import voice_path
+
+    sentence = "Octopuses have three hearts."
+    own = Hibari(voice=BUNDLED_VOICE, model=voice_path(BUNDLED_VOICE, download_missing=False), threads=1)
+    [phonemes] = own.phonemize(sentence)
+    audio = own.from_ids(own.ids(phonemes), 1.0, np.random.default_rng(SEED))
+    assert voice.synthesize(sentence) == (np.clip(audio, -1.0, 1.0) * 32767).astype("<i2").tobytes()
+    # the arena would keep the longest sentence's buffers until the worker exits
+    options = voice.loaded().sess.get_session_options()
+    assert not options.enable_cpu_mem_arena
+    assert not options.enable_mem_pattern
 
 
 def test_heart_and_joe_are_two_different_people() -> None:
