@@ -7,7 +7,7 @@ from pipeline.writers.base import Script
 from pipeline.writers.builtin.dialogue import Dialogue
 from pipeline.writers.builtin.facts import Fact, Key, ReadNote
 from pipeline.writers.builtin.phrases import Picker
-from pipeline.writers.builtin.reading import first_clause, key_phrase, sentence_case
+from pipeline.writers.builtin.reading import first_clause, key_phrase, sentence_case, spoken_heading
 
 _SHORT_FACT_WORDS = 8  # two facts this short (bullets, mostly) are said in one breath
 _GROUP_WORDS = 20
@@ -23,7 +23,7 @@ def conversation(note: ReadNote, chosen: set[Key], hosts: tuple[str, str], topic
         facts = note.section_facts(index, chosen)
         if section.heading and not facts:
             if note.by_section.get(index) and sentence_case(section.heading, note.proper) != topic:
-                skipped.append(sentence_case(section.heading, note.proper))  # dropped for length: say so
+                skipped.append(spoken_heading(section.heading, note.proper))  # dropped for length: say so
             continue
         if skipped:
             _mention_skipped(talk, skipped)
@@ -53,7 +53,7 @@ def _open_section(talk: Dialogue, heading: str, facts: list[Fact]) -> None:
     # balance how much of the note each host carries
     asker = talk.listener
     if first[0].asks:  # the section opens with the note's own question: name the section, then ask it
-        talk.say(asker, talk.picker.choose("heading_transition", heading=sentence_case(heading, talk.note.proper)))
+        talk.say(asker, talk.picker.choose("heading_transition", heading=spoken_heading(heading, talk.note.proper)))
         discuss(talk, facts, answering=False, opened=True)
         return
     if not talk.has_specific_question(first[0]):
@@ -61,7 +61,7 @@ def _open_section(talk: Dialogue, heading: str, facts: list[Fact]) -> None:
         talk.deliver(talk.other(asker), first, "answer")
         discuss(talk, facts[len(first):], answering=False, opened=True)
         return
-    talk.say(asker, talk.picker.choose("heading_transition", heading=sentence_case(heading, talk.note.proper)))
+    talk.say(asker, talk.picker.choose("heading_transition", heading=spoken_heading(heading, talk.note.proper)))
     asked = talk.question_about(first[0])
     if asked is None:
         talk.deliver(talk.other(asker), first, "answer")
@@ -78,7 +78,7 @@ def intro(talk: Dialogue, topic: str, headings: list[str]) -> None:
         talk.say(b, talk.picker.choose("topic_question", topic=topic.rstrip("?"), a=a))
     else:
         talk.say(b, talk.picker.choose("topic", topic=topic, a=a))
-    parts = [sentence_case(h, talk.note.proper) for h in headings if sentence_case(h, talk.note.proper) != topic]
+    parts = [spoken_heading(h, talk.note.proper) for h in headings if sentence_case(h, talk.note.proper) != topic]
     if len(parts) >= 2:
         talk.say(a, talk.picker.choose("overview", list=spoken_list(parts[:4])))
     talk.close_section("Intro")

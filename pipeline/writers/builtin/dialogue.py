@@ -18,6 +18,7 @@ from pipeline.writers.builtin.reading import (
     lower_first,
     number_phrase,
     sentence_case,
+    spoken_heading,
     stem,
     upper_first,
     with_article,
@@ -102,7 +103,9 @@ class Dialogue:
         said = sentence_case(heading, self.note.proper).rstrip("?")
         if heading.endswith("?"):
             return upper_first(said) + "?"
-        return self.picker.choose("heading_wh" if is_wh_phrase(heading) else "heading_noun", heading=said)
+        if is_wh_phrase(heading):
+            return self.picker.choose("heading_wh", heading=said)
+        return self.picker.choose("heading_noun", heading=spoken_heading(heading, self.note.proper))
 
     def has_specific_question(self, fact: Fact) -> bool:
         """Whether `fact` invites a question of its own: why (a cause), what is (a term), how many (a count)."""

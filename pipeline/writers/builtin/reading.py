@@ -43,6 +43,16 @@ _LEADING_BECAUSE = re.compile(r"^Because\s+(?P<cause>[^,]+),\s*(?P<effect>.+)$")
 _DULL_NOUNS = frozenset(("time times day days week weeks month months year years minute minutes hour hours second "
                          "seconds kilometre kilometres part parts number numbers lot way thing things kind pounds "
                          "dollars euros percent grams kilograms metres").split())
+_COUNT = re.compile(r"\b\d[\d,]*(?:\s+(?:hundred|thousand|million|billion))?\s+"
+                    r"([a-z]{3,}s|people|children|men|women)\b")
+# Units of time measure how long or how often ("every 4 weeks", "2.6 hours"): "How many weeks?" asks nothing.
+_TIME_UNITS = frozenset("seconds minutes hours days weeks months years decades".split())
+# Singular heads that name one part of the note ("the decision"). Other singular heads are often fields or mass
+# nouns, which take no article ("pricing", "octopus intelligence", "sleep").
+_DOCUMENT_PARTS = frozenset(("decision conclusion recommendation proposal plan summary background context budget "
+                             "timeline outcome verdict result goal problem question idea approach schedule setup "
+                             "rollout agenda roadmap situation story incident").split())
+_PLAIN_HEADING = re.compile(r"[^\W\d][\w'’ -]*")
 _WH = frozenset("what why how when where who which whether".split())
 _NOT_NAMES = STOPWORDS | _WH  # capitalised in a heading only because a clause starts there
 _HEADING_CLAUSE = re.compile(r"[:;?!–—]|\s-\s|\.\s")
@@ -122,6 +132,24 @@ def sentence_case(heading: str, proper: set[str]) -> str:
     """A Title Case heading as it would be said in a sentence: "Octopus Intelligence" → "octopus intelligence"."""
     return _WORD.sub(lambda found: found.group() if _keeps_capital(found, proper) else found.group().lower(),
                      heading).strip().rstrip(".!:;")
+
+
+def spoken_heading(heading: str, proper: set[str]) -> str:
+    """A heading as a sentence names it: "Costs" → "the costs", "Open Questions" → "the open questions",
+    "Decision" → "the decision". A field or mass noun ("Pricing", "Octopus intelligence"), a name, a clause
+    ("What we measured", "Lessons learned") or a heading with its own determiner ("Our plan") stays as it is."""
+    said = sentence_case(heading, proper)
+    tags = tagged(said)
+    if not tags or not _PLAIN_HEADING.fullmatch(said) or tags[0][1] not in ("JJ", "NN", "NNS"):
+        return said
+    head, tag = tags[-1]
+    if tags[0][0] in proper or head in proper or (len(head) > 1 and head.isupper()):
+        return said
+    if any(tag.startswith("VB") for _, tag in tags):
+        return said
+    if tag == "NNS" or (tag == "NN" and head.lower() in _DOCUMENT_PARTS):
+        return f"the {said}"
+    return said
 
 
 def is_wh_phrase(heading: str) -> bool:
@@ -225,8 +253,8 @@ def number_phrase(sentence: str) -> str | None:
 
 def counted_noun(sentence: str) -> str | None:
     """What a bare count counts, for "How many …?": "500 million neurons" → "neurons"."""
-    match = re.search(r"\b\d[\d,]*(?:\s+(?:hundred|thousand|million|billion))?\s+([a-z]{3,}s)\b", sentence)
-    if match is None or match.group(1) in STOPWORDS | _SCALE | {"times"}:
+    match = _COUNT.search(sentence)
+    if match is None or match.group(1) in STOPWORDS | _SCALE | _TIME_UNITS | {"times"}:
         return None  # "3 times as many": not a count of anything
     return match.group(1)
 

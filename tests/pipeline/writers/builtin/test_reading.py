@@ -17,6 +17,7 @@ from pipeline.writers.builtin.reading import (
     number_phrase,
     proper_words,
     sentence_case,
+    spoken_heading,
     third_person,
     with_article,
 )
@@ -88,6 +89,10 @@ def test_numbers_keep_what_they_count() -> None:
     assert number_phrase("It was 85 ℃ at noon.") == "85 ℃"
     assert counted_noun("It has 500 million neurons.") == "neurons"
     assert counted_noun("It takes 40% longer.") is None
+    assert counted_noun("A pilot with 38 people.") == "people"
+    # a time measures how long or how often: "How many weeks?" asks nothing
+    assert counted_noun("A rota, rotating every 4 weeks.") is None
+    assert counted_noun("Response time rose from 2.1 hours to 2.6 hours.") is None
 
 
 def test_first_clauses_are_shorter_than_their_sentence() -> None:
@@ -122,3 +127,18 @@ def test_a_question_names_a_singular_thing_with_its_article_and_plurals_and_name
     assert with_article("NPS", "Our NPS rose.", set()) == "NPS"
     # a name that only ever opens a sentence is not among the known names, but the tagger knows it
     assert with_article("acme Corp", "Acme Corp grew fast.", set()) == "acme Corp"
+
+
+def test_a_heading_is_named_as_a_sentence_would_name_it() -> None:
+    assert spoken_heading("Costs", set()) == "the costs"
+    assert spoken_heading("Open Questions", set()) == "the open questions"
+    assert spoken_heading("Decision", set()) == "the decision"
+    assert spoken_heading("API changes", set()) == "the API changes"
+    # fields and mass nouns, clauses, names and headings with their own determiner stay as they are
+    assert spoken_heading("Pricing", set()) == "pricing"
+    assert spoken_heading("Octopus Intelligence", set()) == "octopus intelligence"
+    assert spoken_heading("What we measured", set()) == "what we measured"
+    assert spoken_heading("Lessons learned", set()) == "lessons learned"
+    assert spoken_heading("Our plan", set()) == "our plan"
+    assert spoken_heading("Acme Corp", {"Acme", "Corp"}) == "Acme Corp"
+    assert spoken_heading("Costs: what we paid", set()) == "costs: what we paid"

@@ -95,6 +95,30 @@ def test_headings_become_natural_questions_in_sentence_case() -> None:
     assert "Greens and browns" not in text.replace("# Greens", "")  # never pasted with its capitals mid-line
 
 
+FOUR_DAY_WEEK = """# Moving the team to a four-day week
+We ran a 12-week pilot with 38 people across support and engineering.
+## Costs
+Coverage on Fridays needed a rota: 6 people each Friday, rotating every 4 weeks.
+## Pricing
+Customers saw no change in price.
+## Decision
+We recommend making it permanent, with a review after 6 months.
+"""
+
+
+def test_headings_are_named_with_the_article_a_sentence_gives_them() -> None:
+    text = spoken(write(FOUR_DAY_WEEK))
+    assert "the costs" in text and "the decision" in text and "pricing" in text
+    assert not re.search(r"\b(?:to|about|into|with|on|covers|through) (?:costs|decision)\b", text)
+    assert "the pricing" not in text  # a field, not one thing of the note's
+
+
+def test_a_count_is_asked_about_but_a_length_of_time_is_not() -> None:
+    text = spoken(write(FOUR_DAY_WEEK))
+    assert "How many people" in text
+    assert not re.search(r"How many (?:weeks|months|hours)", text)
+
+
 def test_a_cause_is_asked_about_and_answered_with_the_reason() -> None:
     turns = write(COMPOST).turns
     asked = next(i for i, turn in enumerate(turns) if "a pile that smells sour usually needs more air?" in turn.text)
