@@ -165,16 +165,22 @@ _worker: dict[str, Any] = {}
 
 
 def _init_worker(settings: Any, stopping: Any) -> None:
-    with contextlib.suppress(OSError):
-        os.nice(_WORKER_NICENESS)
-    _die_with_parent()
-    _one_malloc_arena()
+    _prepare_process()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s[worker]: %(message)s")
     from pipeline.providers import build_providers, mix_settings
     from store.db import Database
 
     _worker.update(settings=settings, stopping=stopping, providers=build_providers(settings),
                    db=Database(settings.effective_database_url), mix=mix_settings(settings))
+
+
+def _prepare_process() -> None:
+    """Low priority, one malloc heap (set before any thread of ours allocates: a thread that has taken a heap of
+    its own keeps it), and death with the parent."""
+    _one_malloc_arena()
+    with contextlib.suppress(OSError):
+        os.nice(_WORKER_NICENESS)
+    _die_with_parent()
 
 
 def _die_with_parent() -> None:

@@ -110,8 +110,10 @@ class Dialogue:
     def has_specific_question(self, fact: Fact) -> bool:
         """Whether `fact` invites a question of its own: why (a cause), what is (a term), how many (a count)."""
         proper = self.note.proper
+        # a count already asked about ("How many people?") is not asked again
         return not fact.code and not fact.asks and bool(
-            cause(fact.text, proper) or definition(fact.text, proper) or counted_noun(fact.text))
+            cause(fact.text, proper) or definition(fact.text, proper) or counted_noun(fact.text) not in {
+                None, *self.counted})
 
     def question_about(self, fact: Fact, generic: bool = True) -> tuple[str, str | None] | None:
         """A question whose answer is `fact`, and the answer's wording when the question already says part of

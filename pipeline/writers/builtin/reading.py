@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from pipeline.writers.builtin.tagging import noun_phrases, tagged
+from pipeline.writers.builtin.tagging import is_common, noun_phrases, tagged
 
 STOPWORDS = frozenset((
     "a an the and or but if then than so of to in on at by for with from as is are was were be been being it its "
@@ -43,15 +43,18 @@ _LEADING_BECAUSE = re.compile(r"^Because\s+(?P<cause>[^,]+),\s*(?P<effect>.+)$")
 _DULL_NOUNS = frozenset(("time times day days week weeks month months year years minute minutes hour hours second "
                          "seconds kilometre kilometres part parts number numbers lot way thing things kind pounds "
                          "dollars euros percent grams kilograms metres").split())
-_COUNT = re.compile(r"\b\d[\d,]*(?:\s+(?:hundred|thousand|million|billion))?\s+"
-                    r"([a-z]{3,}s|people|children|men|women)\b")
+_COUNT = re.compile(r"\b(?P<number>\d[\d,]*)(?:\s+(?:hundred|thousand|million|billion))?\s+"
+                    r"(?P<noun>[a-z]{3,}s|people|children|men|women)\b")
 # Units of time measure how long or how often ("every 4 weeks", "2.6 hours"): "How many weeks?" asks nothing.
-_TIME_UNITS = frozenset("seconds minutes hours days weeks months years decades".split())
+_TIME_UNITS = frozenset(("milliseconds seconds minutes hours nights days weekends weeks sprints months quarters years "
+                         "decades centuries").split())
 # Singular heads that name one part of the note ("the decision"). Other singular heads are often fields or mass
 # nouns, which take no article ("pricing", "octopus intelligence", "sleep").
 _DOCUMENT_PARTS = frozenset(("decision conclusion recommendation proposal plan summary background context budget "
                              "timeline outcome verdict result goal problem question idea approach schedule setup "
                              "rollout agenda roadmap situation story incident").split())
+_YEAR = re.compile(r"(?:1[1-9]|20)\d\d")
+_BARE_PLURALS = frozenset("sales thanks news ops measles notes".split())
 _PLAIN_HEADING = re.compile(r"[^\W\d][\w'’ -]*")
 _WH = frozenset("what why how when where who which whether".split())
 _NOT_NAMES = STOPWORDS | _WH  # capitalised in a heading only because a clause starts there
@@ -147,9 +150,11 @@ def spoken_heading(heading: str, proper: set[str]) -> str:
         return said
     if any(tag.startswith("VB") for _, tag in tags):
         return said
-    if tag == "NNS" or (tag == "NN" and head.lower() in _DOCUMENT_PARTS):
+    if tag == "NN" and head.lower() in _DOCUMENT_PARTS:
         return f"the {said}"
-    return said
+    # a plural the tagger guessed from its -s may be a name ("Jenkins") or a field ("economics", "sales")
+    plural = tag == "NNS" and is_common(head.lower()) and not head.lower().endswith("ics")
+    return f"the {said}" if plural and head.lower() not in _BARE_PLURALS else said
 
 
 def is_wh_phrase(heading: str) -> bool:
@@ -253,10 +258,13 @@ def number_phrase(sentence: str) -> str | None:
 
 def counted_noun(sentence: str) -> str | None:
     """What a bare count counts, for "How many …?": "500 million neurons" → "neurons"."""
-    match = _COUNT.search(sentence)
-    if match is None or match.group(1) in STOPWORDS | _SCALE | _TIME_UNITS | {"times"}:
-        return None  # "3 times as many": not a count of anything
-    return match.group(1)
+    for match in _COUNT.finditer(sentence):
+        # "3 times as many" counts nothing; "in 2020 people started…" is a year
+        noun = match.group("noun")
+        if noun in STOPWORDS | _SCALE | _TIME_UNITS | {"times"} or _YEAR.fullmatch(match.group("number")):
+            continue
+        return noun
+    return None
 
 
 def definition(sentence: str, proper: set[str]) -> tuple[str, str] | None:

@@ -23,6 +23,11 @@ def _tagger() -> Any:
     return Tagger(_load_json("tagger.json.gz"))
 
 
+def is_common(word: str) -> bool:
+    """Whether the tagger learned `word` (lowercase) from its training text: common English, not a rare name."""
+    return word in (_tagger().vocab or ())
+
+
 @lru_cache(maxsize=4096)
 def tagged(sentence: str) -> tuple[tuple[str, str], ...]:
     """(token, Penn Treebank tag) for each token of `sentence`."""

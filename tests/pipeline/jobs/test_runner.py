@@ -16,7 +16,7 @@ _COUNT_HEAPS = textwrap.dedent("""
     import ctypes, sys, threading
     from pipeline.jobs import runner
     if sys.argv[1] == "worker":
-        runner._one_malloc_arena()
+        runner._prepare_process()  # as the worker starts, with its own parent-watch thread
     libc = ctypes.CDLL("libc.so.6")
 
     def allocate():

@@ -93,6 +93,9 @@ def test_numbers_keep_what_they_count() -> None:
     # a time measures how long or how often: "How many weeks?" asks nothing
     assert counted_noun("A rota, rotating every 4 weeks.") is None
     assert counted_noun("Response time rose from 2.1 hours to 2.6 hours.") is None
+    assert counted_noun("Over 5 days, 300 people answered.") == "people"  # the count after a length of time
+    assert counted_noun("In 2020 people started working from home.") is None  # a year counts nothing
+    assert counted_noun("A delay of 200 milliseconds.") is None
 
 
 def test_first_clauses_are_shorter_than_their_sentence() -> None:
@@ -142,3 +145,7 @@ def test_a_heading_is_named_as_a_sentence_would_name_it() -> None:
     assert spoken_heading("Our plan", set()) == "our plan"
     assert spoken_heading("Acme Corp", {"Acme", "Corp"}) == "Acme Corp"
     assert spoken_heading("Costs: what we paid", set()) == "costs: what we paid"
+    # an -s the tagger takes for a plural: a rare name, a field, a word that is never "the …"
+    assert spoken_heading("Kubernetes", set()) == "kubernetes"
+    assert spoken_heading("Economics", set()) == "economics"
+    assert spoken_heading("Sales", set()) == "sales"

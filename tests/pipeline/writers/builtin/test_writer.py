@@ -117,6 +117,7 @@ def test_a_count_is_asked_about_but_a_length_of_time_is_not() -> None:
     text = spoken(write(FOUR_DAY_WEEK))
     assert "How many people" in text
     assert not re.search(r"How many (?:weeks|months|hours)", text)
+    assert "figures for people" not in text and "numbers on people" not in text  # asked once, not three ways
 
 
 def test_a_cause_is_asked_about_and_answered_with_the_reason() -> None:
