@@ -227,6 +227,7 @@ def _warm_up_cast(providers: Providers) -> None:
 
 def _warm_up() -> None:
     _warm_up_cast(_worker["providers"])
+    _return_free_memory()  # what loading left behind: the phonemizer's own tagger, the files' text
 
 
 def _run_in_worker(job: ClaimedJob, workdir: str) -> FinishedEpisode:

@@ -8,6 +8,7 @@ import threading
 from typing import TYPE_CHECKING
 
 from errors import VoiceError
+from pipeline.tagger import shared_tagger
 
 if TYPE_CHECKING:
     from hibari import Hibari
@@ -84,11 +85,15 @@ class HibariVoice:
             if self._model is None:
                 try:
                     from hibari import Hibari
-                    from hibari.voices import voice_path
+                    from hibari.g2p import G2P
+                    from hibari.voices import VOICES, voice_path
 
                     # download_missing=False: the bundled file or an error, never a network fetch
                     path = voice_path(BUNDLED_VOICE, download_missing=False)
-                    model = Hibari(voice=BUNDLED_VOICE, model=path, threads=self.threads)
+                    tagger = shared_tagger()  # first, so the phonemizer's own copy is the last thing loaded
+                    phonemizer = G2P(british=VOICES[BUNDLED_VOICE]["british"])
+                    phonemizer.tagger = tagger  # the writer's copy: its own would be 55 MB more, for the same tags
+                    model = Hibari(voice=BUNDLED_VOICE, model=path, threads=self.threads, g2p=phonemizer)
                     model.sess = _lean_session(path, self.threads)
                     self._model = model
                 except Exception as exc:

@@ -5,8 +5,9 @@ averaged perceptron that ships inside the hibari-tts wheel (trained on spaCy's E
 from __future__ import annotations
 
 import re
-from functools import cache, lru_cache
-from typing import Any
+from functools import lru_cache
+
+from pipeline.tagger import shared_tagger
 
 # "blue-green" is one word, and so is "2nd" (split, its "nd" would be a noun)
 _TOKEN = re.compile(r"\d+(?:st|nd|rd|th)\b|[$€£]?\d[\d,.]*%?|\w+(?:['’-]\w+)*|[^\w\s]")
@@ -15,24 +16,18 @@ _NOUN_PHRASE_PART = frozenset(("JJ", "NN", "NNS", "NNP", "NNPS"))
 _NOUNS = frozenset(("NN", "NNS", "NNP", "NNPS"))
 
 
-@cache
-def _tagger() -> Any:
-    from hibari.g2p import _load_json  # the bundled model, read from the wheel
-    from hibari.g2p.tagger import Tagger
-
-    return Tagger(_load_json("tagger.json.gz"))
 
 
 def is_common(word: str) -> bool:
     """Whether the tagger learned `word` (lowercase) from its training text: common English, not a rare name."""
-    return word in (_tagger().vocab or ())
+    return word in (shared_tagger().vocab or ())
 
 
 @lru_cache(maxsize=4096)
 def tagged(sentence: str) -> tuple[tuple[str, str], ...]:
     """(token, Penn Treebank tag) for each token of `sentence`."""
     tokens = _TOKEN.findall(sentence)
-    return tuple(zip(tokens, _tagger()(tokens), strict=True))
+    return tuple(zip(tokens, shared_tagger()(tokens), strict=True))
 
 
 def noun_phrases(sentence: str, longest: int = 3) -> list[str]:

@@ -7,6 +7,7 @@ import socket
 import numpy as np
 import pytest
 
+from pipeline.tagger import shared_tagger
 from pipeline.voices.hibari import BUNDLED_VOICE, SEED, HibariVoice, downloads_on_first_use
 from pipeline.voices.piper import PiperModel, PiperVoice
 from settings import ConfigError, load_settings
@@ -49,6 +50,9 @@ def test_speaks_what_hibari_itself_speaks_from_a_session_that_keeps_no_buffers(v
     options = voice.loaded().sess.get_session_options()
     assert not options.enable_cpu_mem_arena
     assert not options.enable_mem_pattern
+
+    # the phonemizer tags with the writer's tagger, not a second 55 MB copy of it
+    assert voice.loaded().g2p.tagger is shared_tagger()
 
 
 def test_heart_and_joe_are_two_different_people() -> None:
