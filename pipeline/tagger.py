@@ -3,18 +3,25 @@ reads notes with it, and the hibari voice's phonemizer picks between readings wi
 
 from __future__ import annotations
 
+import threading
 from array import array
 from collections.abc import Mapping
 from functools import cache, lru_cache
 from typing import Any
 
 _HOT_FEATURES = 8192  # rows kept unpacked: the bias, shapes and common words recur in every sentence
+_loading = threading.Lock()  # the writer and a voice warming up may both ask first: one copy, loaded once
 
 
-@cache
 def shared_tagger() -> Any:
     """hibari's averaged-perceptron tagger (Penn Treebank tags), from the wheel (no download), its weights packed:
     as loaded they are 80,000 small dicts, about 55 MB; packed, about 15. The tags are the same."""
+    with _loading:
+        return _load()
+
+
+@cache
+def _load() -> Any:
     from hibari.g2p import _load_json
     from hibari.g2p.tagger import Tagger
 

@@ -19,6 +19,12 @@ def test_packed_weights_tag_every_word_as_the_loaded_ones_do() -> None:
     assert [own(words) for words in sentences] == [shared_tagger()(words) for words in sentences]
 
 
+def test_every_packed_row_is_the_loaded_row_in_its_order() -> None:
+    loaded = _load_json("tagger.json.gz")["weights"]
+    packed = PackedWeights(loaded)
+    assert all(list(packed.get(feature).items()) == list(row.items()) for feature, row in loaded.items())
+
+
 def test_a_packed_row_is_the_row_it_was_made_from_in_its_order() -> None:
     weights = {"b": {"NN": 1.5, "VB": -0.2, "JJ": 0.1}, "w=cat": {"NN": 2.0}}
     packed = PackedWeights(weights)

@@ -16,8 +16,6 @@ _NOUN_PHRASE_PART = frozenset(("JJ", "NN", "NNS", "NNP", "NNPS"))
 _NOUNS = frozenset(("NN", "NNS", "NNP", "NNPS"))
 
 
-
-
 def is_common(word: str) -> bool:
     """Whether the tagger learned `word` (lowercase) from its training text: common English, not a rare name."""
     return word in (shared_tagger().vocab or ())
