@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from pipeline.writers.base import Section, Turn
 from pipeline.writers.builtin.facts import Fact, ReadNote
+from pipeline.writers.builtin.headings import spoken_heading
 from pipeline.writers.builtin.phrases import Picker
 from pipeline.writers.builtin.reading import (
     cause,
@@ -18,7 +19,6 @@ from pipeline.writers.builtin.reading import (
     lower_first,
     number_phrase,
     sentence_case,
-    spoken_heading,
     stem,
     upper_first,
     with_article,
@@ -132,6 +132,8 @@ class Dialogue:
             self.counted.add(noun)  # "How many pounds?" once is a question; three times is a tic
             return asked, None
         phrase = key_phrase(fact.text, self.note.frequency, proper)
+        if phrase in self.counted:  # "How many people?" was asked: "What are the numbers on people?" asks it again
+            phrase = None
         named = with_article(phrase, fact.text, proper) if phrase else ""
         if phrase and number_phrase(fact.text) and (asked := fresh("ask_number", x=named)):
             return asked, None
@@ -150,6 +152,9 @@ class Dialogue:
         """A short reaction echoing what was just said ("500 million neurons. Wow."), never the same twice."""
         if fact is not None and not fact.code:
             phrase = number_phrase(fact.text) or key_phrase(fact.text, self.note.frequency, self.note.proper, 2)
-            if phrase and not self._only_the_topic(phrase) and (line := self.picker.fresh("echo", phrase=phrase)):
+            # one common noun echoed ("Tickets. Okay.") sounds like a host who missed the point
+            lone = phrase is not None and " " not in phrase and phrase not in self.note.proper
+            if phrase and not lone and not self._only_the_topic(phrase) and (
+                    line := self.picker.fresh("echo", phrase=phrase)):
                 return line
         return self.picker.fresh("react")

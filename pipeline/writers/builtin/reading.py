@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from pipeline.writers.builtin.tagging import is_common, noun_phrases, tagged
+from pipeline.writers.builtin.tagging import noun_phrases, tagged
 
 STOPWORDS = frozenset((
     "a an the and or but if then than so of to in on at by for with from as is are was were be been being it its "
@@ -48,14 +48,7 @@ _COUNT = re.compile(r"\b(?P<number>\d[\d,]*)(?:\s+(?:hundred|thousand|million|bi
 # Units of time measure how long or how often ("every 4 weeks", "2.6 hours"): "How many weeks?" asks nothing.
 _TIME_UNITS = frozenset(("milliseconds seconds minutes hours nights days weekends weeks sprints months quarters years "
                          "decades centuries").split())
-# Singular heads that name one part of the note ("the decision"). Other singular heads are often fields or mass
-# nouns, which take no article ("pricing", "octopus intelligence", "sleep").
-_DOCUMENT_PARTS = frozenset(("decision conclusion recommendation proposal plan summary background context budget "
-                             "timeline outcome verdict result goal problem question idea approach schedule setup "
-                             "rollout agenda roadmap situation story incident").split())
 _YEAR = re.compile(r"(?:1[1-9]|20)\d\d")
-_BARE_PLURALS = frozenset("sales thanks news ops measles notes".split())
-_PLAIN_HEADING = re.compile(r"[^\W\d][\w'’ -]*")
 _WH = frozenset("what why how when where who which whether".split())
 _NOT_NAMES = STOPWORDS | _WH  # capitalised in a heading only because a clause starts there
 _HEADING_CLAUSE = re.compile(r"[:;?!–—]|\s-\s|\.\s")
@@ -135,26 +128,6 @@ def sentence_case(heading: str, proper: set[str]) -> str:
     """A Title Case heading as it would be said in a sentence: "Octopus Intelligence" → "octopus intelligence"."""
     return _WORD.sub(lambda found: found.group() if _keeps_capital(found, proper) else found.group().lower(),
                      heading).strip().rstrip(".!:;")
-
-
-def spoken_heading(heading: str, proper: set[str]) -> str:
-    """A heading as a sentence names it: "Costs" → "the costs", "Open Questions" → "the open questions",
-    "Decision" → "the decision". A field or mass noun ("Pricing", "Octopus intelligence"), a name, a clause
-    ("What we measured", "Lessons learned") or a heading with its own determiner ("Our plan") stays as it is."""
-    said = sentence_case(heading, proper)
-    tags = tagged(said)
-    if not tags or not _PLAIN_HEADING.fullmatch(said) or tags[0][1] not in ("JJ", "NN", "NNS"):
-        return said
-    head, tag = tags[-1]
-    if tags[0][0] in proper or head in proper or (len(head) > 1 and head.isupper()):
-        return said
-    if any(tag.startswith("VB") for _, tag in tags):
-        return said
-    if tag == "NN" and head.lower() in _DOCUMENT_PARTS:
-        return f"the {said}"
-    # a plural the tagger guessed from its -s may be a name ("Jenkins") or a field ("economics", "sales")
-    plural = tag == "NNS" and is_common(head.lower()) and not head.lower().endswith("ics")
-    return f"the {said}" if plural and head.lower() not in _BARE_PLURALS else said
 
 
 def is_wh_phrase(heading: str) -> bool:

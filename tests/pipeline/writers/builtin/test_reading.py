@@ -17,7 +17,6 @@ from pipeline.writers.builtin.reading import (
     number_phrase,
     proper_words,
     sentence_case,
-    spoken_heading,
     third_person,
     with_article,
 )
@@ -130,22 +129,3 @@ def test_a_question_names_a_singular_thing_with_its_article_and_plurals_and_name
     assert with_article("NPS", "Our NPS rose.", set()) == "NPS"
     # a name that only ever opens a sentence is not among the known names, but the tagger knows it
     assert with_article("acme Corp", "Acme Corp grew fast.", set()) == "acme Corp"
-
-
-def test_a_heading_is_named_as_a_sentence_would_name_it() -> None:
-    assert spoken_heading("Costs", set()) == "the costs"
-    assert spoken_heading("Open Questions", set()) == "the open questions"
-    assert spoken_heading("Decision", set()) == "the decision"
-    assert spoken_heading("API changes", set()) == "the API changes"
-    # fields and mass nouns, clauses, names and headings with their own determiner stay as they are
-    assert spoken_heading("Pricing", set()) == "pricing"
-    assert spoken_heading("Octopus Intelligence", set()) == "octopus intelligence"
-    assert spoken_heading("What we measured", set()) == "what we measured"
-    assert spoken_heading("Lessons learned", set()) == "lessons learned"
-    assert spoken_heading("Our plan", set()) == "our plan"
-    assert spoken_heading("Acme Corp", {"Acme", "Corp"}) == "Acme Corp"
-    assert spoken_heading("Costs: what we paid", set()) == "costs: what we paid"
-    # an -s the tagger takes for a plural: a rare name, a field, a word that is never "the …"
-    assert spoken_heading("Kubernetes", set()) == "kubernetes"
-    assert spoken_heading("Economics", set()) == "economics"
-    assert spoken_heading("Sales", set()) == "sales"

@@ -113,11 +113,34 @@ def test_headings_are_named_with_the_article_a_sentence_gives_them() -> None:
     assert "the pricing" not in text  # a field, not one thing of the note's
 
 
+def test_the_topic_is_named_with_its_article_and_the_title_keeps_none() -> None:
+    script = write(PILOT_RESULTS)
+    assert "the four-day week pilot" in spoken(script)
+    assert script.title == "Four-day week pilot"
+    assert "the four-day week pilot" in spoken(write(PILOT_RESULTS, format_name="brief")).lower()
+
+
 def test_a_count_is_asked_about_but_a_length_of_time_is_not() -> None:
     text = spoken(write(FOUR_DAY_WEEK))
     assert "How many people" in text
     assert not re.search(r"How many (?:weeks|months|hours)", text)
     assert "figures for people" not in text and "numbers on people" not in text  # asked once, not three ways
+
+
+PILOT_RESULTS = """# Four-day week pilot
+We ran a 12-week pilot with 38 people across support and engineering.
+## What we measured
+- Tickets closed per person went from 41 to 44 per week (+7%).
+- Median first response time rose from 2.1 hours to 2.6 hours.
+- Sick days fell by 31%, and 29 of 38 people said they'd quit over going back.
+"""
+
+
+def test_a_count_asked_once_is_not_asked_again_and_a_lone_noun_is_not_echoed() -> None:
+    text = spoken(write(PILOT_RESULTS))
+    assert "how many people" in text.lower()
+    assert not re.search(r"(?:numbers|figures) (?:on|for) people|What about people", text)
+    assert not re.search(r"\bTickets[.,?]", text)  # "Tickets. Okay." echoes one word of the line before
 
 
 def test_a_cause_is_asked_about_and_answered_with_the_reason() -> None:

@@ -1,0 +1,24 @@
+"""How the built-in writer names a heading in a sentence."""
+
+from __future__ import annotations
+
+from pipeline.writers.builtin.headings import spoken_heading
+
+
+def test_a_heading_is_named_as_a_sentence_would_name_it() -> None:
+    assert spoken_heading("Costs", set()) == "the costs"
+    assert spoken_heading("Open Questions", set()) == "the open questions"
+    assert spoken_heading("Decision", set()) == "the decision"
+    assert spoken_heading("API changes", set()) == "the API changes"
+    # fields and mass nouns, clauses, names and headings with their own determiner stay as they are
+    assert spoken_heading("Pricing", set()) == "pricing"
+    assert spoken_heading("Octopus Intelligence", set()) == "octopus intelligence"
+    assert spoken_heading("What we measured", set()) == "what we measured"
+    assert spoken_heading("Lessons learned", set()) == "lessons learned"
+    assert spoken_heading("Our plan", set()) == "our plan"
+    assert spoken_heading("Acme Corp", {"Acme", "Corp"}) == "Acme Corp"
+    assert spoken_heading("Costs: what we paid", set()) == "costs: what we paid"
+    # an -s the tagger takes for a plural: a rare name, a field, a word that is never "the …"
+    assert spoken_heading("Kubernetes", set()) == "kubernetes"
+    assert spoken_heading("Economics", set()) == "economics"
+    assert spoken_heading("Sales", set()) == "sales"
