@@ -153,7 +153,7 @@ class Dialogue:
         if fact is not None and not fact.code:
             phrase = number_phrase(fact.text) or key_phrase(fact.text, self.note.frequency, self.note.proper, 2)
             # one common noun echoed ("Tickets. Okay.") sounds like a host who missed the point
-            lone = phrase is not None and " " not in phrase and phrase not in self.note.proper
+            lone = phrase is not None and phrase.isalpha() and phrase not in self.note.proper  # "31%" says a lot
             if phrase and not lone and not self._only_the_topic(phrase) and (
                     line := self.picker.fresh("echo", phrase=phrase)):
                 return line

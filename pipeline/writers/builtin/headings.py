@@ -7,13 +7,15 @@ import re
 from pipeline.writers.builtin.reading import sentence_case
 from pipeline.writers.builtin.tagging import is_common, tagged
 
-# Singular heads that name one part of the note ("the decision"). Other singular heads are often fields or mass
-# nouns, which take no article ("pricing", "octopus intelligence", "sleep").
+# Singular heads that name one part or event of the note ("the decision", "the product launch"). Other singular
+# heads are often fields, practices or mass nouns, which take no article ("pricing", "bird migration", "code
+# review", "octopus intelligence").
 _DOCUMENT_PARTS = frozenset(("decision conclusion recommendation proposal plan summary background context budget "
                              "timeline outcome verdict result goal problem question idea approach schedule setup "
-                             "rollout agenda roadmap situation story incident pilot project launch migration release "
-                             "study experiment trial survey review meeting report retro retrospective postmortem "
-                             "outage workshop").split())
+                             "rollout agenda roadmap situation story incident pilot project launch experiment trial "
+                             "survey meeting report retro retrospective postmortem outage workshop").split())
+# a determiner or preposition inside means the last word is not the head ("everything about the launch")
+_INNER_TAGS = frozenset(("DT", "IN", "TO", "PRP$", "POS", "WDT"))
 _BARE_PLURALS = frozenset("sales thanks news ops measles notes".split())
 _PLAIN_HEADING = re.compile(r"[^\W\d][\w'’ -]*")
 
@@ -29,7 +31,7 @@ def spoken_heading(heading: str, proper: set[str]) -> str:
     head, tag = tags[-1]
     if tags[0][0] in proper or head in proper or (len(head) > 1 and head.isupper()):
         return said
-    if any(tag.startswith("VB") for _, tag in tags):
+    if any(tag.startswith("VB") or tag in _INNER_TAGS for _, tag in tags):
         return said
     if tag == "NN" and head.lower() in _DOCUMENT_PARTS:
         return f"the {said}"

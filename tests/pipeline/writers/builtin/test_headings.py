@@ -22,3 +22,9 @@ def test_a_heading_is_named_as_a_sentence_would_name_it() -> None:
     assert spoken_heading("Kubernetes", set()) == "kubernetes"
     assert spoken_heading("Economics", set()) == "economics"
     assert spoken_heading("Sales", set()) == "sales"
+    # the last word is not the head, or the heading names a field or practice
+    assert spoken_heading("Everything about the launch", set()) == "everything about the launch"
+    assert spoken_heading("Thoughts on the migration", set()) == "thoughts on the migration"
+    assert spoken_heading("Bird migration", set()) == "bird migration"
+    assert spoken_heading("Code review", set()) == "code review"
+    assert spoken_heading("Product launch", set()) == "the product launch"
