@@ -6,7 +6,7 @@ from __future__ import annotations
 from pipeline.writers.base import Script
 from pipeline.writers.builtin.dialogue import Dialogue
 from pipeline.writers.builtin.facts import Fact, Key, ReadNote
-from pipeline.writers.builtin.headings import spoken_heading
+from pipeline.writers.builtin.headings import spoken_heading, spoken_topic
 from pipeline.writers.builtin.phrases import Picker
 from pipeline.writers.builtin.reading import first_clause, key_phrase, sentence_case
 
@@ -78,7 +78,7 @@ def intro(talk: Dialogue, topic: str, headings: list[str]) -> None:
     if topic.endswith("?"):  # a heading such as "Should we put a heat pump in?"
         talk.say(b, talk.picker.choose("topic_question", topic=topic.rstrip("?"), a=a))
     else:
-        talk.say(b, talk.picker.choose("topic", topic=spoken_heading(topic, talk.note.proper), a=a))
+        talk.say(b, talk.picker.choose("topic", topic=spoken_topic(topic, talk.note.proper), a=a))
     parts = [spoken_heading(h, talk.note.proper) for h in headings if sentence_case(h, talk.note.proper) != topic]
     if len(parts) >= 2:
         talk.say(a, talk.picker.choose("overview", list=spoken_list(parts[:4])))
@@ -166,10 +166,8 @@ def outro(talk: Dialogue, topic: str, chosen: list[Fact]) -> None:
     a, b = talk.hosts
     clauses, phrases = _key_points(talk, topic, chosen)
     if clauses or phrases:
-        if topic.endswith("?"):
-            talk.say(talk.listener, talk.picker.choose("wrap_topic_question", topic=topic.rstrip("?")))
-        else:
-            talk.say(talk.listener, talk.picker.choose("wrap_question", topic=spoken_heading(topic, talk.note.proper)))
+        kind = "wrap_topic_question" if topic.endswith("?") else "wrap_question"
+        talk.say(talk.listener, talk.picker.choose(kind, topic=spoken_topic(topic, talk.note.proper)))
     if len(clauses) >= 2:
         talk.say(talk.listener, talk.picker.choose("recap", list=spoken_list(clauses[:2])))
         if len(clauses) > 2:

@@ -38,3 +38,8 @@ def spoken_heading(heading: str, proper: set[str]) -> str:
     # a plural the tagger guessed from its -s may be a name ("Jenkins") or a field ("economics", "sales")
     plural = tag == "NNS" and is_common(head.lower()) and not head.lower().endswith("ics")
     return f"the {said}" if plural and head.lower() not in _BARE_PLURALS else said
+
+
+def spoken_topic(topic: str, proper: set[str]) -> str:
+    """The episode's topic as a line names it: a question without its mark, anything else as a heading is."""
+    return topic.rstrip("?") if topic.endswith("?") else spoken_heading(topic, proper)

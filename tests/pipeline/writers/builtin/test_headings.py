@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline.writers.builtin.headings import spoken_heading
+from pipeline.writers.builtin.headings import spoken_heading, spoken_topic
 
 
 def test_a_heading_is_named_as_a_sentence_would_name_it() -> None:
@@ -28,3 +28,8 @@ def test_a_heading_is_named_as_a_sentence_would_name_it() -> None:
     assert spoken_heading("Bird migration", set()) == "bird migration"
     assert spoken_heading("Code review", set()) == "code review"
     assert spoken_heading("Product launch", set()) == "the product launch"
+
+
+def test_a_topic_is_named_like_a_heading_and_a_question_loses_its_mark() -> None:
+    assert spoken_topic("Four-day week pilot", set()) == "the four-day week pilot"
+    assert spoken_topic("Should we put a heat pump in?", set()) == "Should we put a heat pump in"
