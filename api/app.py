@@ -26,6 +26,7 @@ from api import (
 from api.auth import document_api_key
 from api.errors import install_error_handlers
 from api.http_limits import StreamSlots
+from api.job_answers import JobAnswers
 from api.middleware import GuardMiddleware, content_security_policy
 from pipeline.services import Services
 from settings import VERSION
@@ -39,8 +40,7 @@ def create_api(services: Services) -> FastAPI:
     # Swagger UI and ReDoc from the package's own files (under /docs-assets), not a CDN: /docs works offline
     app = FastAPIOffline(title="Notecast", version=VERSION, description=DESCRIPTION, static_url=DOCS_ASSETS)
     app.state.services = services
-    # job id → (the record it was made from, its encoded answer), reused only while that very record is served
-    app.state.encoded_jobs = {}
+    app.state.job_answers = JobAnswers(services, podcasts.preview_base(services))
     app.state.stream_slots = StreamSlots(services.settings.max_streams_per_client)
     install_error_handlers(app)
     settings = services.settings

@@ -13,6 +13,7 @@ from fastapi.responses import Response
 
 from api.auth import require_api_key, require_key_for_reads, services
 from api.errors import error_response
+from api.job_answers import JobAnswers
 from api.schemas import (
     EnqueueResponse,
     JobListResponse,
@@ -22,12 +23,10 @@ from api.schemas import (
     PodcastView,
     SyncGenerateResponse,
     UserId,
-    encode,
     errors,
     json_response,
 )
 from errors import InputError, NotFound
-from pipeline.jobs.eta import eta_seconds
 from pipeline.jobs.submission import ID_RULE, NoteSubmission, is_valid_id, submission_digest
 from pipeline.services import Services
 from pipeline.webhooks import guard
@@ -129,33 +128,18 @@ def list_user_jobs(
 async def get_job(request: Request, jobId: JobId) -> Response:  # noqa: N803
     """One job's status, progress and, when completed, its audio and transcript."""
     await require_key_for_reads(request)  # called, not a Depends: this route is the polling hot path
-    shared = services(request)
-    # Many clients poll the same job: a row read a moment ago is served without a thread hop or a query,
-    # and its JSON is encoded once per row read.
-    record = shared.db.recent(jobId) or await run_in_threadpool(queries.get_for_poller, shared.db, jobId)
-    if record is None:
+    # Many clients poll the same job: a row read a moment ago is served without a thread hop or a query, its
+    # JSON is encoded once per row read, and polls arriving together share one read and one encoding.
+    answers: JobAnswers = request.app.state.job_answers
+    encoded = await answers.answer(jobId)
+    if encoded is None:
         raise NotFound("Job not found")
-    cache: dict[str, tuple[records.JobRecord, bytes]] = request.app.state.encoded_jobs
-    encoded = cache.get(jobId)
-    if encoded is None or encoded[0] is not record:
-        if len(cache) > 10_000:
-            cache.clear()
-        unfinished = record.status in (JobStatus.QUEUED, JobStatus.PROCESSING)
-        position, eta = await run_in_threadpool(_wait_of, shared, record) if unfinished else (None, None)
-        encoded = cache[jobId] = (record, encode(JobResponse(
-            job=JobView.of(record, shared.providers.media, position, eta, preview_base(shared)))))
-    return Response(encoded[1], media_type="application/json")
+    return Response(encoded, media_type="application/json")
 
 
 def preview_base(shared: Services) -> str | None:
     """Where previews are served from, when live previews are on."""
     return shared.settings.public_base_url if shared.settings.live_preview else None
-
-
-def _wait_of(shared: Services, record: records.JobRecord) -> tuple[int | None, int | None]:
-    """Queue position and ETA of an unfinished job."""
-    position = queries.queue_position(shared.db, record) or None
-    return position, eta_seconds(shared.db, shared.providers, shared.executor.mix, record)
 
 
 @router.get("/{podcastId}", response_model=PodcastResponse, responses=errors(401, 404, 422),

@@ -80,6 +80,11 @@ class Database:
         self._last_write = time.monotonic()
         self._recent.clear()
 
+    @property
+    def last_write(self) -> float:
+        """When (time.monotonic()) this process last committed a write through this Database."""
+        return self._last_write
+
     def recent(self, key: str) -> Any:
         """A value remembered by `remember` within the last `recent_seconds`, else None."""
         found = self._recent.get(key)
