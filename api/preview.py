@@ -17,7 +17,7 @@ from api.http_limits import StreamSlots
 from api.podcasts import JobId
 from api.schemas import errors
 from errors import NotFound
-from pipeline.audio.preview import PREVIEW_AUDIO, PREVIEW_CONTENT_TYPE, PREVIEW_DONE
+from pipeline.audio.preview import PREVIEW_AUDIO, PREVIEW_CONTENT_TYPE, PREVIEW_DONE, PREVIEW_WANTED
 from pipeline.services import Services
 from store import queries
 from store.models import JobStatus
@@ -53,7 +53,13 @@ async def _appears(shared: Services, job_id: str, path: Path) -> bool:
     if await run_in_threadpool(queries.status_of, shared.db, job_id) != JobStatus.PROCESSING:
         return False
     deadline = time.monotonic() + _APPEAR_SECONDS
+    asked = False
     while not path.is_file():  # a job that has just started voicing writes its first bytes in a moment
+        if not asked and path.parent.is_dir():
+            # The worker encodes a preview only once someone asks (see pipeline.audio.preview): it starts at
+            # its next piece of mix, from the top.
+            (path.parent / PREVIEW_WANTED).touch()
+            asked = True
         if time.monotonic() > deadline:
             return False
         await asyncio.sleep(_POLL_SECONDS)

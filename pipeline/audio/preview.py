@@ -2,6 +2,11 @@
 with the transcript lines voiced so far beside it. A player can start at the beginning while the rest is still
 being voiced; the mastered file replaces the preview when the job completes.
 
+Encoded only for a listener: until someone asks for the preview (the server leaves `preview.wanted` in the
+working directory), the mix only goes to a spool file beside it. The first request starts the encoder, which
+takes the spool from the top and then the mix as it comes, so a late listener still starts at the beginning.
+An encoder nobody listens to took about a tenth of a medium job's time on two cores.
+
 MP3, not HLS: a plain MP3 served as it grows plays in Chromium, Firefox and Safari's <audio> and in podcast
 apps (as a live stream does, with no playlist and no script on the page), and its frames can be cut anywhere.
 
@@ -20,7 +25,7 @@ import queue
 import subprocess
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from pipeline import ffmpeg
 from pipeline.audio.dynamics import FFMPEG_DYNAMICS
@@ -30,10 +35,13 @@ from store.records import TranscriptLine
 log = logging.getLogger(__name__)
 
 PREVIEW_AUDIO, PREVIEW_LINES, PREVIEW_DONE = "preview.mp3", "preview.json", "preview.done"
+PREVIEW_WANTED = "preview.wanted"  # left by the server when someone asks for the preview
+_SPOOL = "preview.spool"  # the mix so far, for an encoder started later
 PREVIEW_CONTENT_TYPE = "audio/mpeg"
 PREVIEW_KBPS = 48  # mono speech at the mix rate (22-24 kHz): clear, and cheap to encode beside the voices
 _GAIN_DB = 2.3  # -18.3 LUFS premaster → -16 LUFS
 _BACKLOG = 4096  # pieces of mix (a turn or a pause each) waiting for the encoder
+_SPOOL_BLOCK = 1 << 20
 _CEILING = 0.75  # -2.5 dBFS sample peak: MP3 encoding adds up to about 1.5 dB between and on samples
 _FILTERS = f"{FFMPEG_DYNAMICS},volume={_GAIN_DB}dB,alimiter=limit={_CEILING}:attack=2:release=50:level=false"
 
@@ -43,24 +51,30 @@ class PreviewStream:
     own and never fails the job."""
 
     def __init__(self, workdir: Path, mix_rate: int) -> None:
-        self.workdir = workdir
+        self.workdir, self.mix_rate = workdir, mix_rate
         self.lines: list[TranscriptLine] = []
-        for name in (PREVIEW_AUDIO, PREVIEW_LINES, PREVIEW_DONE):  # a resumed job's preview starts again
+        # A resumed job's preview starts again. A listener's request stays: they are still waiting.
+        for name in (PREVIEW_AUDIO, PREVIEW_LINES, PREVIEW_DONE):
             (workdir / name).unlink(missing_ok=True)
-        args = ["-f", MIX_FORMAT, "-ar", str(mix_rate), "-ac", "1", "-i", "pipe:0", "-af", _FILTERS,
-                "-ac", "1", "-c:a", "libmp3lame", "-b:a", f"{PREVIEW_KBPS}k", "-compression_level", "9",
-                # no Xing header (it would be rewritten at the end), and every packet out at once
-                "-write_xing", "0", "-flush_packets", "1", "-f", "mp3", "-y", str(workdir / PREVIEW_AUDIO)]
-        self._process: subprocess.Popen[bytes] | None = ffmpeg.start(
-            args, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self._spool: BinaryIO | None = (workdir / _SPOOL).open("w+b")
+        self._process: subprocess.Popen[bytes] | None = None
         # The mix is handed over through a queue, so an encoder that falls behind (two cores, three engines)
         # never holds up the voicing: the preview lags a little instead.
         self._pending: queue.Queue[bytes | None] = queue.Queue(_BACKLOG)
-        self._writer = threading.Thread(target=self._feed, name="preview", daemon=True)
-        self._writer.start()
+        self._writer: threading.Thread | None = None
+
+    @property
+    def encoding(self) -> bool:
+        """True once someone asked for the preview and its encoder runs."""
+        return self._process is not None
 
     def write(self, data: bytes) -> None:
         """The next samples of the mix."""
+        if self._spool is not None:
+            self._spool.write(data)
+            if (self.workdir / PREVIEW_WANTED).exists():
+                self._start()
+            return
         if self._process is None:
             return
         try:
@@ -69,9 +83,38 @@ class PreviewStream:
             log.warning("the live preview fell too far behind and stopped")
             self.abandon()
 
-    def _feed(self) -> None:
+    def _start(self) -> None:
+        """Start the encoder on what the spool holds, then on the mix as it comes."""
+        spool, self._spool = self._spool, None
+        assert spool is not None
+        spool.flush()
+        spool.seek(0)
+        args = ["-f", MIX_FORMAT, "-ar", str(self.mix_rate), "-ac", "1", "-i", "pipe:0", "-af", _FILTERS,
+                "-ac", "1", "-c:a", "libmp3lame", "-b:a", f"{PREVIEW_KBPS}k", "-compression_level", "9",
+                # no Xing header (it would be rewritten at the end), and every packet out at once
+                "-write_xing", "0", "-flush_packets", "1", "-f", "mp3", "-y", str(self.workdir / PREVIEW_AUDIO)]
+        try:
+            self._process = ffmpeg.start(args, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                         stderr=subprocess.DEVNULL)
+        except Exception as exc:  # best effort, as the docstring says: the job goes on without a preview
+            log.warning("the live preview could not start: %s", exc)
+            spool.close()
+            (self.workdir / _SPOOL).unlink(missing_ok=True)
+            return
+        self._writer = threading.Thread(target=self._feed, args=(spool,), name="preview", daemon=True)
+        self._writer.start()
+
+    def _feed(self, spool: BinaryIO) -> None:
         process = self._process
         assert process is not None and process.stdin is not None
+        try:
+            with spool:
+                while block := spool.read(_SPOOL_BLOCK):
+                    process.stdin.write(block)
+        except (OSError, ValueError):  # the encoder died, or was stopped: the queue below is drained all the same
+            pass
+        finally:
+            (self.workdir / _SPOOL).unlink(missing_ok=True)
         while (data := self._pending.get()) is not None:
             try:
                 process.stdin.write(data)
@@ -85,33 +128,43 @@ class PreviewStream:
         _replace(self.workdir / PREVIEW_LINES, json.dumps(self.lines, ensure_ascii=False).encode())
 
     def finish(self) -> None:
-        """The mix is complete: let the encoder finish, then mark the preview whole."""
-        if self._process is None:
-            return
-        process, self._process = self._process, None
-        self._pending.put(None)
-        self._writer.join(timeout=120)
-        try:
-            if process.stdin is not None:
-                process.stdin.close()
-            process.wait(timeout=120)
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            log.warning("the live preview did not finish: %s", exc)
-            process.kill()
+        """The mix is complete: let the encoder finish (starting it if someone asked just now), then mark the
+        preview whole."""
+        if self._spool is not None and (self.workdir / PREVIEW_WANTED).exists():
+            self._start()
+        self._drop_spool()
+        if self._process is not None:
+            process, self._process = self._process, None
+            self._pending.put(None)
+            if self._writer is not None:
+                self._writer.join(timeout=120)
+            try:
+                if process.stdin is not None:
+                    process.stdin.close()
+                process.wait(timeout=120)
+            except (OSError, subprocess.TimeoutExpired) as exc:
+                log.warning("the live preview did not finish: %s", exc)
+                process.kill()
         (self.workdir / PREVIEW_DONE).touch()
 
     def abandon(self) -> None:
         """Stop encoding (an interrupted or failed job); whatever was encoded stays readable, marked whole."""
-        if self._process is None:
-            return
-        process, self._process = self._process, None
-        process.kill()
-        process.wait()
-        with contextlib.suppress(queue.Empty):  # what was waiting will never be encoded; the writer may stop
-            while True:
-                self._pending.get_nowait()
-        self._pending.put(None)
+        self._drop_spool()
+        if self._process is not None:
+            process, self._process = self._process, None
+            process.kill()
+            process.wait()
+            with contextlib.suppress(queue.Empty):  # what was waiting will never be encoded; the writer may stop
+                while True:
+                    self._pending.get_nowait()
+            self._pending.put(None)
         (self.workdir / PREVIEW_DONE).touch()
+
+    def _drop_spool(self) -> None:
+        if self._spool is not None:
+            self._spool.close()
+            self._spool = None
+            (self.workdir / _SPOOL).unlink(missing_ok=True)
 
 
 def preview_lines(workdir: Path) -> list[dict[str, Any]]:

@@ -99,7 +99,7 @@ class _StopAfter:
 
 
 def test_an_interrupted_preview_starts_again_when_the_job_resumes(tmp_path: Path, settings: Settings) -> None:
-    from pipeline.audio.preview import PREVIEW_AUDIO, PREVIEW_DONE, preview_lines
+    from pipeline.audio.preview import PREVIEW_AUDIO, PREVIEW_DONE, PREVIEW_WANTED, preview_lines
     from pipeline.audio.voicing import voice_and_mix
     from pipeline.progress import Interrupted
     from pipeline.providers import mix_settings
@@ -112,6 +112,7 @@ def test_an_interrupted_preview_starts_again_when_the_job_resumes(tmp_path: Path
     script = Script("T", (Section("S", tuple(Turn(("Alex", "Sam")[n % 2], f"Line number {n} of the show.")
                                             for n in range(8))),))
     mix = mix_settings(settings)
+    (tmp_path / PREVIEW_WANTED).touch()  # someone listens from the start
     try:
         voice_and_mix(script, cast, cache, mix, tmp_path / "premaster.pcm", _StopAfter(3), preview=True)
     except Interrupted:

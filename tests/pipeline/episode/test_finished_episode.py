@@ -15,7 +15,7 @@ import webvtt
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 
-from pipeline.audio.preview import PREVIEW_AUDIO, PREVIEW_DONE, preview_lines
+from pipeline.audio.preview import PREVIEW_AUDIO, PREVIEW_DONE, PREVIEW_WANTED, preview_lines
 from pipeline.episode.produce import produce_episode
 from pipeline.episode.transcripts import chapters_from
 from pipeline.providers import Providers, build_providers, mix_settings
@@ -36,6 +36,8 @@ def episode(tmp_path_factory: pytest.TempPathFactory) -> tuple[FinishedEpisode, 
                           media=providers.media)
     job = ClaimedJob(job_id="job_1", podcast_id="p" * 24, user_id="u", note_id="n", note_content=long_note(),
                      title="Growing vegetables", duration="short")
+    (root / "work").mkdir()
+    (root / "work" / PREVIEW_WANTED).touch()  # someone listens to the preview
     finished = produce_episode(job, providers, mix_settings(settings), root / "work", QuietSink())
     return finished, settings.media_dir, settings
 

@@ -109,7 +109,7 @@ def test_a_missing_key_is_reported_at_start_up_in_one_line(settings: Settings) -
 
 def test_a_job_on_openai_voices_has_its_live_preview(openai_settings: Settings, server: FakeOpenAI,
                                                       tmp_path: Any) -> None:
-    from pipeline.audio.preview import PREVIEW_AUDIO, PREVIEW_DONE, preview_lines
+    from pipeline.audio.preview import PREVIEW_AUDIO, PREVIEW_DONE, PREVIEW_WANTED, preview_lines
     from pipeline.episode.produce import produce_episode
     from pipeline.providers import mix_settings
     from store.records import ClaimedJob
@@ -119,6 +119,8 @@ def test_a_job_on_openai_voices_has_its_live_preview(openai_settings: Settings, 
     job = ClaimedJob(job_id="j", podcast_id="p" * 24, user_id="u", note_id="n", note_content=SHORT_NOTE, title=None,
                      duration="short")
     work = tmp_path / "work"
+    work.mkdir()
+    (work / PREVIEW_WANTED).touch()  # someone listens
     finished = produce_episode(job, build_providers(openai_settings), mix_settings(openai_settings), work, QuietSink())
     assert (work / PREVIEW_DONE).is_file() and preview_lines(work) == finished.transcript
     heard = len(decode(work / PREVIEW_AUDIO, 16_000)) / 16_000
