@@ -86,7 +86,8 @@ class _Encoder:
         if kind != JobStatus.CANCELLED:
             summary |= {"progress": change.progress, "currentStep": change.current_step}
             base = preview_base(shared)
-            if base is not None and change.status == JobStatus.PROCESSING and change.progress >= Milestone.VOICING:
+            if base is not None and change.status == JobStatus.PROCESSING and (
+                    Milestone.VOICING <= change.progress < Milestone.VOICED):
                 summary["previewUrl"] = f"{base}/api/podcast/jobs/{change.job_id}/preview"
         return json.dumps(summary)
 

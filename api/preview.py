@@ -4,6 +4,7 @@ pipeline.audio.preview), so a listener can start before the job completes."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -53,13 +54,12 @@ async def _appears(shared: Services, job_id: str, path: Path) -> bool:
     if await run_in_threadpool(queries.status_of, shared.db, job_id) != JobStatus.PROCESSING:
         return False
     deadline = time.monotonic() + _APPEAR_SECONDS
-    asked = False
     while not path.is_file():  # a job that has just started voicing writes its first bytes in a moment
-        if not asked and path.parent.is_dir():
-            # The worker encodes a preview only once someone asks (see pipeline.audio.preview): it starts at
-            # its next piece of mix, from the top.
+        if (path.parent / PREVIEW_DONE).exists():  # the voicing ended with nobody listening: none was made
+            return False
+        # The worker encodes a preview only once someone asks (see pipeline.audio.preview)
+        with contextlib.suppress(OSError):  # the job's folder is not there (yet, or any more)
             (path.parent / PREVIEW_WANTED).touch()
-            asked = True
         if time.monotonic() > deadline:
             return False
         await asyncio.sleep(_POLL_SECONDS)

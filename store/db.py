@@ -33,6 +33,7 @@ class Database:
         self.recent_seconds = recent_seconds
         self._recent: dict[str, tuple[float, Any]] = {}
         self._last_write = 0.0
+        self._recent_lock = threading.Lock()
         self._prepared: dict[str, Prepared] = {}
         # SQLite has one writer at a time and its busy handler waits by sleeping (1, 2, 5, 10 ms...), so threads
         # of this process queue on a lock instead: the next writer starts the moment the last one commits.
@@ -77,12 +78,14 @@ class Database:
                 conn = conn.execution_options(sqlite_begin="IMMEDIATE")
             with conn.begin():
                 yield conn
-        self._last_write = time.monotonic()
-        self._recent.clear()
+        with self._recent_lock:
+            self._last_write = time.monotonic()
+            self._recent.clear()
 
     @property
     def last_write(self) -> float:
-        """When (time.monotonic()) this process last committed a write through this Database."""
+        """When (time.monotonic()) this process last committed a `write()` transaction through this Database.
+        Enqueues (raw cursors, store.job_creation) do not count: they only add rows nobody has read yet."""
         return self._last_write
 
     def recent(self, key: str) -> Any:
@@ -96,13 +99,14 @@ class Database:
         """Keep a value read from the database for pollers. `read_started` (time.monotonic() before the read)
         orders concurrent reads: a read that began earlier never replaces a later one, so pollers never see
         a value go backwards; and a read that began before this process's last write is not kept at all."""
-        if read_started < self._last_write:
-            return
-        if len(self._recent) >= _RECENT_LIMIT:
-            self._recent.clear()
-        current = self._recent.get(key)
-        if current is None or current[0] <= read_started:
-            self._recent[key] = (read_started, value)
+        with self._recent_lock:  # a write committing in between must not be followed by an older value
+            if read_started < self._last_write:
+                return
+            if len(self._recent) >= _RECENT_LIMIT:
+                self._recent.clear()
+            current = self._recent.get(key)
+            if current is None or current[0] <= read_started:
+                self._recent[key] = (read_started, value)
 
     def prepared(self, name: str, build: Callable[[], Any]) -> Prepared:
         """The statement `build()` makes, compiled once per database."""

@@ -79,7 +79,7 @@ class JobView(BaseModel):
         `preview_base` (the server's public address) when live previews are on."""
         done = record.status == JobStatus.COMPLETED and record.audio_key is not None
         voicing = (preview_base is not None and record.status == JobStatus.PROCESSING
-                   and record.progress >= Milestone.VOICING)
+                   and Milestone.VOICING <= record.progress < Milestone.VOICED)
         segments = (SegmentCounts(total=record.segments_total, cached=record.segments_cached or 0)
                     if record.segments_total is not None else None)
         target = target_seconds(record.duration, record.format)

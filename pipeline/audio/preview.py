@@ -42,6 +42,7 @@ PREVIEW_KBPS = 48  # mono speech at the mix rate (22-24 kHz): clear, and cheap t
 _GAIN_DB = 2.3  # -18.3 LUFS premaster → -16 LUFS
 _BACKLOG = 4096  # pieces of mix (a turn or a pause each) waiting for the encoder
 _SPOOL_BLOCK = 1 << 20
+_WATCH_SECONDS = 0.1  # how often the worker looks for a listener's request
 _CEILING = 0.75  # -2.5 dBFS sample peak: MP3 encoding adds up to about 1.5 dB between and on samples
 _FILTERS = f"{FFMPEG_DYNAMICS},volume={_GAIN_DB}dB,alimiter=limit={_CEILING}:attack=2:release=50:level=false"
 
@@ -53,15 +54,25 @@ class PreviewStream:
     def __init__(self, workdir: Path, mix_rate: int) -> None:
         self.workdir, self.mix_rate = workdir, mix_rate
         self.lines: list[TranscriptLine] = []
-        # A resumed job's preview starts again. A listener's request stays: they are still waiting.
+        # A resumed job's preview starts again. A listener's mark stays: it may have been left while the job was
+        # still writing its script (finish and abandon remove it).
         for name in (PREVIEW_AUDIO, PREVIEW_LINES, PREVIEW_DONE):
             (workdir / name).unlink(missing_ok=True)
-        self._spool: BinaryIO | None = (workdir / _SPOOL).open("w+b")
+        self._lock = threading.Lock()  # the mix's thread writes, the watch starts the encoder
         self._process: subprocess.Popen[bytes] | None = None
         # The mix is handed over through a queue, so an encoder that falls behind (two cores, three engines)
         # never holds up the voicing: the preview lags a little instead.
         self._pending: queue.Queue[bytes | None] = queue.Queue(_BACKLOG)
         self._writer: threading.Thread | None = None
+        self._spool: BinaryIO | None = None
+        self._stop_watching = threading.Event()
+        try:
+            self._spool = (workdir / _SPOOL).open("w+b")
+        except OSError as exc:  # best effort: the job goes on without a preview
+            log.warning("the live preview is off for this job: %s", exc)
+            return
+        # Watched from a thread, not only when the next piece of mix arrives: a turn can take a while to voice.
+        threading.Thread(target=self._watch, name="preview-watch", daemon=True).start()
 
     @property
     def encoding(self) -> bool:
@@ -70,11 +81,14 @@ class PreviewStream:
 
     def write(self, data: bytes) -> None:
         """The next samples of the mix."""
-        if self._spool is not None:
-            self._spool.write(data)
-            if (self.workdir / PREVIEW_WANTED).exists():
-                self._start()
-            return
+        with self._lock:
+            if self._spool is not None:
+                try:
+                    self._spool.write(data)
+                except OSError as exc:  # a full disk ends the preview, not the job
+                    log.warning("the live preview stopped: %s", exc)
+                    self._drop_spool()
+                return
         if self._process is None:
             return
         try:
@@ -83,20 +97,29 @@ class PreviewStream:
             log.warning("the live preview fell too far behind and stopped")
             self.abandon()
 
+    def _watch(self) -> None:
+        while not self._stop_watching.wait(_WATCH_SECONDS):
+            if (self.workdir / PREVIEW_WANTED).exists():
+                with self._lock:
+                    self._start()
+                return
+
     def _start(self) -> None:
-        """Start the encoder on what the spool holds, then on the mix as it comes."""
+        """Start the encoder on what the spool holds, then on the mix as it comes (called holding the lock)."""
         spool, self._spool = self._spool, None
-        assert spool is not None
-        spool.flush()
-        spool.seek(0)
-        args = ["-f", MIX_FORMAT, "-ar", str(self.mix_rate), "-ac", "1", "-i", "pipe:0", "-af", _FILTERS,
-                "-ac", "1", "-c:a", "libmp3lame", "-b:a", f"{PREVIEW_KBPS}k", "-compression_level", "9",
-                # no Xing header (it would be rewritten at the end), and every packet out at once
-                "-write_xing", "0", "-flush_packets", "1", "-f", "mp3", "-y", str(self.workdir / PREVIEW_AUDIO)]
+        if spool is None:  # already started, finished or given up
+            return
         try:
+            spool.flush()
+            spool.seek(0)
+            args = ["-f", MIX_FORMAT, "-ar", str(self.mix_rate), "-ac", "1", "-i", "pipe:0", "-af", _FILTERS,
+                    "-ac", "1", "-c:a", "libmp3lame", "-b:a", f"{PREVIEW_KBPS}k", "-compression_level", "9",
+                    # no Xing header (it would be rewritten at the end), and every packet out at once
+                    "-write_xing", "0", "-flush_packets", "1", "-f", "mp3", "-y",
+                    str(self.workdir / PREVIEW_AUDIO)]
             self._process = ffmpeg.start(args, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
                                          stderr=subprocess.DEVNULL)
-        except Exception as exc:  # best effort, as the docstring says: the job goes on without a preview
+        except Exception as exc:  # best effort, as the class says: the job goes on without a preview
             log.warning("the live preview could not start: %s", exc)
             spool.close()
             (self.workdir / _SPOOL).unlink(missing_ok=True)
@@ -125,14 +148,19 @@ class PreviewStream:
     def add_line(self, line: TranscriptLine) -> None:
         """A turn is in the preview: its transcript line joins the others."""
         self.lines.append(line)
-        _replace(self.workdir / PREVIEW_LINES, json.dumps(self.lines, ensure_ascii=False).encode())
+        try:
+            _replace(self.workdir / PREVIEW_LINES, json.dumps(self.lines, ensure_ascii=False).encode())
+        except OSError as exc:  # a full disk costs the card its lines so far, not the job
+            log.warning("the live preview's lines could not be written: %s", exc)
 
     def finish(self) -> None:
         """The mix is complete: let the encoder finish (starting it if someone asked just now), then mark the
         preview whole."""
-        if self._spool is not None and (self.workdir / PREVIEW_WANTED).exists():
-            self._start()
-        self._drop_spool()
+        self._end_watch()
+        with self._lock:
+            if (self.workdir / PREVIEW_WANTED).exists():
+                self._start()
+            self._drop_spool()
         if self._process is not None:
             process, self._process = self._process, None
             self._pending.put(None)
@@ -145,11 +173,13 @@ class PreviewStream:
             except (OSError, subprocess.TimeoutExpired) as exc:
                 log.warning("the live preview did not finish: %s", exc)
                 process.kill()
-        (self.workdir / PREVIEW_DONE).touch()
+        self._mark_whole()
 
     def abandon(self) -> None:
         """Stop encoding (an interrupted or failed job); whatever was encoded stays readable, marked whole."""
-        self._drop_spool()
+        self._end_watch()
+        with self._lock:
+            self._drop_spool()
         if self._process is not None:
             process, self._process = self._process, None
             process.kill()
@@ -158,7 +188,15 @@ class PreviewStream:
                 while True:
                     self._pending.get_nowait()
             self._pending.put(None)
-        (self.workdir / PREVIEW_DONE).touch()
+        self._mark_whole()
+
+    def _end_watch(self) -> None:
+        self._stop_watching.set()
+
+    def _mark_whole(self) -> None:
+        (self.workdir / PREVIEW_WANTED).unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            (self.workdir / PREVIEW_DONE).touch()
 
     def _drop_spool(self) -> None:
         if self._spool is not None:

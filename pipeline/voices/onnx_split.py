@@ -151,7 +151,11 @@ def _node(field: _Field) -> _Node:
 
 
 def _string(message: memoryview, number: int) -> str:
-    return next((bytes(part.value).decode() for part in _fields(message) if part.number == number), "")
+    found = ""
+    for part in _fields(message):
+        if part.number == number:
+            found = bytes(part.value).decode()  # protobuf: the last occurrence of a field wins
+    return found
 
 
 def _fields(data: memoryview) -> Iterator[_Field]:

@@ -80,9 +80,10 @@ class PiperModel:
         """The model, loading it now if this is the first use."""
         with self._lock:
             if self._halves is None:
-                self._halves = _load_halves(self.threads)
-                if self._halves.voice.config.sample_rate != self.sample_rate:
+                halves = _load_halves(self.threads)
+                if halves.voice.config.sample_rate != self.sample_rate:
                     raise VoiceError("The bundled Piper voice has an unexpected sample rate")
+                self._halves = halves
             return self._halves
 
     def speak(self, text: str) -> bytes:

@@ -69,3 +69,19 @@ def test_no_preview_for_an_unknown_job_or_with_previews_off(
     seen: list[dict[str, Any]] = []
     wait_for_api_job(client, job_id, lambda job: seen.append(job) or job["status"] == "completed")
     assert not any("previewUrl" in job for job in seen)
+
+
+def test_nothing_is_encoded_until_someone_asks(make_client: Callable[..., tuple[TestClient, Services]],
+                                               fake_providers: Providers) -> None:
+    voices = ToneVoices(voice_class=PacedVoice, seconds_per_turn=0.25)
+    client, services = make_client(replace(fake_providers, writer=BuiltinScriptWriter(), voices=voices))
+    job_id = queue(client)
+    folder = services.executor.work_root / job_id
+    wait_for_api_job(client, job_id, lambda job: job.get("progress", 0) >= 30 or job["status"] != "processing")
+    assert (folder / "preview.json").is_file(), "the lines voiced so far are kept for the card"
+    assert not (folder / "preview.mp3").exists(), "no listener, no encoder"
+    with client.stream("GET", f"/api/podcast/jobs/{job_id}/preview") as stream:
+        assert stream.status_code == 200
+        first = next(stream.iter_bytes())
+    assert first[:3] == b"ID3" or first[0] == 0xFF, "MP3 from the top"
+    assert wait_for_api_job(client, job_id)["status"] == "completed"

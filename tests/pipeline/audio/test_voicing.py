@@ -121,6 +121,7 @@ def test_an_interrupted_preview_starts_again_when_the_job_resumes(tmp_path: Path
         raise AssertionError("the voicing did not stop")
     assert (tmp_path / PREVIEW_DONE).is_file() and len(preview_lines(tmp_path)) == 3, "what was voiced stays playable"
     voiced_before = len(voices.calls)
+    (tmp_path / PREVIEW_WANTED).touch()  # the listener asks again for the resumed job's preview
     mixed = voice_and_mix(script, cast, cache, mix, tmp_path / "premaster.pcm", _StopAfter(None), preview=True)
     assert len(voices.calls) - voiced_before == 8 - voiced_before, "the turns voiced before came from the cache"
     assert preview_lines(tmp_path) == mixed.transcript and len(mixed.transcript) == 8
