@@ -27,9 +27,9 @@ from api.auth import require_api_key, require_key_for_reads, services
 from api.http_limits import StreamSlots
 from api.podcasts import JobId, preview_base
 from api.schemas import JobView, UserId, encode, errors
+from api.schemas.jobs import preview_url
 from errors import InputError, NotFound
 from pipeline.jobs.submission import ID_RULE, is_valid_id
-from pipeline.progress import Milestone
 from pipeline.services import Services
 from store import queries
 from store.changes import Change
@@ -85,10 +85,9 @@ class _Encoder:
         summary: dict[str, Any] = {"jobId": change.job_id, "status": change.status}
         if kind != JobStatus.CANCELLED:
             summary |= {"progress": change.progress, "currentStep": change.current_step}
-            base = preview_base(shared)
-            if base is not None and change.status == JobStatus.PROCESSING and (
-                    Milestone.VOICING <= change.progress < Milestone.VOICED):
-                summary["previewUrl"] = f"{base}/api/podcast/jobs/{change.job_id}/preview"
+            url = preview_url(preview_base(shared), change.job_id, change.status, change.progress)
+            if url is not None:
+                summary["previewUrl"] = url
         return json.dumps(summary)
 
 

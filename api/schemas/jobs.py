@@ -78,8 +78,6 @@ class JobView(BaseModel):
         """The view of a job row (with its place in the queue and ETA when the caller looked them up).
         `preview_base` (the server's public address) when live previews are on."""
         done = record.status == JobStatus.COMPLETED and record.audio_key is not None
-        voicing = (preview_base is not None and record.status == JobStatus.PROCESSING
-                   and Milestone.VOICING <= record.progress < Milestone.VOICED)
         segments = (SegmentCounts(total=record.segments_total, cached=record.segments_cached or 0)
                     if record.segments_total is not None else None)
         target = target_seconds(record.duration, record.format)
@@ -99,7 +97,7 @@ class JobView(BaseModel):
             "review": True if record.review else None,
             "queuePosition": queue_position or None, "etaSeconds": eta_seconds,
             "hosts": record.hosts, "language": record.language,
-            "previewUrl": f"{preview_base}/api/podcast/jobs/{record.job_id}/preview" if voicing else None,
+            "previewUrl": preview_url(preview_base, record.job_id, record.status, record.progress),
             **({"podcastId": record.podcast_id, "audioUrl": media.url_for(record.audio_key or ""),
                 "audioDuration": record.audio_duration, "transcript": record.transcript,
                 "loudness": record.loudness, **file_urls(record.files, media)} if done else {}),
@@ -141,3 +139,13 @@ class SyncGenerateResponse(BaseModel):
     audioDuration: float = Field(description="Seconds")
     transcript: list[TranscriptLine]
     job: JobView = Field(description="The whole job, as GET /api/podcast/jobs/{jobId} shows it")
+
+
+def preview_url(preview_base: str | None, job_id: str, status: str, progress: int) -> str | None:
+    """Where a job's live preview streams, offered while its lines are being voiced (previews on when
+    `preview_base`, the server's public address, is given)."""
+    if preview_base is None or status != JobStatus.PROCESSING:
+        return None
+    if not Milestone.VOICING <= progress < Milestone.VOICED:
+        return None
+    return f"{preview_base}/api/podcast/jobs/{job_id}/preview"
