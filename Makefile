@@ -55,11 +55,13 @@ types: $(VENV)/.test-deps $(JS_TOOLS)
 	$(PY) -m tests.api_types
 
 # After changing dependencies in pyproject.toml: re-resolve and re-hash both lock files.
+# Extras stay in the lock (uvicorn[standard]==...): with them stripped, pip resolves nicegui's uvicorn[standard]
+# to the newest release, which --require-hashes then refuses as unpinned.
 lock: | $(PY)
 	$(PIP) pip-tools
-	$(VENV)/bin/pip-compile -q --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url \
+	$(VENV)/bin/pip-compile -q --generate-hashes --allow-unsafe --no-emit-index-url \
 		--no-emit-find-links --extra postgres -o requirements/run.txt pyproject.toml
-	$(VENV)/bin/pip-compile -q --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url \
+	$(VENV)/bin/pip-compile -q --generate-hashes --allow-unsafe --no-emit-index-url \
 		--no-emit-find-links --extra postgres --extra test -o requirements/test.txt pyproject.toml
 
 clean:
