@@ -120,7 +120,7 @@ def voice_and_mix(script: Script, cast: Cast, cache: SegmentCache | None, mix: M
     window = max(1, cast.concurrency) + 1
     transcript: Transcript = []
     rate = cast.sample_rate
-    bed, lead_ms = None, 0
+    bed, lead_ms = None, mix.lead_ms
     if mix.intro_music is not None:
         lead_ms = mix.intro_lead_ms
         bed = intro_bed(mix.intro_music, rate, lead_ms, mix.intro_music_seconds, TURN_LOUDNESS_LUFS)

@@ -7,18 +7,20 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from pipeline.audio.voicing import resample
+from pipeline.audio.voicing import resample, voice_and_mix
 from pipeline.cache import SegmentCache
-from pipeline.providers import Providers
+from pipeline.providers import Providers, mix_settings
 from pipeline.services import Services
+from pipeline.voices.base import Cast
 from pipeline.writers.base import Script, Section, Turn, WritingRequest
 from settings import Settings
 from store import records
 from tests.audio_metrics import median_pitch
 from tests.conftest import wait_for_job
-from tests.fakes import ToneVoice, ToneVoices
+from tests.fakes import TONE_HOSTS, RecordingSink, ToneVoice, ToneVoices
 
 NUMBERS_NOTE = ("Latency fell from 420 ms to 95 ms (p99) on v2.1, a 77% drop. The rack holds 8–10 servers at 22 °C "
                 "and costs $1,250 per month, e.g. less than the old one.")
@@ -148,3 +150,15 @@ def test_cached_turns_keep_their_level_so_a_remix_measures_none(tmp_path: Path, 
     assert measured == [], "every turn's gain came from the cache"
     assert again.transcript == first.transcript
     assert (tmp_path / "one.pcm").read_bytes() == (tmp_path / "two.pcm").read_bytes(), "the same mix, sample for sample"
+
+
+def test_the_first_word_comes_after_a_moment_of_silence(tmp_path: Path, settings: Settings) -> None:
+    mix = mix_settings(settings)
+    script = Script("T", (Section("One", (Turn("Alex", "Hello there."), Turn("Sam", "Hi."))),))
+    mixed = voice_and_mix(script, Cast.of(TONE_HOSTS, ToneVoices()), None, mix, tmp_path / "premaster.pcm",
+                          RecordingSink())
+    assert mix.lead_ms == 200 and mixed.transcript[0]["start"] == 0.2
+    samples = np.frombuffer((tmp_path / "premaster.pcm").read_bytes(), dtype="<i2")
+    lead = mix.format.sample_rate * mix.lead_ms // 1000
+    assert not samples[:lead].any(), "silence until the first word"
+    assert np.abs(samples[lead:lead + mix.format.sample_rate // 10]).max() > 1000, "then the first word"
