@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from pipeline.sentences import split_sentences
+from pipeline.writers import notes
 from pipeline.writers.notes import CODE_BLOCK, note_notices, parse_note, speakable
 
 
@@ -67,3 +70,20 @@ def test_a_job_is_named_from_its_first_heading_or_sentence_until_the_script_name
     assert provisional_title("Bees dance to share directions. They hum.") == "Bees dance to share directions."
     long = provisional_title("word " * 100)
     assert long.endswith("…") and len(long) <= 81
+
+
+def test_a_long_note_is_judged_short_or_not_from_its_opening_only_when_that_settles_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    parsed: list[int] = []
+    real_parse = notes.parse_note
+    monkeypatch.setattr(notes, "parse_note", lambda text: parsed.append(len(text)) or real_parse(text))
+    prose = "\n\n".join(f"Paragraph {n} says several plain words about the sea." for n in range(2_000))
+    assert note_notices(prose) == []
+    assert len(prose) > 100_000 and max(parsed) < 3_000, "the opening settled it"
+
+    parsed.clear()
+    code = "```\n" + "x = 1\n\n" * 1_000 + "```\n\nJust these few words are said."
+    assert "very short (6 words)" in note_notices(code)[0]
+    assert max(parsed) == len(code), "an opening of code says nothing, so the whole note is read"
+    late = "```\n" + "x = 1\n\n" * 1_000 + "```\n\n" + "Words after the code count too. " * 10
+    assert note_notices(late) == []
