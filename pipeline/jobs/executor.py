@@ -97,6 +97,11 @@ class JobExecutor:
         self.stopping.set()
         self.runner.stop()
         if self._scheduler.running:
+            # APScheduler marks itself stopped before it takes its job-store lock, so a wake-up it was starting in
+            # that moment could not be removed and its thread died on JobLookupError. Paused, it starts nothing
+            # more, and removing the jobs waits for a round already under way.
+            self._scheduler.pause()
+            self._scheduler.remove_all_jobs()
             self._scheduler.shutdown(wait=True)
 
     def submit(self, new: records.NewJob, *, idempotency_key: str | None = None,

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import itertools
 import os
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import update
 
 from errors import ScriptError
+from pipeline.jobs.executor import JobExecutor
 from pipeline.providers import Providers
 from pipeline.services import Services
 from pipeline.writers.base import Script, WritingRequest
@@ -103,3 +106,26 @@ def test_prune_removes_old_scratch_folders_whose_job_another_replica_deleted(
     services.executor.prune()
     assert not orphan.exists() and fresh.exists(), "only old folders whose job is gone"
     assert live.exists(), "a job still in the database keeps its folder"
+
+
+def test_shutting_down_while_wake_ups_arrive_leaves_the_scheduler_thread_without_an_error(
+    make_services: Callable[..., Services], fake_providers: Providers, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # APScheduler marks itself stopped before it takes its job-store lock, so a wake-up it was starting just then
+    # could no longer be removed, and its thread died on JobLookupError
+    crashed: list[str] = []
+    monkeypatch.setattr(threading, "excepthook", lambda args: crashed.append(f"{args.thread}: {args.exc_value!r}"))
+    for _ in range(40):
+        services = make_services(fake_providers)
+        done = threading.Event()
+
+        def keep_waking(executor: JobExecutor = services.executor, done: threading.Event = done) -> None:
+            while not done.is_set():
+                executor.wake()
+
+        waker = threading.Thread(target=keep_waking)
+        waker.start()
+        services.executor.shutdown()
+        done.set()
+        waker.join()
+    assert crashed == []
