@@ -59,9 +59,9 @@ types: $(VENV)/.test-deps $(JS_TOOLS)
 # to the newest release, which --require-hashes then refuses as unpinned.
 lock: | $(PY)
 	$(PIP) pip-tools
-	$(VENV)/bin/pip-compile -q --generate-hashes --allow-unsafe --no-emit-index-url \
+	$(VENV)/bin/pip-compile -q --generate-hashes --no-strip-extras --allow-unsafe --no-emit-index-url \
 		--no-emit-find-links --extra postgres -o requirements/run.txt pyproject.toml
-	$(VENV)/bin/pip-compile -q --generate-hashes --allow-unsafe --no-emit-index-url \
+	$(VENV)/bin/pip-compile -q --generate-hashes --no-strip-extras --allow-unsafe --no-emit-index-url \
 		--no-emit-find-links --extra postgres --extra test -o requirements/test.txt pyproject.toml
 
 clean:

@@ -94,7 +94,8 @@ class JobExecutor:
 
     def shutdown(self) -> None:
         """Stop claiming; a running job stops after its current segment and goes back to the queue."""
-        self.stopping.set()
+        with self._wake_lock:  # no wake-up is added after this (see wake)
+            self.stopping.set()
         self.runner.stop()
         if self._scheduler.running:
             # APScheduler marks itself stopped before it takes its job-store lock, so a wake-up it was starting in
@@ -153,7 +154,9 @@ class JobExecutor:
             if self._drain_pending or self.stopping.is_set() or not self._scheduler.running:
                 return
             self._drain_pending = True
-        self._scheduler.add_job(self._drain, id=f"dispatch-{uuid.uuid4().hex}", executor=_GENERATION)
+            # Added under the lock, so none comes after shutdown has begun: the scheduler would start it once
+            # stopped (and fail to remove it), or make shutdown wait on the lock its own threads wait for.
+            self._scheduler.add_job(self._drain, id=f"dispatch-{uuid.uuid4().hex}", executor=_GENERATION)
 
     def beat(self) -> None:
         """The executor is alive and making progress (read by /healthz)."""

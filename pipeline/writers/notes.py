@@ -181,7 +181,8 @@ def _only_links(markdown: str) -> bool:
 
 _TOKEN = re.compile(r"\S+")
 _OPENING_CHARS = 2_000
-_BLANK_LINE = re.compile(r"\n[ \t>]*\r?\n")
+# The lines parse_note reads as blank (its strip, lstrip(">"), strip), or fewer: "> >" is not one.
+_BLANK_LINE = re.compile(r"\n[ \t]*>*[ \t]*\r?\n")
 
 
 def _opening(markdown: str) -> str:

@@ -85,5 +85,8 @@ def test_a_long_note_is_judged_short_or_not_from_its_opening_only_when_that_sett
     code = "```\n" + "x = 1\n\n" * 1_000 + "```\n\nJust these few words are said."
     assert "very short (6 words)" in note_notices(code)[0]
     assert max(parsed) == len(code), "an opening of code says nothing, so the whole note is read"
+    # "> >" ends no paragraph: a link running across it is one, whose address is not said
+    quoted = "```\n" + "x = 1\n" * 400 + "```\n> > See [the notes](notes/" + "word/" * 60 + "\n> >\n> > ) now."
+    assert "very short (4 words)" in note_notices(quoted)[0]
     late = "```\n" + "x = 1\n\n" * 1_000 + "```\n\n" + "Words after the code count too. " * 10
     assert note_notices(late) == []
