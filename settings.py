@@ -30,7 +30,7 @@ class Settings(BaseSettings):
     database_url: str = ""
     host: str = "0.0.0.0"
     port: int = Field(default=3005, ge=1, le=65535)
-    public_base_url: str = "http://localhost:3005"
+    public_base_url: str = ""  # empty: http://localhost:PORT, so links follow a changed PORT
 
     # Comma-separated; kept as a string because pydantic-settings would otherwise expect JSON.
     api_keys: str = Field(default="", repr=False)
@@ -143,6 +143,8 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _consistent(self) -> Settings:
+        if not self.public_base_url:
+            self.public_base_url = f"http://localhost:{self.port}"
         if len(self.hosts) != 2 or self.hosts[0] == self.hosts[1]:
             raise ValueError("HOST_NAMES must name two different hosts, e.g. 'Alex,Sam'")
         for setting, value in (("SCRIPT_PROVIDER", self.script_provider), ("VOICE_PROVIDER", self.voice_provider)):

@@ -18,6 +18,8 @@ def test_defaults_match_the_seed(settings: Settings) -> None:
     assert fresh.port == 3005 and fresh.public_base_url == "http://localhost:3005"
     assert fresh.hosts == ("Alex", "Sam") and fresh.api_key_list == []
     assert fresh.effective_database_url.startswith("sqlite:///") and fresh.job_ttl_hours == 24
+    moved = Settings(_env_file=None, port=8080)  # type: ignore[call-arg]
+    assert moved.public_base_url == "http://localhost:8080", "links follow PORT unless PUBLIC_BASE_URL is set"
 
 
 def test_environment_is_read(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

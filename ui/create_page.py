@@ -21,7 +21,7 @@ from pipeline.voices.base import Host
 from pipeline.writers.base import FORMATS, MAX_FOCUS_CHARS, MAX_TITLE_CHARS
 from pipeline.writers.language import detect
 from store import queries
-from store.models import OPEN_STATUSES
+from store.models import OPEN_STATUSES, JobStatus
 from ui.job_card import JobCard
 from ui.length_hint import LengthHint
 from ui.throttle import RateLimit
@@ -60,6 +60,7 @@ async def create_page(services: Services, user_id: str, job_limit: RateLimit) ->
         "aria-live=polite")
 
     async def note_changed() -> None:
+        error.set_visibility(False)  # it was about the form as it stood; the next Generate says what still is
         text = note.value or ""
         too_long = len(text) > MAX_NOTE_CHARS
         counter.set_text(f"{len(text):,} / {MAX_NOTE_CHARS:,} characters" + (
@@ -157,7 +158,8 @@ async def create_page(services: Services, user_id: str, job_limit: RateLimit) ->
             await card.refresh()
             # the id is NiceGUI's own integer, never data from the note
             ui.run_javascript(f"getHtmlElement({card.card.id}).scrollIntoView({{behavior: 'smooth', block: 'center'}})")
-            ui.notify("Generation started", type="positive", position="top")  # the card below stays visible
+            started = "Writing the script for your review" if submission.review else "Generation started"
+            ui.notify(started, type="positive", position="top")  # the card below stays visible
         finally:
             button.props(remove="loading")
             button.set_enabled(len(note.value or "") <= MAX_NOTE_CHARS)
@@ -171,7 +173,8 @@ async def create_page(services: Services, user_id: str, job_limit: RateLimit) ->
 async def _show_unfinished(services: Services, user_id: str, column: ui.column, empty: ui.label,
                            job_limit: RateLimit) -> None:
     recent = await run.io_bound(queries.list_for_user, services.db, user_id, 20) or []
-    unfinished = [job for job in recent if job.status in OPEN_STATUSES]
+    # a script waiting for review is unfinished too: its card is where it is approved
+    unfinished = [job for job in recent if job.status in (*OPEN_STATUSES, JobStatus.AWAITING_REVIEW)]
     if unfinished:
         empty.set_visibility(False)
     with column:

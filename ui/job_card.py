@@ -137,7 +137,8 @@ class JobCard:
         with self.card:
             with ui.row().classes("w-full items-center justify-between"):
                 ui.label(record.display_title or self.provisional or "Untitled note").classes("font-semibold")
-                ui.badge(record.status, color=STATUS_COLOURS.get(JobStatus(record.status), "grey")).props(
+                status = record.status.replace("_", " ")  # "awaiting review", not the API's spelling
+                ui.badge(status, color=STATUS_COLOURS.get(JobStatus(record.status), "grey")).props(
                     'aria-label="Job status"')
             kind = format_name(record.format)
             edit = f" · version {record.edit_version}" if record.edit_version else ""

@@ -65,6 +65,8 @@ async def test_empty_note_shows_the_api_s_validation_message(browser: User) -> N
     browser.find(kind=ui.textarea).type("   ")
     browser.find("Generate podcast").click()
     await browser.should_see("The note must not be empty or only whitespace.")
+    browser.find(kind=ui.textarea).type("A note with words in it now.")
+    await browser.should_not_see("The note must not be empty or only whitespace.")  # no stale error under it
 
 
 async def test_character_count_is_live(browser: User) -> None:

@@ -26,6 +26,8 @@ async def test_a_job_awaiting_review_is_approved_from_its_card(browser: User, ui
                            lambda job: job is not None and job.status == "awaiting_review")
     await browser.open("/episodes")
     await browser.should_see("The script is written and waits for review; approve it to have it voiced.")
+    await browser.should_see("awaiting review")  # the status in words, not as the API spells it
+    await browser.should_not_see("awaiting_review")
     browser.find(marker="approve").click()
     finished = await asyncio.to_thread(wait_for_job, services, record.job_id)
     assert finished.status == "completed"
@@ -39,6 +41,7 @@ async def test_the_form_can_ask_to_review_the_script_first(browser: User, ui_app
     browser.find(kind=ui.textarea).type(SHORT_NOTE)
     browser.find(marker="review").click()
     browser.find("Generate podcast").click()
+    await browser.should_see("Writing the script for your review")
     await browser.should_see("The script is written and waits for review; approve it to have it voiced.",
                              retries=100)
     job = queries.list_for_user(services.db, user_id_of(browser), 1)[0]
@@ -47,6 +50,8 @@ async def test_the_form_can_ask_to_review_the_script_first(browser: User, ui_app
     assert found is not None and found[1] is not None
     first_line = found[1]["sections"][0]["turns"][0][1]
     await browser.should_see(first_line)  # the script, line by line, before any voicing
+    await browser.open("/")  # a reload keeps the card that awaits review
+    await browser.should_see("The script is written and waits for review; approve it to have it voiced.")
     browser.find(marker="approve").click()
     await browser.should_see("Download MP3", retries=100)
 
