@@ -177,6 +177,9 @@ def _init_worker(settings: Any, stopping: Any) -> None:
 def _prepare_process() -> None:
     """Low priority, one malloc heap (set before any thread of ours allocates: a thread that has taken a heap of
     its own keeps it), and death with the parent."""
+    # Ctrl-C in a terminal reaches the whole process group: the worker would die mid-job with a traceback.
+    # The server stops it instead, after the current segment, and re-queues the job.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _one_malloc_arena()
     with contextlib.suppress(OSError):
         os.nice(_WORKER_NICENESS)

@@ -1,4 +1,5 @@
-"""The worker process's memory: one heap shared by its threads, and free pages given back after each job."""
+"""The worker process: one heap shared by its threads, free pages given back after each job, and Ctrl-C left to
+the server."""
 
 from __future__ import annotations
 
@@ -78,3 +79,22 @@ def _resident(mode: str) -> int:
 def test_after_a_job_the_worker_gives_its_free_memory_back() -> None:
     held, returned = _resident("plain"), _resident("after a job")
     assert held - returned > 100, (held, returned)
+
+
+_CTRL_C = textwrap.dedent("""
+    import signal, sys
+    from pipeline.jobs import runner
+    if sys.argv[1] == "worker":
+        runner._prepare_process()
+    signal.raise_signal(signal.SIGINT)  # what Ctrl-C in a terminal sends every process of the group
+    print("still running")
+""")
+
+
+def test_ctrl_c_in_a_terminal_leaves_the_worker_to_be_stopped_by_the_server() -> None:
+    plain = subprocess.run([sys.executable, "-c", _CTRL_C, "plain"], cwd=ROOT, capture_output=True, text=True,
+                           timeout=60)
+    assert plain.returncode != 0 and "KeyboardInterrupt" in plain.stderr
+    worker = subprocess.run([sys.executable, "-c", _CTRL_C, "worker"], cwd=ROOT, capture_output=True, text=True,
+                            timeout=60)
+    assert worker.returncode == 0 and worker.stdout == "still running\n", worker.stderr
