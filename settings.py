@@ -142,9 +142,13 @@ class Settings(BaseSettings):
         return value.rstrip("/")
 
     @model_validator(mode="after")
-    def _consistent(self) -> Settings:
+    def _base_url_follows_port(self) -> Settings:
         if not self.public_base_url:
             self.public_base_url = f"http://localhost:{self.port}"
+        return self
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Settings:
         if len(self.hosts) != 2 or self.hosts[0] == self.hosts[1]:
             raise ValueError("HOST_NAMES must name two different hosts, e.g. 'Alex,Sam'")
         for setting, value in (("SCRIPT_PROVIDER", self.script_provider), ("VOICE_PROVIDER", self.voice_provider)):
