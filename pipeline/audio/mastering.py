@@ -31,8 +31,11 @@ _CORRECT_ABOVE = 0.5  # LU off target after encoding that is worth a second enco
 PREMASTER_FORMAT = "s16le"  # after the limiter, peaks sit at -6 dBFS: 16 bits lose nothing audible
 _FADE_IN_SECONDS, _FADE_OUT_SECONDS = 0.03, 0.3  # the mix ends with a pause at least this long
 # Sample peaks held 1.5 dB under the true-peak ceiling leave room for the peaks between samples and those the
-# lossy encoders add (measured: at most 1.2 dB on speech at 44.1 kHz).
+# lossy encoders add (measured: at most 1.2 dB on speech at 44.1 kHz; more on a few onsets, see `correction`).
 _PASS2_PEAK_LIMIT_DB = TARGET_TRUE_PEAK - 1.5
+_ENCODER_OVERSHOOT_DB = 1.2
+_PEAK_MARGIN_DB = 0.3  # under the ceiling, after a second encode
+_MAX_CEILING_CUT_DB = 4.0  # further, the limiter would flatten speech itself
 
 
 @dataclass(frozen=True)
@@ -83,28 +86,45 @@ class Loudness:
                 and self.range <= TARGET_RANGE)
 
 
+@dataclass(frozen=True)
+class Correction:
+    """What a second encode changes after the first read back off target: the gain (dB), and how far under its
+    usual ceiling the limiter holds the peaks (dB)."""
+
+    gain_db: float = 0.0
+    ceiling_cut_db: float = 0.0
+
+    def then(self, more: Correction) -> Correction:
+        """This correction and `more` (read back from an encode made with this one) together."""
+        return Correction(self.gain_db + more.gain_db,
+                          min(_MAX_CEILING_CUT_DB, self.ceiling_cut_db + more.ceiling_cut_db))
+
+
 def encode(premastered: Path, rate: int, seconds: float, measured: Loudness, out: Path, fmt: AudioFormat,
-           chapters_metadata: Path | None = None, bias: float = 0.0) -> tuple[Loudness, float]:
+           chapters_metadata: Path | None = None, corrected: Correction | None = None) -> tuple[Loudness, float]:
     """Pass 2: normalise the premastered audio to the targets with the measured values, fade, encode to `out`.
     Returns the loudness and length read back from the encoded file (decoded as it is written, where the
-    container allows). `bias` (LU) corrects for what the encoder moved last time."""
+    container allows). `corrected` makes up for what the encoder did last time."""
     extra = ["-i", str(chapters_metadata), "-map_chapters", "1"] if chapters_metadata else []
     args = ["-f", PREMASTER_FORMAT, "-ar", str(rate), "-ac", "1", "-i", str(premastered), *extra, "-map", "0:a",
-            *pass_two(measured.integrated, fmt, seconds, bias)]
+            *pass_two(measured.integrated, fmt, seconds, corrected)]
     if not fmt.streamable:
         ffmpeg.run([*args, "-y", str(out)], failure="ffmpeg failed while mastering")
         return read_back(out)
     return encode_reading_back(args, out)
 
 
-def pass_two(premaster_lufs: float, fmt: AudioFormat, seconds: float | None, bias: float = 0.0) -> list[str]:
+def pass_two(premaster_lufs: float, fmt: AudioFormat, seconds: float | None, corrected: Correction | None = None
+             ) -> list[str]:
     """ffmpeg's output arguments for pass 2: the one gain to the target, the peak limiter, the fades (no fade-out
     without the length: the mix ends in silence anyway), the delivery rate and codec."""
-    gain = TARGET_LUFS - premaster_lufs + bias - fmt.encoder_gain_db
+    corrected = corrected or Correction()
+    gain = TARGET_LUFS - premaster_lufs + corrected.gain_db - fmt.encoder_gain_db
+    ceiling = _PASS2_PEAK_LIMIT_DB - corrected.ceiling_cut_db
     # ffmpeg's loudnorm would apply the same gain, but behind a 192 kHz round trip that costs a third of the
     # encode, and it silently switches to its dynamic mode (missing the target on short episodes) whenever the
     # gain would lift a peak past the ceiling; the limiter deals with those few peaks instead.
-    normalise = (f"volume={gain:.2f}dB,alimiter=limit={10 ** (_PASS2_PEAK_LIMIT_DB / 20):.4f}:attack=1:release=50"
+    normalise = (f"volume={gain:.2f}dB,alimiter=limit={10 ** (ceiling / 20):.4f}:attack=1:release=50"
                  ":level=false:latency=true")
     fades = f"afade=t=in:d={_FADE_IN_SECONDS}"
     if seconds is not None:
@@ -205,12 +225,20 @@ def _last_line(log: IO[bytes]) -> str:
     return ffmpeg.last_line(log.read().decode(errors="replace")) or "no output"
 
 
-def correction(final: Loudness) -> float | None:
-    """The bias for a second encode when the file read back is noticeably off target, else None."""
+def correction(final: Loudness) -> Correction | None:
+    """What a second encode should change when the file read back is noticeably off target, else None. The
+    loudness is made up with the gain. Peaks over the ceiling (the encoder's overshoot, up to 3-4 dB on some
+    speech onsets) are met by lowering the limiter's ceiling, not the gain: that leaves the loudness where it is,
+    where a lower gain left a quiet episode whose peaks could still be over."""
     miss = TARGET_LUFS - final.integrated
-    if abs(miss) < _CORRECT_ABOVE and final.true_peak <= TARGET_TRUE_PEAK:
-        return None
-    return miss - max(0.0, final.true_peak + miss - TARGET_TRUE_PEAK + 0.1)
+    gain = miss if abs(miss) >= _CORRECT_ABOVE else 0.0
+    # A gain lifts the peaks until the limiter holds them; past its ceiling they stand out by what the encoder
+    # added this time, or by as much as it adds to speech at most.
+    overshoot = max(final.true_peak - _PASS2_PEAK_LIMIT_DB, _ENCODER_OVERSHOOT_DB)
+    peak = min(final.true_peak + max(gain, 0.0), _PASS2_PEAK_LIMIT_DB + overshoot)
+    over = peak - TARGET_TRUE_PEAK
+    cut = min(_MAX_CEILING_CUT_DB, over + _PEAK_MARGIN_DB) if over > 0 else 0.0
+    return Correction(gain, cut) if gain or cut else None
 
 
 def measure_premaster(path: Path, rate: int) -> Loudness:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from pipeline.audio.mastering import AudioFormat, Loudness, chapters_metadata, encode
+from pipeline.audio.mastering import AudioFormat, Correction, Loudness, chapters_metadata, encode
 from pipeline.audio.mix import MixedEpisode
 from pipeline.audio.tags import EpisodeTags, default_cover, image_type, write_tags
 from pipeline.episode import transcripts
@@ -46,13 +46,13 @@ class Labels:
 
 
 def finish_audio(premastered: Path, mixed: MixedEpisode, fmt: AudioFormat, labels: Labels, out: Path,
-                 bias: float = 0.0) -> tuple[Loudness, float]:
+                 corrected: Correction | None = None) -> tuple[Loudness, float]:
     """Normalise and encode the premastered audio into `out` and tag it with the chapters from its transcript.
     Returns the loudness and length read back from the encoded audio."""
     chapters = transcripts.chapters_from(mixed.transcript)
     seconds = mixed.seconds
     embedded = chapters_metadata(out.with_suffix(".chapters.txt"), chapters, seconds) if fmt.name == "m4a" else None
-    read = encode(premastered, fmt.sample_rate, seconds, mixed.loudness, out, fmt, embedded, bias)
+    read = encode(premastered, fmt.sample_rate, seconds, mixed.loudness, out, fmt, embedded, corrected)
     tag_audio(out, fmt, labels, chapters, seconds)
     return read
 
