@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
 from pipeline.sentences import split_sentences, word_count
+from pipeline.writers.markup import without_hidden, without_tags
 
 # Stands in for a code block; the writer replaces it with a spoken remark instead of reading code aloud.
 CODE_BLOCK = "\x00code\x00"
@@ -36,7 +37,12 @@ class NoteSection:
 
 
 def speakable(text: str) -> str:
-    """Inline Markdown to plain speech: link text, no markup, URLs as their host, no emoji."""
+    """Inline Markdown to plain speech: link text, no markup (nor HTML tags outside code), URLs as their host, no
+    emoji."""
+    if "<" in text:
+        # split on a capturing pattern: the code spans' contents are the odd parts
+        text = "".join(f"`{part}`" if index % 2 else without_tags(part)
+                       for index, part in enumerate(_INLINE_CODE.split(text)))
     text = _IMAGE.sub(lambda m: m.group(1), text)
     text = _LINK.sub(lambda m: m.group(1), text)
     text = _URL.sub(lambda m: urlparse(m.group(0)).netloc.removeprefix("www.") or "a link", text)
@@ -63,6 +69,7 @@ def _as_sentence(text: str) -> str:
 
 def parse_note(markdown: str) -> list[NoteSection]:
     """Sections in note order; bullets and table rows become sentences, code blocks become CODE_BLOCK."""
+    markdown = without_hidden(markdown)  # before lines: a comment or a style may run over several
     sections = [NoteSection(heading=None)]
     paragraph: list[str] = []
     in_code = False
