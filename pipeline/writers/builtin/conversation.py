@@ -6,9 +6,9 @@ from __future__ import annotations
 from pipeline.writers.base import Script
 from pipeline.writers.builtin.dialogue import Dialogue
 from pipeline.writers.builtin.facts import Fact, Key, ReadNote
-from pipeline.writers.builtin.headings import spoken_heading, spoken_topic
+from pipeline.writers.builtin.headings import spoken_heading
 from pipeline.writers.builtin.phrases import Picker
-from pipeline.writers.builtin.reading import first_clause, key_phrase, sentence_case
+from pipeline.writers.builtin.reading import first_clause, key_phrase, sentence_case, upper_first, with_article
 
 _SHORT_FACT_WORDS = 8  # two facts this short (bullets, mostly) are said in one breath
 _GROUP_WORDS = 20
@@ -33,7 +33,7 @@ def conversation(note: ReadNote, chosen: set[Key], hosts: tuple[str, str], topic
             _open_section(talk, section.heading, facts)
         else:  # the note's preamble, or a first heading that only repeats the topic
             discuss(talk, facts, answering=False)
-        talk.close_section(section.heading or topic)
+        talk.close_section(section.heading or upper_first(topic) or note.headline(topic))
     if skipped:
         _mention_skipped(talk, skipped)
     outro(talk, topic, [fact for fact in note.facts if fact.key in chosen])
@@ -77,8 +77,10 @@ def intro(talk: Dialogue, topic: str, headings: list[str]) -> None:
     talk.say(a, talk.picker.choose("welcome", a=a, b=b))
     if topic.endswith("?"):  # a heading such as "Should we put a heat pump in?"
         talk.say(b, talk.picker.choose("topic_question", topic=topic.rstrip("?"), a=a))
-    else:
-        talk.say(b, talk.picker.choose("topic", topic=spoken_topic(topic, talk.note.proper), a=a))
+    elif topic:
+        talk.say(b, talk.picker.choose("topic", topic=talk.note.spoken_topic(topic), a=a))
+    else:  # the first sentence names no subject ("I started running in January"): it is said next
+        talk.say(b, talk.picker.choose("topic_none", a=a))
     parts = [spoken_heading(h, talk.note.proper) for h in headings if sentence_case(h, talk.note.proper) != topic]
     if len(parts) >= 2:
         talk.say(a, talk.picker.choose("overview", list=spoken_list(parts[:4])))
@@ -166,8 +168,8 @@ def outro(talk: Dialogue, topic: str, chosen: list[Fact]) -> None:
     a, b = talk.hosts
     clauses, phrases = _key_points(talk, topic, chosen)
     if clauses or phrases:
-        kind = "wrap_topic_question" if topic.endswith("?") else "wrap_question"
-        talk.say(talk.listener, talk.picker.choose(kind, topic=spoken_topic(topic, talk.note.proper)))
+        kind = "wrap_topic_question" if topic.endswith("?") else "wrap_question" if topic else "wrap_none"
+        talk.say(talk.listener, talk.picker.choose(kind, topic=talk.note.spoken_topic(topic)))
     if len(clauses) >= 2:
         talk.say(talk.listener, talk.picker.choose("recap", list=spoken_list(clauses[:2])))
         if len(clauses) > 2:
@@ -184,13 +186,15 @@ def _key_points(talk: Dialogue, topic: str, chosen: list[Fact]) -> tuple[list[st
     note = talk.note
     ranked = sorted((f for f in chosen if not f.code and not f.asks), key=lambda f: -f.score)
     clauses = [(f.key, c) for f in ranked if (c := first_clause(f.text, note.proper))][:3]
-    topic_words = {w.rstrip("s") for w in topic.lower().split()}
+    said = [{w.rstrip("s") for w in topic.lower().split()}]  # the topic, then each phrase chosen
     phrases: list[tuple[Key, str]] = []
     for fact in ranked:
         phrase = key_phrase(fact.text, note.frequency, note.proper)
-        if phrase and {w.rstrip("s") for w in phrase.lower().split()} - topic_words \
-                and phrase not in (p for _, p in phrases) and len(phrases) < 3:
-            phrases.append((fact.key, phrase))
+        words = {w.rstrip("s") for w in phrase.lower().split()} if phrase else set()
+        # "disease" after "wasting disease" says nothing new
+        if phrase and not any(words <= before for before in said) and len(phrases) < 3:
+            said.append(words)
+            phrases.append((fact.key, with_article(phrase, fact.text, note.proper)))
     return [c for _, c in sorted(clauses)], [p for _, p in sorted(phrases)]
 
 

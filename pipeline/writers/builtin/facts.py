@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from pipeline.sentences import split_sentences, word_count
+from pipeline.writers.builtin.headings import spoken_topic, subject_phrase
+from pipeline.writers.builtin.person import third_person
 from pipeline.writers.builtin.reading import (
     content_words,
-    key_phrase,
-    lower_first,
     proper_words,
     sentence_case,
     stem,
-    third_person,
+    upper_first,
 )
 from pipeline.writers.notes import CODE_BLOCK, NoteSection, parse_note
 
@@ -46,6 +46,8 @@ class ReadNote:
     frequency: Counter[str]
     first_heading: str | None  # as the author wrote it, for the episode's title
     topic_stems: set[str]  # the words of the first heading (or first sentence's opening), as stems
+    subject: str  # what the note's first sentence is about, as a line names it ("the new library"), or ""
+    opening: str  # the note's first sentence as the author wrote it
 
     @cached_property
     def by_section(self) -> dict[int, list[Fact]]:
@@ -60,22 +62,27 @@ class ReadNote:
         return [fact for fact in self.by_section.get(index, ()) if fact.key in chosen]
 
     def topic(self, title: str | None) -> str:
-        """What the episode is about, as said in a sentence: the title, else the first heading, else the first
-        sentence."""
+        """What the episode is about, as said in a sentence: the title, else the first heading, else the subject
+        of the first sentence; "" when none of these names it (the lines then name no topic)."""
         if title and title.strip():
             return sentence_case(title.strip(), self.proper)
         for section in self.sections:
             if section.heading and len(section.heading.split()) <= _TOPIC_WORDS:
                 return sentence_case(section.heading, self.proper)
-        for fact in self.facts:
-            if fact.code:
-                continue
-            first = split_sentences(fact.text)[0].rstrip(".!?:")
-            if len(first.split()) <= _TOPIC_WORDS:
-                return lower_first(first, self.proper)
-            # a long first sentence would be said three times: its key phrase names the topic instead
-            return key_phrase(first, self.frequency, self.proper) or "this note"
-        return "this note"
+        return self.subject
+
+    def spoken_topic(self, topic: str) -> str:
+        """`topic` as a line says it: the first sentence's subject already carries its article ("sea stars",
+        "the new library"); a title or heading is named as a heading is."""
+        return topic if topic == self.subject else spoken_topic(topic, self.proper)
+
+    def headline(self, topic: str) -> str:
+        """A title for a note with neither title nor heading: its first sentence as the author wrote it, or, when
+        that is long, the topic, or the sentence's opening words."""
+        words = self.opening.rstrip(".!:;").split()
+        if len(words) <= _TOPIC_WORDS:
+            return " ".join(words) or "Notes"
+        return upper_first(topic) if topic else " ".join(words[:_TOPIC_WORDS]).rstrip(",;:") + "…"
 
 
 def read_note(note: str, focus: str | None) -> ReadNote:
@@ -104,6 +111,8 @@ def read_note(note: str, focus: str | None) -> ReadNote:
             facts.append(Fact((index, position), spoken, word_count(spoken), centrality * boost * focused,
                               asks=sentence.rstrip().endswith("?"), first_person=first_person))
     first_heading = next((section.heading for section in as_written if section.heading), None)
-    opening = first_heading or (sentences[0] if sentences else "")
-    topic_stems = {stem(word) for word in content_words(opening)[:4]}
-    return ReadNote(sections, facts, proper, frequency, first_heading, topic_stems)
+    written = next((s for section in as_written for s in section.sentences if s != CODE_BLOCK), "")
+    first_sentence = split_sentences(written)[0] if written.strip() else ""
+    subject = subject_phrase(first_sentence, proper) if first_sentence else ""
+    topic_stems = {stem(word) for word in content_words(first_heading or first_sentence)[:4]}
+    return ReadNote(sections, facts, proper, frequency, first_heading, topic_stems, subject, first_sentence)

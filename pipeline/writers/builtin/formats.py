@@ -6,7 +6,6 @@ from pipeline.writers.base import Script, Section, Turn
 from pipeline.writers.builtin.conversation import discuss
 from pipeline.writers.builtin.dialogue import Dialogue
 from pipeline.writers.builtin.facts import Fact, Key, ReadNote
-from pipeline.writers.builtin.headings import spoken_topic
 from pipeline.writers.builtin.phrases import Picker
 from pipeline.writers.builtin.reading import key_phrase, lower_first, sentence_case, upper_first
 from pipeline.writers.debate import SideSentences
@@ -18,8 +17,8 @@ def brief(note: ReadNote, chosen: set[Key], hosts: tuple[str, str], topic: str, 
     """The first host alone: the topic, the chosen key points in note order, a close."""
     host = hosts[0]
     facts = [fact for fact in note.facts if fact.key in chosen and not fact.code and not fact.asks]
-    kind = "brief_open_question" if topic.endswith("?") else "brief_open"
-    turns = [Turn(host, upper_first(picker.choose(kind, topic=spoken_topic(topic, note.proper))))]
+    kind = "brief_open_question" if topic.endswith("?") else "brief_open" if topic else "brief_open_none"
+    turns = [Turn(host, upper_first(picker.choose(kind, topic=note.spoken_topic(topic))))]
     words = 0
     for fact in facts:
         if turns[-1].text and words + fact.words > _BRIEF_TURN_WORDS and len(turns) > 1:
@@ -40,8 +39,8 @@ def debate(note: ReadNote, chosen: set[Key], hosts: tuple[str, str], topic: str,
     a, b = hosts
     on_a_side = set(sides.pros) | set(sides.cons) | set(sides.questions)
     talk.say(a, picker.choose("welcome", a=a, b=b))
-    kind = "debate_topic_question" if topic.endswith("?") else "debate_topic"
-    talk.say(b, picker.choose(kind, topic=spoken_topic(topic, note.proper), a=a))
+    kind = "debate_topic_question" if topic.endswith("?") else "debate_topic" if topic else "debate_topic_none"
+    talk.say(b, picker.choose(kind, topic=note.spoken_topic(topic), a=a))
     talk.close_section("Intro")
     for index, section in enumerate(note.sections):
         background = [f for f in note.section_facts(index, chosen) if f.key not in on_a_side]
@@ -78,7 +77,7 @@ def _verdict(talk: Dialogue, topic: str, pros: list[Fact], cons: list[Fact]) -> 
     a, b = talk.hosts
     note = talk.note
     asker = talk.listener  # whoever did not speak last asks, and the other host answers first
-    talk.say(asker, talk.picker.choose("debate_wrap", topic=spoken_topic(topic, note.proper)))
+    talk.say(asker, talk.picker.choose("debate_wrap" if topic else "debate_wrap_none", topic=note.spoken_topic(topic)))
     recaps = [(a, "debate_recap_pro", pros), (b, "debate_recap_con", cons)]
     for speaker, kind, facts in recaps if asker == b else reversed(recaps):
         best = max(facts, key=lambda f: f.score, default=None)

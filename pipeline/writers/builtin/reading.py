@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from pipeline.writers.builtin.tagging import noun_phrases, tagged
+from pipeline.writers.builtin.tagging import noun_phrases, opens_with_imperative, tagged
 
 STOPWORDS = frozenset((
     "a an the and or but if then than so of to in on at by for with from as is are was were be been being it its "
@@ -22,28 +22,20 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 _NUMBER = re.compile(r"(?:[$€£]\s?)?\d[\d,.]*(?:\s?%|[a-z]{1,2}\b)?")  # "40 %", "1930s", "3rd"
 _SCALE = frozenset("hundred thousand million billion trillion percent".split())
 _COUNTED_TAGS = frozenset(("NN", "NNS", "NNP", "NNPS", "JJ"))
-_FIRST_PERSON = {
-    "i": "they", "me": "them", "my": "their", "mine": "theirs", "myself": "themselves", "we": "they",
-    "us": "them", "our": "their", "ours": "theirs", "ourselves": "themselves", "i'm": "they're", "i've": "they've",
-    "i'd": "they'd", "i'll": "they'll", "we're": "they're", "we've": "they've", "we'd": "they'd", "we'll": "they'll",
-}
-# "I" and "us" only in their usual case: "i" is rare, and "US" is a country.
-_FIRST_PERSON_WORD = re.compile(
-    r"(?<![\w'’])(I(?:['’](?:m|ve|d|ll))?|(?i:me|my|mine|myself|we(?:['’](?:re|ve|d|ll))?|our|ours|ourselves)"
-    r"|us|Us)(?![\w'’])")
-_AGREEMENT = ((re.compile(r"\b([Tt]hey) am\b"), r"\1 are"), (re.compile(r"\b([Tt]hey) was\b"), r"\1 were"),
-              (re.compile(r"\b([Tt]hey) wasn['’]t\b"), r"\1 weren't"))
-_QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”")
+_RELEASE = re.compile(r"\d+(?:\.\d+)+(?![%\w])")
+_DOTTED = re.compile(r"\d+(?:\.\d+)+\.?")
+_WORD_BEFORE = re.compile(r"([A-Za-z][\w+#-]*)\s$")
+_BEFORE_AMOUNTS = STOPWORDS | {"around", "nearly", "almost", "roughly", "exactly", "approximately", "up", "down"}
 _DEFINITION = re.compile(
     r"^(?:(?P<article>An?|The)\s+)?(?P<x>[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*){0,2}?)\s+"
     r"(?:(?P<verb>is|are)\s+(?P<rest>.*)|(?P<means>means|refers to|stands for)\b)")
 _BECAUSE = re.compile(r"^(?P<effect>[^,;:]+?),?\s+because\s+(?P<cause>.+)$")
 _LEADING_BECAUSE = re.compile(r"^Because\s+(?P<cause>[^,]+),\s*(?P<effect>.+)$")
 # Nouns too general to ask about or recap ("What about week?")
-_DULL_NOUNS = frozenset(("time times day days week weeks month months year years minute minutes hour hours second "
-                         "seconds kilometre kilometres part parts number numbers lot way thing things kind pounds "
-                         "dollars euros percent grams kilograms metres").split())
-_COUNT = re.compile(r"\b(?P<number>\d[\d,]*)(?:\s+(?:hundred|thousand|million|billion))?\s+"
+DULL_NOUNS = frozenset(("time times day days week weeks month months year years minute minutes hour hours second "
+                        "seconds kilometre kilometres part parts number numbers lot way thing things kind pounds "
+                        "dollars euros percent grams kilograms metres").split())
+_COUNT = re.compile(r"(?<![\d.])\b(?P<number>\d[\d,]*)(?:\s+(?:hundred|thousand|million|billion))?\s+"
                     r"(?P<noun>[a-z]{3,}s|people|children|men|women)\b")
 # Units of time measure how long or how often ("every 4 weeks", "2.6 hours"): "How many weeks?" asks nothing.
 _TIME_UNITS = frozenset(("milliseconds seconds minutes hours nights days weekends weeks sprints months quarters years "
@@ -95,10 +87,12 @@ def _in_sentence_case(heading: str) -> bool:
 
 
 def _keeps_capital(found: re.Match[str], proper: set[str]) -> bool:
-    """A name, an acronym, "I", or letters glued to a number ("Q3", "H2")."""
-    word = found.group()
-    return (word in proper or word == "I" or (len(word) > 1 and word.isupper())
-            or found.string[found.end():found.end() + 1].isdigit())
+    """A name, an acronym, "I", letters glued to a number ("Q3", "H2"), or a name before its version number
+    ("Python 3.13")."""
+    word, text, end = found.group(), found.string, found.end()
+    release = _RELEASE.match(text, end + 1) if text[end:end + 1] == " " else None
+    return (word in proper or word == "I" or (len(word) > 1 and word.isupper()) or text[end:end + 1].isdigit()
+            or (release is not None and names_release(text, release)))
 
 
 def lower_first(text: str, proper: set[str]) -> str:
@@ -136,42 +130,12 @@ def is_wh_phrase(heading: str) -> bool:
     return first is not None and first.group().lower() in _WH and not heading.endswith("?")
 
 
-def third_person(sentence: str) -> tuple[str, bool]:
-    """The sentence with the author's I/we said as they (quotes untouched), and whether anything changed."""
-    pieces, last = [], 0
-    for quote in [*_QUOTED.finditer(sentence), None]:
-        end = quote.start() if quote else len(sentence)
-        pieces.append(_FIRST_PERSON_WORD.sub(_swap_person, sentence[last:end]))
-        if quote:
-            pieces.append(quote.group())
-            last = quote.end()
-    text = "".join(pieces)
-    for pattern, replacement in _AGREEMENT:
-        text = pattern.sub(replacement, text)
-    return text, text != sentence
-
-
-def _swap_person(found: re.Match[str]) -> str:
-    word, before, after = found.group(), found.string[:found.start()], found.string[found.end():found.end() + 1]
-    not_a_pronoun = (
-        after in ("/", "-") or before.endswith(("/", "-"))  # "I/O", "I-95", "ME/CFS"
-        or (len(word) > 1 and word.isupper() and "'" not in word and "’" not in word)  # "WE", "MY" are names
-        or (word == "I" and re.search(r"[A-Z][a-z]*\s$", before) is not None)  # "World War I", "Henry I"
-        or (word.lower() == "us" and re.search(r"\blet\s$", before, re.I) is not None))  # "let us begin"
-    if not_a_pronoun:
-        return word
-    swapped = _FIRST_PERSON[word.lower().replace("’", "'")]
-    # "I" is always capitalised, so only its place says whether "They" needs a capital
-    starts_sentence = found.start() == 0 if word[0] == "I" else word[0].isupper()
-    return upper_first(swapped) if starts_sentence else swapped
-
-
 def key_phrase(sentence: str, frequency: Counter[str], proper: set[str], longest: int = 3) -> str | None:
     """The sentence's most central noun phrase (at most `longest` words): the one whose words recur most in the
     note, with names keeping their capitals."""
     best: tuple[float, str] | None = None
     for phrase in noun_phrases(sentence, longest):
-        if any(word.lower() in _DULL_NOUNS for word in phrase.split()):
+        if any(word.lower() in DULL_NOUNS for word in phrase.split()):
             continue
         words = [w for w in phrase.split() if w.lower() not in STOPWORDS and len(w) > 2]
         if not words:
@@ -206,7 +170,7 @@ def first_clause(sentence: str, proper: set[str]) -> str | None:
 
 def number_phrase(sentence: str) -> str | None:
     """The first number with the words that say what it counts: "500 million neurons", "220 grams"."""
-    match = _NUMBER.search(sentence)
+    match = next((m for m in _NUMBER.finditer(sentence) if not names_release(sentence, m)), None)
     if match is None:
         return None
     tail = sentence[match.end():].split()
@@ -227,6 +191,23 @@ def number_phrase(sentence: str) -> str | None:
             break
     bare = len(words) == 1 and not re.search(r"[%$€£]", words[0])
     return None if bare else " ".join(words)  # a number alone says nothing when echoed
+
+
+def names_release(text: str, number: re.Match[str]) -> bool:
+    """Whether `number`, found in `text`, is a release: dotted, after "version" or a name ("Python 3.13"). An
+    amount after a sentence's first word ("Add 1.5 cups") or a word such as "about" is none."""
+    if not _DOTTED.fullmatch(number.group()):
+        return False
+    before = _WORD_BEFORE.search(text, max(0, number.start() - 40), number.start())
+    if before is None:
+        return False
+    word, at = before.group(1), before.start(1)
+    if word.lower() in ("version", "release", "v"):
+        return True
+    if not word[0].isupper() or word.lower() in _BEFORE_AMOUNTS:
+        return False
+    opens = at == 0 or text[max(0, at - 3):at].rstrip()[-1:] in (".", "!", "?", ":")
+    return not (opens and opens_with_imperative(text[at:at + 80]))
 
 
 def counted_noun(sentence: str) -> str | None:

@@ -28,6 +28,15 @@ def tagged(sentence: str) -> tuple[tuple[str, str], ...]:
     return tuple(zip(tokens, shared_tagger()(tokens), strict=True))
 
 
+def opens_with_imperative(sentence: str) -> bool:
+    """Whether the sentence opens by telling someone to act ("Buy milk", "Review the budget"): the capital makes
+    the tagger read such a verb as a noun, so the sentence is also tagged with its first letter lowered."""
+    tags = tagged(sentence)
+    if not tags or tags[0][1] not in _NOUNS:
+        return bool(tags) and tags[0][1] == "VB"
+    return tagged(sentence[:1].lower() + sentence[1:48])[0][1] == "VB"  # the first word's neighbours are enough
+
+
 def noun_phrases(sentence: str, longest: int = 3) -> list[str]:
     """Runs of adjectives and nouns that end in a noun, at most `longest` words (the last ones, which carry
     the head noun), as written in the sentence."""
@@ -43,7 +52,10 @@ def noun_phrases(sentence: str, longest: int = 3) -> list[str]:
             phrases.append(" ".join(word for word, _ in run[-longest:]))
         run.clear()
 
-    for token, tag in tagged(sentence):
+    imperative = opens_with_imperative(sentence)
+    for index, (token, tag) in enumerate(tagged(sentence)):
+        if index == 0 and imperative:
+            tag = "VB"  # "Buy milk": no "buy milk" to talk about
         hyphenated = "-" in token and token.replace("-", "").isalpha()
         ordinal = _ORDINAL.fullmatch(token) is not None
         if (hyphenated and tag == "CD") or ordinal:

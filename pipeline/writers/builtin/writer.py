@@ -16,7 +16,6 @@ from pipeline.writers.builtin.conversation import conversation
 from pipeline.writers.builtin.facts import Fact, Key, read_note
 from pipeline.writers.builtin.formats import brief, debate
 from pipeline.writers.builtin.phrases import Picker, table_digest
-from pipeline.writers.builtin.reading import upper_first
 from pipeline.writers.builtin.tagging import tagged
 from pipeline.writers.debate import sides
 
@@ -30,7 +29,7 @@ class BuiltinScriptWriter:
 
     def __init__(self) -> None:
         # bumped whenever what it writes changes, so no script from an older writer is reused
-        self.identity = f"builtin-9|{table_digest()}"
+        self.identity = f"builtin-10|{table_digest()}"
 
     def write(self, request: WritingRequest) -> Script:
         """The script in the requested format, within `request.words_wanted` words when the note allows."""
@@ -54,7 +53,7 @@ class BuiltinScriptWriter:
             notices = (NO_DEBATE_NOTICE,) if request.format == "debate" else ()
             build = lambda chosen: conversation(note, chosen, request.hosts, topic, Picker(seed))  # noqa: E731
         script = _fitted(build, facts, request.words_wanted, kept_longest=argued)
-        title = (request.title or "").strip() or note.first_heading or upper_first(topic)
+        title = (request.title or "").strip() or note.first_heading or note.headline(topic)
         if len(title) > MAX_TITLE_CHARS:  # a heading of a thousand characters is no title for a feed or a tag
             title = title[:MAX_TITLE_CHARS].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
         return replace(script, title=title, notices=notices)

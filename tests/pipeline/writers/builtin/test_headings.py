@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pipeline.writers.builtin.headings import spoken_heading, spoken_topic
+import pytest
+
+from pipeline.writers.builtin.headings import spoken_heading, spoken_topic, subject_phrase
 
 
 def test_a_heading_is_named_as_a_sentence_would_name_it() -> None:
@@ -33,3 +35,33 @@ def test_a_heading_is_named_as_a_sentence_would_name_it() -> None:
 def test_a_topic_is_named_like_a_heading_and_a_question_loses_its_mark() -> None:
     assert spoken_topic("Four-day week pilot", set()) == "the four-day week pilot"
     assert spoken_topic("Should we put a heat pump in?", set()) == "Should we put a heat pump in"
+
+
+@pytest.mark.parametrize(("sentence", "subject"), [
+    ("Our city's bike-share program had a big year.", "the bike-share program"),
+    ("My mom's garden won a prize.", "the garden"),  # not "the mom's garden"
+    ("Jack's bakery closed last week.", "Jack's bakery"),
+    ("The new library opens on March 3.", "the new library"),
+    ("A new study shows that octopuses dream.", "the new study"),
+    ("Sea stars along the coast are recovering.", "sea stars"),
+    ("Bees dance to share directions.", "bees"),
+    ("My sourdough starter finally works.", "the sourdough starter"),
+    ("Acme Corp's revenue grew 12% in Q3.", "Acme Corp's revenue"),
+    ("Python 3.13 removes the GIL.", "Python 3.13"),
+    # no subject to name: a pronoun, a time, an imperative, a number, a preposition
+    ("I started running in January.", ""),
+    ("Last week the council voted on the budget.", ""),
+    ("This quarter we shipped the new onboarding flow.", ""),
+    ("Buy milk, eggs and bread.", ""),
+    ("Review the budget with Sam.", ""),
+    ("12% of users churned.", ""),
+    ('"Quoted Title" is a book.', ""),
+    ("Everyone loves the new cafe.", ""),
+    ("In 2013 a disease killed millions of sea stars.", ""),
+    # a title-like line whose only "verb" is a misread plural; but a verb with its object or "more" is one
+    ("Meeting notes from Tuesday.", ""),
+    ("Sleep matters more than diet.", "sleep"),
+    ("Remote work is here to stay.", "remote work"),
+])
+def test_the_subject_a_sentence_opens_with_names_the_topic(sentence: str, subject: str) -> None:
+    assert subject_phrase(sentence, set()) == subject

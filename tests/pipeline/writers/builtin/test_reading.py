@@ -6,6 +6,7 @@ from collections import Counter
 
 import pytest
 
+from pipeline.writers.builtin.person import third_person
 from pipeline.writers.builtin.reading import (
     cause,
     counted_noun,
@@ -17,7 +18,6 @@ from pipeline.writers.builtin.reading import (
     number_phrase,
     proper_words,
     sentence_case,
-    third_person,
     with_article,
 )
 from pipeline.writers.builtin.tagging import noun_phrases
@@ -34,6 +34,11 @@ from pipeline.writers.builtin.tagging import noun_phrases
     ('She said "I love it" to me.', 'She said "I love it" to them.'),
     ("Disk I/O doubled on the I-95 build.", "Disk I/O doubled on the I-95 build."),
     ("World War I ended in 1918.", "World War I ended in 1918."),
+    ("After Henry I died, Phase I began.", "After Henry I died, Phase I began."),
+    # a capital before "I" that opens the sentence, or a month or a weekday, is no king's name
+    ("By June I could run 10 km.", "By June they could run 10 km."),
+    ("Then I went home. Today I rest.", "Then they went home. Today they rest."),
+    ("On Monday I start.", "On Monday they start."),
     ("The WE brand and ME/CFS research.", "The WE brand and ME/CFS research."),
     ("Let us begin.", "Let us begin."),
 ])
@@ -95,6 +100,17 @@ def test_numbers_keep_what_they_count() -> None:
     assert counted_noun("Over 5 days, 300 people answered.") == "people"  # the count after a length of time
     assert counted_noun("In 2020 people started working from home.") is None  # a year counts nothing
     assert counted_noun("A delay of 200 milliseconds.") is None
+    # a release is no amount: "How many removes?" and "3.13 removes" were asked and echoed
+    assert number_phrase("Python 3.13 removes the GIL.") is None and counted_noun("Python 3.13 removes it.") is None
+    assert number_phrase("We shipped version 2.4 with 12 fixes.") == "12 fixes"
+    assert number_phrase("It weighs 2.5 kilograms.") == "2.5 kilograms"
+    assert number_phrase("About 2.5 million people came.") == "2.5 million people"
+
+
+def test_a_name_before_its_version_keeps_its_capital_and_an_amount_word_does_not() -> None:
+    assert lower_first("Python 3.13 removes the GIL", set()) == "Python 3.13 removes the GIL"
+    assert lower_first("About 2.5 million people came", set()) == "about 2.5 million people came"
+    assert lower_first("Nearly 1.5 kg a day", set()) == "nearly 1.5 kg a day"
 
 
 def test_first_clauses_are_shorter_than_their_sentence() -> None:
@@ -110,6 +126,9 @@ def test_key_phrases_are_noun_phrases_weighted_by_the_note() -> None:
     frequency = Counter({"neurons": 3, "dog": 1})
     assert key_phrase("An octopus has 500 million neurons, as many as a dog.", frequency, set()) == "neurons"
     assert key_phrase("It is what it is.", frequency, set()) is None
+    # an imperative's verb, capitalised, is read as a noun unless the sentence is also read lowered
+    assert noun_phrases("Buy milk, eggs and bread.") == ["milk", "eggs", "bread"]
+    assert noun_phrases("Review the budget with Sam.") == ["budget", "Sam"]
 
 
 def test_advice_is_not_asked_about_as_a_cause_and_hyphenated_words_stay_whole() -> None:
