@@ -48,11 +48,17 @@ DURATION_LABELS = {name: duration.label for name, duration in DURATIONS.items()}
 FORMAT_LABELS = {name: label.split(":")[0] for name, label in FORMATS.items()}
 
 
+def format_intro(format_name: str) -> str:
+    """The line under the page's heading, for the chosen format: "… One host, the key points in a minute or two."."""
+    described = FORMATS[format_name].split(": ", 1)[1]
+    return f"Paste a note (Markdown is fine). {described[:1].upper()}{described[1:]}."
+
+
 async def create_page(services: Services, user_id: str, job_limit: RateLimit) -> None:
     """The form and this browser's unfinished jobs; `job_limit` caps episodes per client address."""
     address = ui.context.client.ip
     ui.label("Turn a note into a podcast").classes("text-2xl font-bold").props("role=heading aria-level=1")
-    ui.label("Paste a note (Markdown is fine). Two hosts will talk it through.").classes("text-gray-500")
+    intro = ui.label(format_intro("conversation")).classes("text-gray-500")
     note = ui.textarea("Your note", placeholder="# Topic\n\nWhat you want the hosts to discuss...").classes(
         "w-full").props('outlined autogrow input-style="min-height: 14rem" aria-label="Your note"')
     # no maxlength: a browser would cut a long paste silently; the counter says what is wrong instead
@@ -61,6 +67,7 @@ async def create_page(services: Services, user_id: str, job_limit: RateLimit) ->
 
     async def note_changed() -> None:
         error.set_visibility(False)  # it was about the form as it stood; the next Generate says what still is
+        intro.set_text(format_intro(form_format.value))
         text = note.value or ""
         too_long = len(text) > MAX_NOTE_CHARS
         counter.set_text(f"{len(text):,} / {MAX_NOTE_CHARS:,} characters" + (

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -25,6 +27,8 @@ from ui.transcript_view import TranscriptView
 
 # Changes are pushed (see `_follow`); the timer keeps the elapsed time ticking and is the safety net.
 _REFRESH_SECONDS = 1.0
+_NEARLY_DONE = 90  # percent: from here the countdown may reach "almost done"
+_LONG_STEP_FLOOR = 5  # seconds the countdown stops at before then
 
 
 class JobCard:
@@ -52,6 +56,7 @@ class JobCard:
         self.preview_player: ui.audio | None = None
         self.preview_transcript: TranscriptView | None = None
         self._refreshing = asyncio.Lock()
+        self.countdown = Countdown()
 
     async def _follow(self) -> None:
         """Redraw as soon as the job changes, from the same push as the API's server-sent events."""
@@ -204,8 +209,9 @@ class JobCard:
         self.step.text = f"{record.progress}% · {record.current_step}"
         since = record.started_at or record.created_at
         elapsed = clock((datetime.now(UTC) - since).total_seconds())
+        left = None if eta is None else self.countdown.left(record.status, record.progress, eta, time.monotonic())
         self.detail.text = (f"Position {position} in the queue · waiting {elapsed}" if record.status == JobStatus.QUEUED
-                            else f"Elapsed {elapsed}") + (f" · {time_left(eta)}" if eta is not None else "")
+                            else f"Elapsed {elapsed}") + (f" · {time_left(left)}" if left is not None else "")
 
     async def try_again(self) -> None:
         """Queue the same job again (the API's retry), resuming from its checkpoints; it counts against this
@@ -259,8 +265,26 @@ class JobCard:
         await self.refresh()
 
 
+@dataclass
+class Countdown:
+    """The time left, ticking between the job's progress steps: the server's estimate only moves when the
+    progress does, so a card would otherwise say "about 5 s left" for as long as a step lasts."""
+
+    basis: tuple[str, int, int, float] | None = None  # status, progress, its estimate, and when it was first seen
+
+    def left(self, status: str, progress: int, estimate: int, now: float) -> int:
+        """Seconds left: the estimate, less the time since it was first given for this status and progress. A
+        step that runs long stays at a few seconds rather than claiming the job is almost done."""
+        if self.basis is None or self.basis[:3] != (status, progress, estimate):
+            self.basis = (status, progress, estimate, now)
+        floor = 0 if progress >= _NEARLY_DONE else _LONG_STEP_FLOOR
+        return max(floor, round(estimate - (now - self.basis[3])))
+
+
 def time_left(seconds: int) -> str:
-    """"about 40 s left", "about 3 min left"."""
+    """"about 40 s left", "about 3 min left", "almost done"."""
+    if seconds <= 2:
+        return "almost done"
     if seconds < 90:
         return f"about {max(5, round(seconds / 5) * 5)} s left"
     return f"about {round(seconds / 60)} min left"

@@ -13,7 +13,7 @@ from store import queries
 from tests.conftest import SHORT_NOTE
 from tests.ui.conftest import user_id_of
 from tests.waiting import wait_until_async
-from ui.job_card import time_left
+from ui.job_card import Countdown, time_left
 
 
 def _only(browser: User, marker: str) -> ui.element:
@@ -58,6 +58,16 @@ async def test_format_and_focus_reach_the_job_and_its_card_says_what_changed(
     await browser.should_see("Short · debate", retries=20)
 
 
+async def test_the_line_under_the_heading_says_who_speaks_in_the_chosen_format(browser: User) -> None:
+    await browser.open("/")
+    await browser.should_see("Both hosts talk the note through.")
+    chosen = _only(browser, "episode-format")
+    assert isinstance(chosen, ui.select)
+    chosen.value = "brief"
+    await browser.should_see("One host, the key points in a minute or two.")
+    await browser.should_not_see("Both hosts talk the note through.")
+
+
 async def test_a_double_click_makes_one_job(browser: User, ui_app: tuple[object, Services]) -> None:
     services = ui_app[1]
     await browser.open("/")
@@ -84,8 +94,25 @@ async def test_a_full_queue_says_so_in_the_form(browser: User) -> None:
 
 
 def test_time_left_is_said_in_round_numbers() -> None:
-    assert [time_left(s) for s in (1, 38, 89, 95, 600)] == [
-        "about 5 s left", "about 40 s left", "about 90 s left", "about 2 min left", "about 10 min left"]
+    assert [time_left(s) for s in (0, 2, 3, 38, 89, 95, 600)] == [
+        "almost done", "almost done", "about 5 s left", "about 40 s left", "about 90 s left", "about 2 min left",
+        "about 10 min left"]
+
+
+def test_the_time_left_counts_down_while_the_progress_stays_put() -> None:
+    countdown = Countdown()
+    assert countdown.left("processing", 92, 30, now=100.0) == 30
+    assert countdown.left("processing", 92, 30, now=112.0) == 18  # the same step, 12 s on
+    assert countdown.left("processing", 92, 30, now=140.0) == 0  # never below nothing
+    assert countdown.left("processing", 95, 22, now=141.0) == 22  # a new step brings a new estimate
+    assert countdown.left("processing", 95, 25, now=142.0) == 25  # and so does a new estimate for the same step
+
+
+def test_a_step_that_runs_long_or_a_job_run_again_is_not_almost_done() -> None:
+    countdown = Countdown()
+    assert countdown.left("processing", 40, 30, now=0.0) == 30
+    assert countdown.left("processing", 40, 30, now=60.0) == 5  # held at a few seconds, not "almost done"
+    assert countdown.left("queued", 40, 30, now=61.0) == 30  # retried: counted from now, not from before
 
 
 @pytest.mark.parametrize("ui_app", ["flaky"], indirect=True)
