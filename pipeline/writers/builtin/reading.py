@@ -34,7 +34,8 @@ _LEADING_BECAUSE = re.compile(r"^Because\s+(?P<cause>[^,]+),\s*(?P<effect>.+)$")
 # Nouns too general to ask about or recap ("What about week?")
 DULL_NOUNS = frozenset(("time times day days week weeks month months year years minute minutes hour hours second "
                         "seconds kilometre kilometres part parts number numbers lot way thing things kind pounds "
-                        "dollars euros percent grams kilograms metres").split())
+                        "dollars euros percent grams kilograms metres today tomorrow yesterday tonight morning "
+                        "evening night weekend").split())
 _COUNT = re.compile(r"(?<![\d.])\b(?P<number>\d[\d,]*)(?:\s+(?:hundred|thousand|million|billion))?\s+"
                     r"(?P<noun>[a-z]{3,}s|people|children|men|women)\b")
 # Units of time measure how long or how often ("every 4 weeks", "2.6 hours"): "How many weeks?" asks nothing.
@@ -96,10 +97,15 @@ def _keeps_capital(found: re.Match[str], proper: set[str]) -> bool:
 
 
 def lower_first(text: str, proper: set[str]) -> str:
-    """`text` with its first letter lowered, unless it starts with a name, an acronym, a number or "I"."""
+    """`text` with its first letter lowered, unless it starts with a name (or its first word), an acronym, a
+    number or "I"."""
     first = _WORD.match(text)
     if first is None or _keeps_capital(first, proper):
         return text
+    following = _WORD.match(text, first.end() + 1) if text[first.end():first.end() + 1] == " " else None
+    if following is not None and following.group() in proper and following.group()[0].isupper() \
+            and first.group().lower() not in STOPWORDS:
+        return text  # the first word of a name: "Atomic Habits", "New York"
     return text[0].lower() + text[1:]
 
 
@@ -164,6 +170,9 @@ def first_clause(sentence: str, proper: set[str]) -> str | None:
     clause = sentence[:found.start()].strip().rstrip(".!?")
     words = clause.split()
     if not 4 <= len(words) <= 10 or len(words) > len(sentence.split()) - 2 or words[0].lower() in _FRAGMENT_OPENERS:
+        return None
+    last = tagged(clause)[-1][1]
+    if last.startswith("VB"):  # "the book argues", cut before "that …": what it argues is the point
         return None
     return lower_first(clause, proper)
 

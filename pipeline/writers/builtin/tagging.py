@@ -12,6 +12,7 @@ from pipeline.tagger import shared_tagger
 # "blue-green" is one word, and so is "2nd" (split, its "nd" would be a noun)
 _TOKEN = re.compile(r"\d+(?:st|nd|rd|th)\b|[$€£]?\d[\d,.]*%?|\w+(?:['’-]\w+)*|[^\w\s]")
 _ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)")
+_CONTRACTED_PRONOUN = re.compile(r"(?i:i|we|you|he|she|it|they|that|there|here|what|who|let)['’](?i:m|re|ve|d|ll|s)")
 _NOUN_PHRASE_PART = frozenset(("JJ", "NN", "NNS", "NNP", "NNPS"))
 _NOUNS = frozenset(("NN", "NNS", "NNP", "NNPS"))
 
@@ -25,7 +26,9 @@ def is_common(word: str) -> bool:
 def tagged(sentence: str) -> tuple[tuple[str, str], ...]:
     """(token, Penn Treebank tag) for each token of `sentence`."""
     tokens = _TOKEN.findall(sentence)
-    return tuple(zip(tokens, shared_tagger()(tokens), strict=True))
+    # the tagger learned "I've" and "It's" as two tokens each, so one such token reads to it as a name
+    return tuple((token, "PRP" if _CONTRACTED_PRONOUN.fullmatch(token) else tag)
+                 for token, tag in zip(tokens, shared_tagger()(tokens), strict=True))
 
 
 def opens_with_imperative(sentence: str) -> bool:

@@ -118,6 +118,14 @@ def test_first_clauses_are_shorter_than_their_sentence() -> None:
         "an octopus has about 500 million neurons")
     assert first_clause("Most species live only 1 to 2 years.", set()) is None  # the whole sentence
     assert first_clause("In lab tests, octopuses opened jars.", set()) is None  # a fragment
+    # cut before "that", the clause would end on its verb and leave out what was said
+    assert first_clause("Atomic Habits by James Clear argues that small changes compound.", set()) is None
+
+
+def test_the_first_word_of_a_name_keeps_its_capital() -> None:
+    assert lower_first("Atomic Habits by James Clear argues", {"Habits", "James", "Clear"}) == (
+        "Atomic Habits by James Clear argues")
+    assert lower_first("Sea stars cling to rocks", {"Pacific"}) == "sea stars cling to rocks"
 
 
 def test_key_phrases_are_noun_phrases_weighted_by_the_note() -> None:
