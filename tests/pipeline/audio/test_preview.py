@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from pipeline.audio.preview import PREVIEW_AUDIO, PREVIEW_DONE, PREVIEW_WANTED, PreviewStream, preview_lines
-from tests.audio_metrics import decode
+from tests.audio_metrics import decode, file_ebur128
 from tests.waiting import wait_until
 
 RATE = 24_000
@@ -76,3 +76,24 @@ def test_a_preview_that_cannot_spool_does_not_stop_the_job(tmp_path: Path) -> No
     stream.write(_tone(1.0))
     stream.finish()
     assert not stream.encoding and not (tmp_path / "gone").exists()
+
+
+def _true_peak_of_preview(folder: Path, phase: float) -> float:
+    """A loud tone at a quarter of the rate with crests at `phase`, as the preview encodes it (dBTP)."""
+    times = np.arange(RATE * 3) / RATE
+    tone = np.sin(2 * np.pi * (RATE / 4) * times + phase) + 0.5 * np.sin(2 * np.pi * 180 * times)
+    folder.mkdir()
+    (folder / PREVIEW_WANTED).touch()
+    stream = PreviewStream(folder, RATE)
+    stream.write((0.9 * tone / np.abs(tone).max()).astype(np.float32).tobytes())
+    stream.finish()
+    return file_ebur128(folder / PREVIEW_AUDIO)["true_peak"]
+
+
+def test_peaks_between_samples_are_held_as_low_as_peaks_on_them(tmp_path: Path) -> None:
+    # Sampled half-way between its crests, every sample of the tone is 3 dB under the peak a player's converter
+    # rebuilds; a limiter that looks only at the samples lets those peaks through.
+    on_samples = _true_peak_of_preview(tmp_path / "on", 0.0)
+    between_samples = _true_peak_of_preview(tmp_path / "between", np.pi / 4)
+    assert between_samples <= on_samples + 0.5, (between_samples, on_samples)
+    assert between_samples <= -1
