@@ -34,6 +34,9 @@ class NoteSection:
 
     heading: str | None
     sentences: list[str] = field(default_factory=list)
+    # the first sentence is a line that may title a note written without Markdown ("Q3 planning sync, Oct 14"
+    # standing alone above the notes); a writer that can tell a name from a sentence may take it as the heading
+    opens_with_title_line: bool = False
 
 
 def speakable(text: str) -> str:
@@ -83,7 +86,13 @@ def parse_note(markdown: str) -> list[NoteSection]:
             sections[-1].sentences.extend(split_sentences(text))
             paragraph.clear()
 
-    for line in markdown.replace("\r\n", "\n").split("\n"):
+    lines = markdown.replace("\r\n", "\n").split("\n")
+    title_line = _title_line(lines)
+    for number, line in enumerate(lines):
+        if number == title_line:
+            sections[-1].sentences.append(speakable(line.strip()))  # one sentence, as a heading is one name
+            sections[-1].opens_with_title_line = True
+            continue
         if _FENCE.match(line):
             flush()
             header = last_row = None
@@ -131,6 +140,38 @@ def parse_note(markdown: str) -> list[NoteSection]:
         paragraph.append(stripped)
     flush()
     return [section for section in sections if section.heading or _has_words(section.sentences)]
+
+
+_TITLE_WORDS = 12
+
+
+def _title_line(lines: list[str]) -> int | None:
+    """The line that may title a note written without Markdown: its first line, when it is short, has no closing
+    punctuation and stands alone above the rest ("Q3 planning sync, Oct 14", a blank line, the notes). A list
+    of such lines ("Buy milk", a blank line, "Call mom") has no title."""
+    first = _lone_line(lines, 0)
+    if first is None or not _titles(lines[first]):
+        return None
+    following = _lone_line(lines, first + 1)
+    if following is None or (_titles(lines[following]) and (following + 1 == len(lines)
+                                                             or not lines[following + 1].strip())):
+        return None
+    return first if first + 1 < len(lines) and not lines[first + 1].strip() else None
+
+
+def _lone_line(lines: list[str], start: int) -> int | None:
+    """The first line from `start` with words on it."""
+    return next((number for number in range(start, len(lines)) if lines[number].strip()), None)
+
+
+def _titles(line: str) -> bool:
+    stripped = line.strip()
+    if (len(stripped) > 40 * _TITLE_WORDS or _HEADING.match(stripped) or _BULLET.match(stripped)
+            or _FENCE.match(stripped) or _RULE.match(stripped) or stripped.startswith(("|", ">")) or "://" in stripped):
+        return False
+    said = speakable(stripped)  # "… at the beach! 🎉" ends with its "!"
+    return (any(ch.isalpha() for ch in said) and said[-1] not in ".!?;:,…"
+            and len(said.split()) <= _TITLE_WORDS)
 
 
 def _table_row(cells: list[str], header: list[str] | None) -> str:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from pipeline.sentences import split_sentences, word_count
-from pipeline.writers.builtin.headings import spoken_topic, subject_phrase
+from pipeline.writers.builtin.headings import is_statement, names_something, spoken_topic, subject_phrase
 from pipeline.writers.builtin.person import third_person
 from pipeline.writers.builtin.reading import (
     content_words,
@@ -48,6 +48,7 @@ class ReadNote:
     topic_stems: set[str]  # the words of the first heading (or first sentence's opening), as stems
     subject: str  # what the note's first sentence is about, as a line names it ("the new library"), or ""
     opening: str  # the note's first sentence as the author wrote it
+    stated_heading: bool = False  # the note opens with a heading that says something: it names no topic
 
     @cached_property
     def by_section(self) -> dict[int, list[Fact]]:
@@ -62,11 +63,16 @@ class ReadNote:
         return [fact for fact in self.by_section.get(index, ()) if fact.key in chosen]
 
     def topic(self, title: str | None) -> str:
-        """What the episode is about, as said in a sentence: the title, else the first heading, else the subject
-        of the first sentence; "" when none of these names it (the lines then name no topic)."""
+        """What the episode is about, as said in a sentence: the title, else the heading the note opens with,
+        else the subject of the first sentence; "" when none of these names it (the lines then name no topic). A
+        title that is a sentence is named by its subject ("The council voted yes": the council)."""
         if title and title.strip():
-            return sentence_case(title.strip(), self.proper)
-        for section in self.sections:
+            title = title.strip()
+            if not is_statement(title):
+                return sentence_case(title, self.proper)
+            if named := subject_phrase(title, self.proper):
+                return named
+        for section in self.sections if not self.stated_heading else ():
             if section.heading and len(section.heading.split()) <= _TOPIC_WORDS:
                 return sentence_case(section.heading, self.proper)
         return self.subject
@@ -88,7 +94,11 @@ class ReadNote:
 def read_note(note: str, focus: str | None) -> ReadNote:
     """Facts scored by centrality: a sentence whose words recur across the note scores high, a section's opener
     and a sentence sharing its heading's words get a boost, and one sharing words with `focus` a larger one."""
-    as_written = parse_note(note)
+    parsed = _titled(parse_note(note))
+    as_written, stated = parsed, bool(parsed and parsed[0].heading and is_statement(parsed[0].heading))
+    if stated:
+        # "I went to the market today" on top says what happened: it is the note's first sentence, not its name
+        as_written = [NoteSection(None, [_closed(parsed[0].heading or ""), *parsed[0].sentences]), *parsed[1:]]
     # a heading such as "My sourdough year" is the author's too
     sections = [NoteSection(third_person(s.heading)[0] if s.heading else None, s.sentences) for s in as_written]
     sentences = [s for section in sections for s in section.sentences if s != CODE_BLOCK]
@@ -107,12 +117,30 @@ def read_note(note: str, focus: str | None) -> ReadNote:
             centrality = sum(frequency[w] for w in set(words)) / (len(words) + 4) if words else 0.0
             boost = 1.0 + (1.0 if position == 0 else 0.0) + 0.25 * len(heading_words.intersection(words))
             focused = 1.0 + 3.0 * len(focus_words & ({stem(word) for word in words} | heading_stems))
-            spoken, first_person = third_person(sentence)
+            spoken, first_person = third_person(_closed(sentence))
             facts.append(Fact((index, position), spoken, word_count(spoken), centrality * boost * focused,
                               asks=sentence.rstrip().endswith("?"), first_person=first_person))
-    first_heading = next((section.heading for section in as_written if section.heading), None)
-    written = next((s for section in as_written for s in section.sentences if s != CODE_BLOCK), "")
+    first_heading = next((section.heading for section in parsed if section.heading), None)
+    # "=====" or "---" on top is no sentence to name the episode by
+    written = next((s for section in as_written for s in section.sentences
+                    if s != CODE_BLOCK and any(ch.isalpha() for ch in s)), "")
     first_sentence = split_sentences(written)[0] if written.strip() else ""
     subject = subject_phrase(first_sentence, proper) if first_sentence else ""
     topic_stems = {stem(word) for word in content_words(first_heading or first_sentence)[:4]}
-    return ReadNote(sections, facts, proper, frequency, first_heading, topic_stems, subject, first_sentence)
+    return ReadNote(sections, facts, proper, frequency, first_heading, topic_stems, subject, first_sentence, stated)
+
+
+def _titled(sections: list[NoteSection]) -> list[NoteSection]:
+    """A note whose first line may be its title, with that line as its heading when it names something."""
+    first = sections[0] if sections else None
+    if first is None or not first.opens_with_title_line or not names_something(first.sentences[0]):
+        return sections
+    return [NoteSection(first.sentences[0], first.sentences[1:]), *sections[1:]]
+
+
+def _closed(sentence: str) -> str:
+    """A sentence with its closing mark: a line written without one ("Attendees: Maria, Dev, Priya") would run
+    into the next when a host says both."""
+    if sentence[-1:] in ".!?…:;\"'”’)":
+        return sentence
+    return f"{sentence.rstrip(',–—- ') or sentence}."

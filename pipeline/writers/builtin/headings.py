@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.writers.builtin.reading import DULL_NOUNS, lower_first, sentence_case
+from pipeline.writers.builtin.reading import is_dull, lower_first, sentence_case
 from pipeline.writers.builtin.tagging import is_common, opens_with_imperative, tagged
 
 # Singular heads that name one part or event of the note ("the decision", "the product launch"). Other singular
@@ -85,7 +85,7 @@ def subject_phrase(sentence: str, proper: set[str]) -> str:
     if end == start or not (after.startswith(("VB", "MD", "RB")) or after in ("IN", ",")):
         return ""
     head = tags[end - 1][0].lower()
-    if head in DULL_NOUNS or head in _PRONOUN_NOUNS or (not start and _fragment(tags, end)):
+    if is_dull(tags[end - 1][0]) or head in _PRONOUN_NOUNS or (not start and _fragment(tags, end)):
         return ""
     phrase = " ".join(word for word, _ in tags[start:end])
     first, following = tags[start][0], tags[start + 1][0] if end > start + 1 else ""
@@ -95,6 +95,55 @@ def subject_phrase(sentence: str, proper: set[str]) -> str:
         not following or following[0].isupper() or following[0].isdigit() or _POSSESSIVE.search(first) is not None)
     phrase = phrase if named else lower_first(phrase, proper)
     return f"the {phrase}" if start else phrase
+
+
+_WH_WORDS = frozenset("what why who whom whose when where which whether how".split())
+_CONTRACTED = re.compile(r"['’](?:s|re|ve|ll|d|m)$", re.IGNORECASE)
+_FINITE = frozenset(("VBD", "VBZ", "VBP", "MD"))
+_BEFORE_VERB = _SUBJECT_TAGS | {"DT", "PRP$", "POS", "CD"}
+
+
+def is_statement(line: str) -> bool:
+    """Whether a heading or title says something rather than naming it: a clause with its subject and verb ("I
+    went to the market today", "The council voted yes") or an order ("Plan your garden"). A question, a clause
+    that names ("Why index funds win", "What we measured", "Lessons learned") or a noun phrase is a name."""
+    tags = tagged(line)
+    if not tags or _first_word(tags) in _WH_WORDS:
+        return False
+    if opens_with_imperative(line) or (tags[0][1] == "PRP" and _CONTRACTED.search(tags[0][0]) and len(tags) > 1):
+        return True  # "We're moving to Berlin": the verb is in the pronoun
+    verb = next((index for index, (_, tag) in enumerate(tags) if tag in _FINITE), None)
+    if verb is None or verb == 0 or verb == len(tags) - 1 or _fragment(tags, verb):
+        return False  # "Lessons learned": a verb that ends the line describes what comes before it
+    pronoun = verb == 1 and tags[0][1] == "PRP"
+    return pronoun or all(tag in _BEFORE_VERB for _, tag in tags[:verb])
+
+
+_NAME_OPENERS = frozenset(("NN", "NNS", "NNP", "NNPS", "JJ", "JJR", "JJS", "DT", "PRP$", "CD", "VBG"))
+
+
+def names_something(line: str) -> bool:
+    """Whether a line that may title a note ("Q3 planning sync, Oct 14", "Why index funds win", "Sourdough
+    starter basics") is a name rather than a sentence written without its full stop ("Yesterday we moved house",
+    "Went running this morning", "Made pizza tonight") or a date ("March 14, 2024")."""
+    tags = tagged(line)
+    if not tags:
+        return False
+    if _first_word(tags) in _WH_WORDS:
+        return True
+    words = [word for word, _ in tags if any(ch.isalpha() for ch in word)]
+    if not words or all(is_dull(word) for word in words) or is_dull(tags[0][0]):
+        return False  # a date, or a sentence that opens with its time ("Today I learned…")
+    if tags[0][1] not in _NAME_OPENERS or is_statement(line):
+        return False
+    # a capital makes the tagger read an opening verb as a noun ("Went running", "Made pizza")
+    if tagged(line[:1].lower() + line[1:48])[0][1] in ("VB", "VBD", "VBN", "VBZ", "VBP", "RB"):
+        return False
+    return not any(tag in _FINITE and not _fragment(tags, index) for index, (_, tag) in enumerate(tags))
+
+
+def _first_word(tags: tuple[tuple[str, str], ...]) -> str:
+    return re.split(r"['’]", tags[0][0].lower(), maxsplit=1)[0]
 
 
 def _fragment(tags: tuple[tuple[str, str], ...], end: int) -> bool:

@@ -35,7 +35,16 @@ _LEADING_BECAUSE = re.compile(r"^Because\s+(?P<cause>[^,]+),\s*(?P<effect>.+)$")
 DULL_NOUNS = frozenset(("time times day days week weeks month months year years minute minutes hour hours second "
                         "seconds kilometre kilometres part parts number numbers lot way thing things kind pounds "
                         "dollars euros percent grams kilograms metres today tomorrow yesterday tonight morning "
-                        "evening night weekend").split())
+                        "evening night weekend january february april june july august september october november "
+                        "december jan feb apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday "
+                        "friday saturday sunday").split())
+# months that are also words ("the climate march"): dull only as names
+_CAPITALISED_DULL = frozenset(("March", "May"))
+
+
+def is_dull(word: str) -> bool:
+    """Whether a noun is too general to ask about or recap (a unit of time, a month, "things")."""
+    return word.lower() in DULL_NOUNS or word in _CAPITALISED_DULL
 _COUNT = re.compile(r"(?<![\d.])\b(?P<number>\d[\d,]*)(?:\s+(?:hundred|thousand|million|billion))?\s+"
                     r"(?P<noun>[a-z]{3,}s|people|children|men|women)\b")
 # Units of time measure how long or how often ("every 4 weeks", "2.6 hours"): "How many weeks?" asks nothing.
@@ -141,7 +150,7 @@ def key_phrase(sentence: str, frequency: Counter[str], proper: set[str], longest
     note, with names keeping their capitals."""
     best: tuple[float, str] | None = None
     for phrase in noun_phrases(sentence, longest):
-        if any(word.lower() in DULL_NOUNS for word in phrase.split()):
+        if any(is_dull(word) for word in phrase.split()):
             continue
         words = [w for w in phrase.split() if w.lower() not in STOPWORDS and len(w) > 2]
         if not words:
@@ -157,6 +166,8 @@ def key_phrase(sentence: str, frequency: Counter[str], proper: set[str], longest
 _CLAUSE_BREAK = re.compile(r"(?<!\d),|,(?!\d)|[;:(]|\s[-–—]\s"
                            r"|\s(?:because|which|that|so|but|while|although|when|where|as|and)\s")
 # a clause starting so leans on the sentence before it
+_CLAUSE_WORDS = 10
+_NOUNISH = frozenset(("NN", "NNS", "NNP", "NNPS", "JJ", "CD"))
 _FRAGMENT_OPENERS = frozenset("in on at for with after before when if as by from to during once since it this that "
                               "these those he she".split())
 
@@ -164,17 +175,38 @@ _FRAGMENT_OPENERS = frozenset("in on at for with after before when if as by from
 def first_clause(sentence: str, proper: set[str]) -> str | None:
     """The opening clause, when it says something on its own and is clearly shorter than the sentence: "An
     octopus has 500 million neurons, as many as a dog" → "an octopus has 500 million neurons"."""
-    found = _CLAUSE_BREAK.search(sentence)
+    found = None
+    for candidate in _CLAUSE_BREAK.finditer(sentence):
+        if sentence.count(" ", 0, candidate.start()) >= _CLAUSE_WORDS:
+            return None  # a longer clause is no shorter way to say it
+        if not _joins_nouns(sentence, candidate):
+            found = candidate
+            break
     if found is None:
         return None
     clause = sentence[:found.start()].strip().rstrip(".!?")
     words = clause.split()
-    if not 4 <= len(words) <= 10 or len(words) > len(sentence.split()) - 2 or words[0].lower() in _FRAGMENT_OPENERS:
+    if (not 4 <= len(words) <= _CLAUSE_WORDS or len(words) > len(sentence.split()) - 2
+            or words[0].lower() in _FRAGMENT_OPENERS):
         return None
     last = tagged(clause)[-1][1]
     if last.startswith("VB"):  # "the book argues", cut before "that …": what it argues is the point
         return None
     return lower_first(clause, proper)
+
+
+def _joins_nouns(sentence: str, found: re.Match[str]) -> bool:
+    """Whether a break at "and" falls inside one noun phrase ("just flour and water"), where cutting would
+    change what the clause says."""
+    if found.group().strip() != "and":
+        return False
+    before = sentence[sentence.rfind(" ", 0, found.start()) + 1:found.start()]
+    after_end = sentence.find(" ", found.end())
+    after = sentence[found.end():after_end if after_end >= 0 else len(sentence)].rstrip(".,;:!?")
+    if not before or not after:
+        return False
+    tags = dict(tagged(sentence))
+    return tags.get(before, "").startswith("NN") and tags.get(after, "") in _NOUNISH
 
 
 def number_phrase(sentence: str) -> str | None:

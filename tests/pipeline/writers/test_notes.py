@@ -85,3 +85,27 @@ def test_a_long_note_is_judged_short_or_not_from_its_opening_only_when_that_sett
     assert "very short (4 words)" in note_notices(quoted)[0]
     late = "```\n" + "x = 1\n\n" * 1_000 + "```\n\n" + "Words after the code count too. " * 10
     assert note_notices(late) == []
+
+
+def test_a_short_first_line_standing_alone_is_marked_as_a_possible_title() -> None:
+    # marked, not made a heading: only a writer that can tell "Q3 planning sync" from "Went running today" knows
+    # which is a name; the excerpt, the title before the script and the word count read it as they did
+    sections = parse_note("Q3 planning sync, Oct 14\n\nAttendees: Maria, Dev\n- Revenue rose 8%.\n")
+    assert [(s.heading, s.sentences, s.opens_with_title_line) for s in sections] == [
+        (None, ["Q3 planning sync, Oct 14", "Attendees: Maria, Dev", "Revenue rose 8%."], True)]
+    assert parse_note("\n  Why index funds win  \n\nMost funds lose.")[0].opens_with_title_line
+    assert parse_note("Had a great day at the beach! 🎉\n\nThe water was warm.")[0].opens_with_title_line is False
+
+
+@pytest.mark.parametrize("note", [
+    "Buy milk\n\nCall mom\n",  # a list of lines, not a title and its notes
+    "Buy milk\n\nCall mom\n\nPay rent",
+    "A line that runs on\ninto a sentence.\n\nMore.",  # a paragraph
+    "This note ends its first line with a period.\n\nMore.",
+    "One line only",
+    "https://example.com/a-story\n\nRead later.",
+    "=====\n\nThe team demoed the app.",
+    "# A heading\n\nText.",
+])
+def test_other_first_lines_are_not_marked(note: str) -> None:
+    assert not any(section.opens_with_title_line for section in parse_note(note))

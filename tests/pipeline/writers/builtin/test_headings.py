@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.writers.builtin.headings import spoken_heading, spoken_topic, subject_phrase
+from pipeline.writers.builtin.headings import (
+    is_statement,
+    names_something,
+    spoken_heading,
+    spoken_topic,
+    subject_phrase,
+)
 
 
 def test_a_heading_is_named_as_a_sentence_would_name_it() -> None:
@@ -68,3 +74,27 @@ def test_a_topic_is_named_like_a_heading_and_a_question_loses_its_mark() -> None
 ])
 def test_the_subject_a_sentence_opens_with_names_the_topic(sentence: str, subject: str) -> None:
     assert subject_phrase(sentence, set()) == subject
+
+
+@pytest.mark.parametrize(("line", "states"), [
+    ("I went to the market today", True), ("We're moving to Berlin", True), ("The council voted yes", True),
+    ("Python 3.13 removes the GIL", True), ("Plan your garden", True),
+    ("Why index funds beat most stock pickers", False), ("What we measured", False), ("Lessons learned", False),
+    ("Meeting notes from Tuesday", False), ("Things I learned this week", False), ("Open questions", False),
+    ("Should we put a heat pump in?", False), ("Q3 planning sync, Oct 14", False), ("My sourdough year", False),
+    ("What's new in Notecast 2.4", False), ("Whole Foods opened a store downtown", True),
+])
+def test_a_heading_that_says_something_is_told_from_one_that_names(line: str, states: bool) -> None:
+    assert is_statement(line) is states
+
+
+@pytest.mark.parametrize(("line", "names"), [
+    ("Q3 planning sync, Oct 14", True), ("Why index funds beat most stock pickers", True),
+    ("Sourdough starter basics", True), ("Meeting notes from Tuesday", True), ("The apartment hunt", True),
+    ("Growing vegetables", True), ("What's new in Notecast 2.4", True),
+    ("Yesterday we moved house", False), ("Today I learned about octopuses", False),
+    ("Went running this morning", False), ("Made pizza tonight", False), ("Finally finished the book", False),
+    ("March 14, 2024", False), ("I went to the market today", False), ("Whole Foods opened a store", False),
+])
+def test_a_first_line_that_names_is_told_from_a_sentence_without_its_full_stop(line: str, names: bool) -> None:
+    assert names_something(line) is names

@@ -120,6 +120,18 @@ def test_first_clauses_are_shorter_than_their_sentence() -> None:
     assert first_clause("In lab tests, octopuses opened jars.", set()) is None  # a fragment
     # cut before "that", the clause would end on its verb and leave out what was said
     assert first_clause("Atomic Habits by James Clear argues that small changes compound.", set()) is None
+    # "and" inside a noun phrase is no break: "a starter is just flour" says something else
+    assert first_clause("A starter is just flour and water left to ferment.", set()) is None
+    assert first_clause("The crew fixed the scrubber and the ground team cheered loudly.", set()) == (
+        "the crew fixed the scrubber")
+
+
+def test_a_month_or_a_weekday_is_no_key_phrase() -> None:
+    frequency = Counter({"april": 3, "tank": 1})
+    assert key_phrase("On April 13 an oxygen tank exploded.", frequency, set()) == "oxygen tank"
+    assert key_phrase("We meet on Tuesday.", Counter({"tuesday": 2}), set()) is None
+    assert key_phrase("It ends in March.", Counter({"march": 2}), set()) is None
+    assert key_phrase("The march drew 10,000 people.", Counter({"march": 2}), set()) == "march"  # a word too
 
 
 def test_the_first_word_of_a_name_keeps_its_capital() -> None:

@@ -223,6 +223,50 @@ def test_topic_comes_from_title_then_heading_then_first_sentence() -> None:
     assert bees.title == "Bees dance to share directions"
 
 
+MARKET = ("# I went to the market today\n\nIt was busy. The tomatoes cost $4 a pound, double last year.\n\n"
+          "## Prices\n\nI bought basil instead.")
+MEETING = ("Q3 planning sync, Oct 14\n\nAttendees: Maria, Dev, Priya\n- Revenue came in at $1.2M, 8% above plan.\n"
+           "- Churn rose to 3.1% after the price change in August.\n")
+
+
+@pytest.mark.parametrize("format_name", ["conversation", "brief", "debate"])
+def test_a_heading_that_says_something_is_said_not_named(format_name: FormatName) -> None:
+    script = write(MARKET, format_name=format_name)
+    said = spoken(script)
+    assert "went to the market today" in said and said.count("went to the market") == 1
+    assert "went" not in script.turns[1].text  # the line that names the topic
+    assert "the prices" in said.lower() or format_name == "brief"  # the next heading is a section, not the topic
+    assert script.title == "I went to the market today"
+    titled = spoken(write(MARKET, title="The council voted yes", format_name=format_name))
+    assert "voted yes" not in titled and "the council" in titled.lower()
+    # a title with no subject to name leaves the topic to the note ("Berlin")
+    moving = write("# Berlin\n\nWe found a flat in Berlin. The rent is 1,400 euros.", title="We're moving to Berlin",
+                   format_name=format_name)
+    assert "Berlin" in moving.turns[0 if format_name == "brief" else 1].text and "moving to" not in spoken(moving)
+
+
+def test_a_plain_first_line_titles_the_episode_and_lines_without_a_mark_do_not_run_together() -> None:
+    script = write(MEETING)
+    said = spoken(script)
+    assert script.title == "Q3 planning sync, Oct 14"
+    assert "Q3 planning sync, Oct 14." in script.turns[1].text  # named as the topic, not read as a fact
+    assert "attendees: maria, dev, priya." in said.lower() and "Priya Revenue" not in said, said
+
+
+@pytest.mark.parametrize("note", [
+    "Yesterday we moved house\n\nThe van was late by two hours. The piano barely fit.",
+    "Went running this morning\n\nFelt tired. Need new shoes.",
+    "March 14, 2024\n\nThe van was late by two hours. The piano barely fit.",
+    "Had a great day at the beach! 🎉\n\nThe water was warm. We swam for an hour.",
+])
+def test_a_first_line_that_is_a_sentence_is_said_not_named(note: str) -> None:
+    script = write(note)
+    first_line = note.split("\n")[0].split("!")[0]
+    assert not script.turns[1].text.lower().endswith(f"{first_line.lower()} today.")
+    assert first_line.split()[-1] not in script.turns[1].text  # "house", "morning", "2024", "beach"
+    assert script.title.startswith(first_line)
+
+
 BIKES = ("Our city's bike-share program had a big year. Ridership rose 40% to 2.1 million trips. The council wants "
          "to add 30 new stations next spring. Some residents worry about losing parking spaces.")
 RUNNING = "I started running in January. By June I could run 10 km without stopping. The trick was running slowly."
