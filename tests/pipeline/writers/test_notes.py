@@ -26,6 +26,12 @@ def test_inline_markup_links_urls_and_emoji_are_made_speakable() -> None:
     assert speakable("It runs at 85 °C ✅ (№ 5).") == "It runs at 85 °C (№ 5)."
 
 
+def test_underscores_inside_words_are_no_emphasis() -> None:
+    assert speakable("Run pg_upgrade, then recreate pg_stat_statements.") == (
+        "Run pg_upgrade, then recreate pg_stat_statements.")
+    assert speakable("It is _really_ __fast__ and **a**b.") == "It is really fast and ab."
+
+
 def test_code_blocks_are_replaced_by_a_marker() -> None:
     sections = parse_note("Before.\n```\nrm -rf /\n```\nAfter.")
     assert sections[0].sentences == ["Before.", CODE_BLOCK, "After."]
