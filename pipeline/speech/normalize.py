@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from pipeline.speech.numbers import speak_numbers
 
 # Part of the cache key for synthesised audio: bump it whenever a rule changes, so old audio is never reused.
-NORMALISER_VERSION = "4"
+NORMALISER_VERSION = "5"
 
 _Replacement = str | Callable[[re.Match[str]], str]
 _Passes = tuple[tuple[str | tuple[str, ...], re.Pattern[str], _Replacement], ...]
@@ -38,6 +38,7 @@ _FRACTIONS = {"½": ("a half", "one half"), "¼": ("a quarter", "one quarter"), 
 _PLACE_CUE = re.compile(r"\b(?:at|on|visit|via|from)\s+$", re.IGNORECASE)
 _MAIL_CUE = re.compile(r"\be-?mail\s+$", re.IGNORECASE)
 _PER = {"s": "second", "sec": "second", "min": "minute", "h": "hour"}
+_PER_UNITS = {"mo": "month", "yr": "year", "wk": "week", "hr": "hour"}
 _COMPARISONS = {"<": " at most ", ">": " at least ", "!": " does not equal ", "=": " equals "}
 # Symbols said the same wherever they stand; the ones whose reading depends on their neighbours are passes.
 _SAID_SYMBOLS = str.maketrans({
@@ -166,7 +167,8 @@ _SYMBOLS: _Passes = (
     ("~≈∼", re.compile(r"[~≈∼]\s?(?=\w)"), "about "),
     ("/", re.compile(r"\b([A-Z])/([A-Z])\b"), r"\1 \2"),  # "A/B testing", "I/O"
     ("/", re.compile(r"/(s|sec|min|h)\b"), lambda match: f" per {_PER[match[1]]}"),  # "10k req/s"
-    ("/", re.compile(r"\s*/\s*(?=(?:month|mo|year|yr|week|wk|day|hour|hr|night|user|seat|person|head)s?\b)"), " per "),
+    ("/", re.compile(r"\s*/\s*(month|mo|year|yr|week|wk|day|hour|hr|night|user|seat|person|head)(s?)\b"),
+     lambda match: f" per {_PER_UNITS.get(match[1], match[1])}{match[2]}"),
     ("/", re.compile(r"(?<=\w)\s*/\s*(?=\w)"), " or "),
     ("@", re.compile(r"\s@\s"), " at "),
     # Dashes between words or set off by spaces are pauses; a hyphen inside a word stays.

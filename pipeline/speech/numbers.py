@@ -19,6 +19,9 @@ _YEAR_CUE = re.compile(r"(?:\b(?:in|since|by|from|until|till|through|of|circa|ar
                        + dates.MONTH_ABBREVIATIONS + r")\s+|\bmid-?\s*|\b[QH][1-4]\s+|\bFY\s?)$", re.IGNORECASE)
 
 
+_PHONE_CUE = re.compile(r"\b(?:call|phone|tel|telephone|fax|text|dial|mobile|cell|hotline)\b\D{0,12}$", re.IGNORECASE)
+
+
 def _plural(said: str) -> str:
     return said[:-1] + "ies" if said.endswith("y") else said + "s"
 
@@ -56,8 +59,20 @@ def _currency(match: re.Match[str]) -> str:
     return f"{start} to {last}"
 
 
+def _phone(match: re.Match[str]) -> str:
+    found = re.findall(r"\d+", match[0])
+    if sum(map(len, found)) < 8:  # "+5 (3) 10-12" is no phone number
+        return match[0]
+    groups = ", ".join(digits(group) for group in found)
+    return f"plus {groups}" if match[0].startswith("+") else groups
+
+
 def _range(match: re.Match[str]) -> str:
     first, last = match["a"], match["b"]
+    # "555-0123" is no range (a range never ends on a leading zero), nor is "call 555-1234"
+    if len(first) == 3 and len(last) == 4 and (last[0] == "0" or _PHONE_CUE.search(
+            match.string, max(0, match.start() - 24), match.start())):
+        return f"{digits(first)}, {digits(last)}"
     if first.isdigit() and last.isdigit() and is_year(int(first)):
         if len(last) == 4 and int(last) > int(first) and is_year(int(last)):
             return f"{year(int(first))} to {year(int(last))}"
@@ -152,6 +167,10 @@ _PASSES: tuple[Pass, ...] = (
     ("€£¥₹", rx(START + r"(?P<n1>NUM)\s?(?P<sym>[€£¥₹])(?![\w$€£¥₹])"), lambda m: _money(m["sym"], m["n1"], None)),
     ((" to ", " and ", " through ", " until ", " till "),
      rx(START + r"(\d{4})\s(to|and|through|until|till)\s(\d{4})(?![\w.,]?\d)"), _years_apart),
+    # A phone number with its country code or its area code in brackets ("+44 20 7946 0958", "(415) 555-0199"),
+    # digit by digit, group by group.
+    (("+", "("), rx(r"(?<![\w+])\+\d{1,3}(?:[\s.-]?\(\d{1,4}\))?(?:[\s.-]\d{2,4}){2,4}(?![\w-])"
+                    r"|(?<![\w(])\(\d{3}\)\s?\d{3}[\s.-]\d{4}(?![\w-])"), _phone),
     # Three or more hyphenated groups ("555-123-4567") are codes or phone numbers, read digit by digit.
     (glued("-"), rx(r"(?<![\w.,-])\d+(?:-\d+){2,}(?![\w-])"), lambda m: ", ".join(map(digits, m[0].split("-")))),
     ((*glued("-"), "–", "—"), rx(START + r"(?<!\d[-–])(?P<a>NUM)(?:\s?[–—]\s?|-)(?P<b>NUM)(?!\d|[-–:/]\d)"), _range),

@@ -61,6 +61,13 @@ CASES: list[tuple[str, str]] = [
     ("1:1:1", "one to one to one"),
     ("16:9", "sixteen to nine"),
     ("call 555-123-4567", "call five five five, one two three, four five six seven"),
+    # phone numbers: a range never ends on a leading zero, and "call" or "phone" says what follows
+    ("555-0123", "five five five, zero one two three"),
+    ("Phone: 555-1234.", "Phone: five five five, one two three four."),
+    ("(415) 555-0199", "four one five, five five five, zero one nine nine"),
+    ("+1 (415) 555-0199", "plus one, four one five, five five five, zero one nine nine"),
+    ("+44 20 7946 0958", "plus four four, two zero, seven nine four six, zero nine five eight"),
+    ("100-1000 users", "one hundred to one thousand users"),
     # Times
     ("10 pm", "ten PM"),
     ("10pm", "ten PM"),
@@ -126,6 +133,7 @@ CASES: list[tuple[str, str]] = [
     ("a 5-km run", "a five-kilometer run"),
     ("1 in 3 people", "one in three people"),
     ("$20/month", "twenty dollars per month"),
+    ("$50/yr or $5/mo, 10 hrs/wk", "fifty dollars per year or five dollars per month, ten hours per week"),
     ("10k req/s", "ten thousand req per second"),
     # Percentiles and versions
     ("p95", "P ninety-five"),
