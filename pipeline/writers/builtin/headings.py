@@ -119,6 +119,8 @@ def is_statement(line: str) -> bool:
     return pronoun or all(tag in _BEFORE_VERB for _, tag in tags[:verb])
 
 
+_OPENING_VERBS = frozenset(("VB", "VBD", "VBN", "VBZ", "VBP", "RB"))
+_TIME_OPENERS = frozenset("today yesterday tomorrow tonight lately recently now".split())
 _NAME_OPENERS = frozenset(("NN", "NNS", "NNP", "NNPS", "JJ", "JJR", "JJS", "DT", "PRP$", "CD", "VBG"))
 
 
@@ -132,12 +134,12 @@ def names_something(line: str) -> bool:
     if _first_word(tags) in _WH_WORDS:
         return True
     words = [word for word, _ in tags if any(ch.isalpha() for ch in word)]
-    if not words or all(is_dull(word) for word in words) or is_dull(tags[0][0]):
+    if not words or all(is_dull(word) for word in words) or tags[0][0].lower() in _TIME_OPENERS:
         return False  # a date, or a sentence that opens with its time ("Today I learned…")
-    if tags[0][1] not in _NAME_OPENERS or is_statement(line):
-        return False
-    # a capital makes the tagger read an opening verb as a noun ("Went running", "Made pizza")
-    if tagged(line[:1].lower() + line[1:48])[0][1] in ("VB", "VBD", "VBN", "VBZ", "VBP", "RB"):
+    # a capital makes the tagger read an opening verb as a noun ("Went running", "Made pizza"), and some nouns as
+    # verbs ("Weekend plans"): the line is read lowered too
+    lowered = tagged(line[:1].lower() + line[1:48])[0][1]
+    if lowered in _OPENING_VERBS or not {tags[0][1], lowered} & _NAME_OPENERS or is_statement(line):
         return False
     return not any(tag in _FINITE and not _fragment(tags, index) for index, (_, tag) in enumerate(tags))
 
