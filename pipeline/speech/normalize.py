@@ -168,7 +168,7 @@ _SYMBOLS: _Passes = (
     ("/", re.compile(r"\b([A-Z])/([A-Z])\b"), r"\1 \2"),  # "A/B testing", "I/O"
     ("/", re.compile(r"/(s|sec|min|h)\b"), lambda match: f" per {_PER[match[1]]}"),  # "10k req/s"
     ("/", re.compile(r"\s*/\s*(month|mo|year|yr|week|wk|day|hour|hr|night|user|seat|person|head)(s?)\b"),
-     lambda match: f" per {_PER_UNITS.get(match[1], match[1])}{match[2]}"),
+     lambda match: f" per {_PER_UNITS.get(match[1], match[1])}"),  # "$5/mos" is five dollars per month
     ("/", re.compile(r"(?<=\w)\s*/\s*(?=\w)"), " or "),
     ("@", re.compile(r"\s@\s"), " at "),
     # Dashes between words or set off by spaces are pauses; a hyphen inside a word stays.

@@ -19,7 +19,10 @@ _YEAR_CUE = re.compile(r"(?:\b(?:in|since|by|from|until|till|through|of|circa|ar
                        + dates.MONTH_ABBREVIATIONS + r")\s+|\bmid-?\s*|\b[QH][1-4]\s+|\bFY\s?)$", re.IGNORECASE)
 
 
-_PHONE_CUE = re.compile(r"\b(?:call|phone|tel|telephone|fax|text|dial|mobile|cell|hotline)\b\D{0,12}$", re.IGNORECASE)
+# right before the number: "call 555-1234", "phone: 555-1234", "call us at 555-1234" (not "phone prices run …")
+_PHONE_CUE = re.compile(r"\b(?:call|phone|tel|telephone|fax|dial)(?:\s+(?:me|us|them))?(?:\s+(?:at|on))?\s*:?\s*$",
+                        re.IGNORECASE)
+_YEAR_SPAN = re.compile(r"\d{4}-\d{2,4}")
 
 
 def _plural(said: str) -> str:
@@ -61,7 +64,9 @@ def _currency(match: re.Match[str]) -> str:
 
 def _phone(match: re.Match[str]) -> str:
     found = re.findall(r"\d+", match[0])
-    if sum(map(len, found)) < 8:  # "+5 (3) 10-12" is no phone number
+    # "+5 (3) 10-12", "+25 2023-24" and "+30 1999 2000 2001" are no phone numbers
+    years = sum(len(group) == 4 and is_year(int(group)) for group in found)
+    if sum(map(len, found)) < 10 or _YEAR_SPAN.search(match[0]) or years >= 2:
         return match[0]
     groups = ", ".join(digits(group) for group in found)
     return f"plus {groups}" if match[0].startswith("+") else groups
@@ -69,9 +74,10 @@ def _phone(match: re.Match[str]) -> str:
 
 def _range(match: re.Match[str]) -> str:
     first, last = match["a"], match["b"]
-    # "555-0123" is no range (a range never ends on a leading zero), nor is "call 555-1234"
-    if len(first) == 3 and len(last) == 4 and (last[0] == "0" or _PHONE_CUE.search(
-            match.string, max(0, match.start() - 24), match.start())):
+    # "555-0123" is no range (a range never ends on a leading zero), nor is "call 555-1234"; a local number
+    # never opens with 0 or 1 ("100-1000 users" is a range)
+    if (len(first) == 3 and len(last) == 4 and first.isdigit() and last.isdigit() and first[0] in "23456789"
+            and (last[0] == "0" or _PHONE_CUE.search(match.string, max(0, match.start() - 24), match.start()))):
         return f"{digits(first)}, {digits(last)}"
     if first.isdigit() and last.isdigit() and is_year(int(first)):
         if len(last) == 4 and int(last) > int(first) and is_year(int(last)):
@@ -169,7 +175,7 @@ _PASSES: tuple[Pass, ...] = (
      rx(START + r"(\d{4})\s(to|and|through|until|till)\s(\d{4})(?![\w.,]?\d)"), _years_apart),
     # A phone number with its country code or its area code in brackets ("+44 20 7946 0958", "(415) 555-0199"),
     # digit by digit, group by group.
-    (("+", "("), rx(r"(?<![\w+])\+\d{1,3}(?:[\s.-]?\(\d{1,4}\))?(?:[\s.-]\d{2,4}){2,4}(?![\w-])"
+    (("+", "("), rx(r"(?<![\w+])\+\d{1,3}(?:[\s-]?\(\d{1,4}\))?(?:[\s-]\d{2,4}){2,4}(?![\w-]|\.\d)"
                     r"|(?<![\w(])\(\d{3}\)\s?\d{3}[\s.-]\d{4}(?![\w-])"), _phone),
     # Three or more hyphenated groups ("555-123-4567") are codes or phone numbers, read digit by digit.
     (glued("-"), rx(r"(?<![\w.,-])\d+(?:-\d+){2,}(?![\w-])"), lambda m: ", ".join(map(digits, m[0].split("-")))),

@@ -136,8 +136,8 @@ def names_something(line: str) -> bool:
     words = [word for word, _ in tags if any(ch.isalpha() for ch in word)]
     if not words or all(is_dull(word) for word in words) or tags[0][0].lower() in _TIME_OPENERS:
         return False  # a date, or a sentence that opens with its time ("Today I learned…")
-    # a capital makes the tagger read an opening verb as a noun ("Went running", "Made pizza"), and some nouns as
-    # verbs ("Weekend plans"): the line is read lowered too
+    # a capital makes the tagger read an opening verb as a noun ("Went running", "Made pizza"): the line is read
+    # lowered too
     lowered = tagged(line[:1].lower() + line[1:48])[0][1]
     if lowered in _OPENING_VERBS or not {tags[0][1], lowered} & _NAME_OPENERS or is_statement(line):
         return False

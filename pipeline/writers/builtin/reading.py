@@ -46,7 +46,7 @@ def is_dull(word: str) -> bool:
     """Whether a noun is too general to ask about or recap (a unit of time, a month, "things")."""
     return word.lower() in DULL_NOUNS or word in _CAPITALISED_DULL
 # an amount of money counts no noun: "losing $100 feels twice as bad"
-_COUNT = re.compile(r"(?<![\d.$€£¥])\b(?P<number>\d[\d,]*)(?:\s+(?:hundred|thousand|million|billion))?\s+"
+_COUNT = re.compile(r"(?<![\d.$€£¥₹])\b(?P<number>\d[\d,]*)(?:\s+(?:hundred|thousand|million|billion))?\s+"
                     r"(?P<noun>[a-z]{3,}s|people|children|men|women)\b")
 # Units of time measure how long or how often ("every 4 weeks", "2.6 hours"): "How many weeks?" asks nothing.
 _TIME_UNITS = frozenset(("milliseconds seconds minutes hours nights days weekends weeks sprints months quarters years "
@@ -168,7 +168,7 @@ _CLAUSE_BREAK = re.compile(r"(?<!\d),|,(?!\d)|[;:(]|\s[-–—]\s"
                            r"|\s(?:because|which|that|so|but|while|although|when|where|as|and)\s")
 # a clause starting so leans on the sentence before it
 _CLAUSE_WORDS = 10
-_CURRENCIES = frozenset("$€£¥")
+_CURRENCIES = frozenset("$€£¥₹")
 _NOUNISH = frozenset(("NN", "NNS", "NNP", "NNPS", "JJ", "CD"))
 _FRAGMENT_OPENERS = frozenset("in on at for with after before when if as by from to during once since it this that "
                               "these those he she".split())

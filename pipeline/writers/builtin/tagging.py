@@ -35,9 +35,8 @@ def opens_with_imperative(sentence: str) -> bool:
     """Whether the sentence opens by telling someone to act ("Buy milk", "Review the budget"): the capital makes
     the tagger read such a verb as a noun, so the sentence is also tagged with its first letter lowered."""
     tags = tagged(sentence)
-    if not tags or (tags[0][1] not in _NOUNS and tags[0][1] != "VB"):
-        return False
-    # read lowered either way: the capital also makes some nouns verbs ("Weekend plans")
+    if not tags or tags[0][1] not in _NOUNS:
+        return bool(tags) and tags[0][1] == "VB"
     return tagged(sentence[:1].lower() + sentence[1:48])[0][1] == "VB"  # the first word's neighbours are enough
 
 

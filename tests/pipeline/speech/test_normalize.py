@@ -68,6 +68,13 @@ CASES: list[tuple[str, str]] = [
     ("+1 (415) 555-0199", "plus one, four one five, five five five, zero one nine nine"),
     ("+44 20 7946 0958", "plus four four, two zero, seven nine four six, zero nine five eight"),
     ("100-1000 users", "one hundred to one thousand users"),
+    ("call us at 555-1234", "call us at five five five, one two three four"),
+    ("Call +1 (415) 555-0199.", "Call plus one, four one five, five five five, zero one nine nine."),
+    # what only looks like one: a range after a cue word far back, decimals, a score and a season
+    ("Phone prices run 300-1200 dollars.", "Phone prices run three hundred to one thousand, two hundred dollars."),
+    ("Take 0.5-0.75 mg daily.", "Take zero point five to zero point seven five milligrams daily."),
+    ("AAPL +1.25 150.75", "AAPL plus one point two five one hundred and fifty point seven five"),
+    ("Goal difference +25 2023-24.", "Goal difference plus twenty-five twenty twenty-three to twenty-four."),
     # Times
     ("10 pm", "ten PM"),
     ("10pm", "ten PM"),
@@ -133,7 +140,7 @@ CASES: list[tuple[str, str]] = [
     ("a 5-km run", "a five-kilometer run"),
     ("1 in 3 people", "one in three people"),
     ("$20/month", "twenty dollars per month"),
-    ("$50/yr or $5/mo, 10 hrs/wk", "fifty dollars per year or five dollars per month, ten hours per week"),
+    ("$50/yr or $5/mos, 10 hrs/wk", "fifty dollars per year or five dollars per month, ten hours per week"),
     ("10k req/s", "ten thousand req per second"),
     # Percentiles and versions
     ("p95", "P ninety-five"),

@@ -30,6 +30,7 @@ def test_underscores_inside_words_are_no_emphasis() -> None:
     assert speakable("Run pg_upgrade, then recreate pg_stat_statements.") == (
         "Run pg_upgrade, then recreate pg_stat_statements.")
     assert speakable("It is _really_ __fast__ and **a**b.") == "It is really fast and ab."
+    assert speakable("**bold *and* italic**, ***both***, ~~a *b* c~~") == "bold and italic, both, a b c"
 
 
 def test_code_blocks_are_replaced_by_a_marker() -> None:

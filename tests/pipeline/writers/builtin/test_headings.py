@@ -82,7 +82,7 @@ def test_the_subject_a_sentence_opens_with_names_the_topic(sentence: str, subjec
     ("Why index funds beat most stock pickers", False), ("What we measured", False), ("Lessons learned", False),
     ("Meeting notes from Tuesday", False), ("Things I learned this week", False), ("Open questions", False),
     ("Should we put a heat pump in?", False), ("Q3 planning sync, Oct 14", False), ("My sourdough year", False),
-    ("What's new in Notecast 2.4", False), ("Whole Foods opened a store downtown", True), ("Weekend plans", False),
+    ("What's new in Notecast 2.4", False), ("Whole Foods opened a store downtown", True),
 ])
 def test_a_heading_that_says_something_is_told_from_one_that_names(line: str, states: bool) -> None:
     assert is_statement(line) is states
@@ -91,7 +91,7 @@ def test_a_heading_that_says_something_is_told_from_one_that_names(line: str, st
 @pytest.mark.parametrize(("line", "names"), [
     ("Q3 planning sync, Oct 14", True), ("Why index funds beat most stock pickers", True),
     ("Sourdough starter basics", True), ("Meeting notes from Tuesday", True), ("The apartment hunt", True),
-    ("Growing vegetables", True), ("What's new in Notecast 2.4", True), ("Weekend plans", True),
+    ("Growing vegetables", True), ("What's new in Notecast 2.4", True),
     ("Time management tips", True),
     ("Yesterday we moved house", False), ("Today I learned about octopuses", False),
     ("Went running this morning", False), ("Made pizza tonight", False), ("Finally finished the book", False),

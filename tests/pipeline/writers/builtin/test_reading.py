@@ -97,6 +97,7 @@ def test_numbers_keep_what_they_count() -> None:
     # money counts no noun: what follows is the verb
     assert counted_noun("Losing $100 feels twice as bad as winning $100 feels good.") is None
     assert number_phrase("Losing $100 feels twice as bad.") == "$100"
+    assert counted_noun("Losing ₹100 feels twice as bad.") is None
     # a time measures how long or how often: "How many weeks?" asks nothing
     assert counted_noun("A rota, rotating every 4 weeks.") is None
     assert counted_noun("Response time rose from 2.1 hours to 2.6 hours.") is None
