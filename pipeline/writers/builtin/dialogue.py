@@ -3,6 +3,7 @@ the note's facts into a conversation (questions about what comes next, reactions
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from pipeline.writers.base import Section, Turn
@@ -24,6 +25,7 @@ from pipeline.writers.builtin.reading import (
     with_article,
 )
 
+_LABELLED = re.compile(r"[A-Z][\w'’-]*(?: [\w'’-]+){0,2}: ")  # "Decision: ", "My take: ", "Key term: "
 
 @dataclass
 class Dialogue:
@@ -83,8 +85,10 @@ class Dialogue:
         if first.code:  # after three code remarks, a short one (a question may be waiting for an answer)
             self.say(speaker, self.picker.fresh("code") or self.picker.choose("code_again"))
         else:
-            opener = "attribution" if first.first_person and not (self.last_fact and self.last_fact.first_person) \
-                else kind
+            # "Decision: they pause the launch" names its own part of the note: "The note says that decision: …"
+            # would not
+            attributed = first.first_person and not _LABELLED.match(first.text)
+            opener = "attribution" if attributed and not (self.last_fact and self.last_fact.first_person) else kind
             self.say(speaker, self.picker.choose(opener, fact=first.text,
                                                  fact_lc=lower_first(first.text, self.note.proper)))
         for fact in rest:

@@ -167,6 +167,15 @@ def test_the_authors_life_is_never_claimed_by_a_host() -> None:
     assert re.search(r"(The note says|According to the note|The author writes)", text)
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_a_labelled_sentence_is_not_attributed_with_that(seed: int) -> None:
+    note = (f"# Planning sync {seed}\n\nRevenue came in at $1.2M. Churn rose to 3.1%.\n\n"
+            "Decision: we pause the EU launch until the review is done.\n")
+    text = spoken(write(note))
+    assert "pause the EU launch" in text
+    assert not re.search(r"(says|writes that|mention that|to the note,) decision:", text, re.IGNORECASE), text
+
+
 def test_no_sentence_of_six_words_or_more_is_spoken_twice_and_reactions_never_repeat() -> None:
     for note in (COMPOST, SHORT_NOTE, widget_facts(4, 10), HEAT_PUMPS):
         script = write(note, 3000)
