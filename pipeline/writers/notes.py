@@ -127,6 +127,9 @@ def parse_note(markdown: str) -> list[NoteSection]:
             sections.append(NoteSection(heading=title or None))
             continue
         if bullet := _BULLET.match(stripped):
+            if len(paragraph) == 1 and _labels_a_list(paragraph[0]):
+                # "What went well" or "Next steps:" on its own line above a list heads it, as a heading would
+                sections.append(NoteSection(heading=speakable(paragraph.pop()).rstrip(":").strip() or None))
             flush()
             text = speakable(bullet.group(1))
             if text:
@@ -176,6 +179,19 @@ def _titles(line: str) -> bool:
     said = speakable(stripped)  # "… at the beach! 🎉" ends with its "!"
     return (any(ch.isalpha() for ch in said) and said[-1] not in ".!?;:,…"
             and len(said.split()) <= _TITLE_WORDS)
+
+
+_LIST_LABEL_WORDS = 6
+_PERSONAL = frozenset("i i'm i've we we're we've you you're he she they they're it it's".split())
+
+
+def _labels_a_list(line: str) -> bool:
+    """Whether a line right above a list names it ("What went well", "Next steps:", "Ingredients"), rather than
+    saying something ("Attendees: Maria, Dev, Priya", "I need to buy:", "Revenue grew.")."""
+    said = speakable(line).removesuffix(":")
+    words = said.split()
+    return (0 < len(words) <= _LIST_LABEL_WORDS and said[-1] not in ".!?;:,…" and ":" not in said
+            and any(ch.isalpha() for ch in said) and words[0].lower().replace("’", "'") not in _PERSONAL)
 
 
 def _table_row(cells: list[str], header: list[str] | None) -> str:

@@ -11,6 +11,7 @@ from pipeline.writers.builtin.facts import Fact, ReadNote
 from pipeline.writers.builtin.headings import spoken_heading
 from pipeline.writers.builtin.phrases import Picker
 from pipeline.writers.builtin.reading import (
+    LABELLED,
     cause,
     content_words,
     counted_noun,
@@ -25,7 +26,7 @@ from pipeline.writers.builtin.reading import (
     with_article,
 )
 
-_LABELLED = re.compile(r"[A-Z][\w'’-]*(?: [\w'’-]+){0,2}: ")  # "Decision: ", "My take: ", "Key term: "
+_JOINED_ON = re.compile(r"(?:But|And|Or|Yet|So|Nor)\b")
 
 @dataclass
 class Dialogue:
@@ -85,12 +86,12 @@ class Dialogue:
         if first.code:  # after three code remarks, a short one (a question may be waiting for an answer)
             self.say(speaker, self.picker.fresh("code") or self.picker.choose("code_again"))
         else:
-            # "Decision: they pause the launch" names its own part of the note: "The note says that decision: …"
-            # would not
-            attributed = first.first_person and not _LABELLED.match(first.text)
-            opener = "attribution" if attributed and not (self.last_fact and self.last_fact.first_person) else kind
-            self.say(speaker, self.picker.choose(opener, fact=first.text,
-                                                 fact_lc=lower_first(first.text, self.note.proper)))
+            # "Decision: they pause the launch" names its own part of the note, and "But the best teams…" leans on
+            # the sentence before: neither takes an opener ("Also, decision: …", "Well, but …")
+            opener = "attribution" if first.first_person and not (self.last_fact and self.last_fact.first_person) \
+                else kind
+            self.say(speaker, first.text if LABELLED.match(first.text) or _JOINED_ON.match(first.text) else
+                     self.picker.choose(opener, fact=first.text, fact_lc=lower_first(first.text, self.note.proper)))
         for fact in rest:
             line = (self.picker.fresh("code") or "") if fact.code else fact.text
             self.say(speaker, line)

@@ -40,6 +40,8 @@ DULL_NOUNS = frozenset(("time times day days week weeks month months year years 
                         "friday saturday sunday").split())
 # months that are also words ("the climate march"): dull only as names
 _CAPITALISED_DULL = frozenset(("March", "May"))
+# A sentence that opens by naming its part of the note: "Decision: ", "My take: ", "Key term: "
+LABELLED = re.compile(r"[A-Z][\w'’-]*(?: [\w'’-]+){0,2}: ")
 
 
 def is_dull(word: str) -> bool:
@@ -148,8 +150,10 @@ def is_wh_phrase(heading: str) -> bool:
 
 def key_phrase(sentence: str, frequency: Counter[str], proper: set[str], longest: int = 3) -> str | None:
     """The sentence's most central noun phrase (at most `longest` words): the one whose words recur most in the
-    note, with names keeping their capitals."""
+    note, with names keeping their capitals. A label ("Tip: keep the bedroom cool") is no part of what it says."""
     best: tuple[float, str] | None = None
+    if label := LABELLED.match(sentence):
+        sentence = sentence[label.end():]
     for phrase in noun_phrases(sentence, longest):
         if any(is_dull(word) for word in phrase.split()):
             continue

@@ -116,3 +116,19 @@ def test_a_short_first_line_standing_alone_is_marked_as_a_possible_title() -> No
 ])
 def test_other_first_lines_are_not_marked(note: str) -> None:
     assert not any(section.opens_with_title_line for section in parse_note(note))
+
+
+def test_a_short_line_right_above_a_list_heads_it() -> None:
+    note = "What went well\n- Signups doubled.\n\nNext steps:\n- Fix the crash.\n"
+    assert [(s.heading, s.sentences) for s in parse_note(note)] == [
+        ("What went well", ["Signups doubled."]), ("Next steps", ["Fix the crash."])]
+
+
+@pytest.mark.parametrize("note", [
+    "Attendees: Maria, Dev\n- Revenue rose.",  # a label with its content
+    "I need to buy:\n- milk",  # a sentence
+    "Revenue grew.\n- Costs fell.",
+    "A paragraph that runs\nover two lines\n- then a list",
+])
+def test_other_lines_above_a_list_are_sentences(note: str) -> None:
+    assert parse_note(note)[0].heading is None

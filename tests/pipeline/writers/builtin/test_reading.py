@@ -150,6 +150,8 @@ def test_key_phrases_are_noun_phrases_weighted_by_the_note() -> None:
     frequency = Counter({"neurons": 3, "dog": 1})
     assert key_phrase("An octopus has 500 million neurons, as many as a dog.", frequency, set()) == "neurons"
     assert key_phrase("It is what it is.", frequency, set()) is None
+    # a label names the sentence's part of the note, not what it says
+    assert key_phrase("Tip: bring a water bottle.", Counter({"tip": 3, "water": 1}), set()) == "water bottle"
     # an imperative's verb, capitalised, is read as a noun unless the sentence is also read lowered
     assert noun_phrases("Buy milk, eggs and bread.") == ["milk", "eggs", "bread"]
     assert noun_phrases("Review the budget with Sam.") == ["budget", "Sam"]

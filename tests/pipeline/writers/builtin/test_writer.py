@@ -176,6 +176,16 @@ def test_a_labelled_sentence_is_not_attributed_with_that(seed: int) -> None:
     assert not re.search(r"(says|writes that|mention that|to the note,) decision:", text, re.IGNORECASE), text
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_a_sentence_that_leans_on_the_one_before_takes_no_opener(seed: int) -> None:
+    note = (f"# Remote work {seed}\n\nRemote work is not going away. Most teams can work from home. But the best "
+            "teams don't copy the office online. And they meet in person a few times a year.\n")
+    text = spoken(write(note))
+    assert "don't copy the office online" in text and "meet in person" in text
+    # "Well, but …", "And and …", "The note says that but …"; a reaction before it ("Right. But …") is fine
+    assert not re.search(r"(?:,|\bthat|\band) (?:but|and) (?:the best|they meet)", text, re.IGNORECASE), text
+
+
 def test_no_sentence_of_six_words_or_more_is_spoken_twice_and_reactions_never_repeat() -> None:
     for note in (COMPOST, SHORT_NOTE, widget_facts(4, 10), HEAT_PUMPS):
         script = write(note, 3000)
