@@ -41,6 +41,7 @@ class NoteSection:
     # the first sentence is a line that may title a note written without Markdown ("Q3 planning sync, Oct 14"
     # standing alone above the notes); a writer that can tell a name from a sentence may take it as the heading
     opens_with_title_line: bool = False
+    heads_a_list: bool = False  # the heading is a short line written right above a list ("What went well")
 
 
 def speakable(text: str) -> str:
@@ -84,7 +85,14 @@ def parse_note(markdown: str) -> list[NoteSection]:
     last_row: list[str] | None = None  # the cells of the table row just read
     table_rows = 0  # rows read of the table being read
 
+    item: list[str] = []  # the list item being read: its bullet's line and the lines that wrap it
+
     def flush() -> None:
+        if item:
+            text = speakable(" ".join(item))
+            if text:
+                sections[-1].sentences.extend(split_sentences(_as_sentence(text)))
+            item.clear()
         if paragraph:
             text = speakable(" ".join(paragraph))
             sections[-1].sentences.extend(split_sentences(text))
@@ -128,12 +136,15 @@ def parse_note(markdown: str) -> list[NoteSection]:
             continue
         if bullet := _BULLET.match(stripped):
             if len(paragraph) == 1 and _labels_a_list(paragraph[0]):
-                # "What went well" or "Next steps:" on its own line above a list heads it, as a heading would
-                sections.append(NoteSection(heading=speakable(paragraph.pop()).rstrip(":").strip() or None))
+                # "What went well" or "Next steps:" on its own line above a list may head it (the writer, which
+                # can tell a name from a sentence, decides)
+                label = speakable(paragraph.pop()).rstrip(":").strip()
+                sections.append(NoteSection(heading=label or None, heads_a_list=True))
             flush()
-            text = speakable(bullet.group(1))
-            if text:
-                sections[-1].sentences.extend(split_sentences(_as_sentence(text)))
+            item.append(bullet.group(1))
+            continue
+        if item and not in_table:  # a line that wraps the list item above it, indented or not
+            item.append(stripped)
             continue
         if in_table:
             flush()

@@ -176,8 +176,10 @@ def outro(talk: Dialogue, topic: str, chosen: list[Fact]) -> None:
             talk.say(talk.listener, talk.picker.choose("recap_add", k=clauses[2]))
     elif phrases:
         talk.say(talk.listener, talk.picker.choose("recap_phrases", list=spoken_list(phrases[:3])))
-    talk.say(b, talk.picker.choose("thanks", a=a))
-    talk.say(a, talk.picker.choose("goodbye"))
+    # with nothing to recap, whoever answered last would thank straight after their own answer
+    thanker = a if not talk.turns and talk.last_speaker == b else b
+    talk.say(thanker, talk.picker.choose("thanks", a=talk.other(thanker)))
+    talk.say(talk.other(thanker), talk.picker.choose("goodbye"))
     talk.close_section("Outro")
 
 

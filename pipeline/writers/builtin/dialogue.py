@@ -3,7 +3,6 @@ the note's facts into a conversation (questions about what comes next, reactions
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from pipeline.writers.base import Section, Turn
@@ -11,7 +10,6 @@ from pipeline.writers.builtin.facts import Fact, ReadNote
 from pipeline.writers.builtin.headings import spoken_heading
 from pipeline.writers.builtin.phrases import Picker
 from pipeline.writers.builtin.reading import (
-    LABELLED,
     cause,
     content_words,
     counted_noun,
@@ -25,8 +23,8 @@ from pipeline.writers.builtin.reading import (
     upper_first,
     with_article,
 )
+from pipeline.writers.builtin.wording import JOINED_ON, LABELLED
 
-_JOINED_ON = re.compile(r"(?:But|And|Or|Yet|So|Nor)\b")
 
 @dataclass
 class Dialogue:
@@ -86,12 +84,18 @@ class Dialogue:
         if first.code:  # after three code remarks, a short one (a question may be waiting for an answer)
             self.say(speaker, self.picker.fresh("code") or self.picker.choose("code_again"))
         else:
-            # "Decision: they pause the launch" names its own part of the note, and "But the best teams…" leans on
-            # the sentence before: neither takes an opener ("Also, decision: …", "Well, but …")
             opener = "attribution" if first.first_person and not (self.last_fact and self.last_fact.first_person) \
                 else kind
-            self.say(speaker, first.text if LABELLED.match(first.text) or _JOINED_ON.match(first.text) else
-                     self.picker.choose(opener, fact=first.text, fact_lc=lower_first(first.text, self.note.proper)))
+            # "Decision: they pause the launch" names its own part of the note, and "But the best teams…" leans on
+            # the sentence before: neither takes an opener ("Also, decision: …", "Well, but …"); the author is
+            # credited after it instead ("But they ran every run at race pace, the note says.")
+            if LABELLED.match(first.text) or JOINED_ON.match(first.text):
+                closes = opener == "attribution" and first.text.endswith(".")
+                self.say(speaker, self.picker.choose("attribution_after", fact=first.text[:-1]) if closes
+                         else first.text)
+            else:
+                self.say(speaker, self.picker.choose(opener, fact=first.text,
+                                                     fact_lc=lower_first(first.text, self.note.proper)))
         for fact in rest:
             line = (self.picker.fresh("code") or "") if fact.code else fact.text
             self.say(speaker, line)

@@ -4,7 +4,7 @@ close to the listener's focus), with the names and word counts the dialogue need
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from pipeline.sentences import split_sentences, word_count
@@ -94,7 +94,7 @@ class ReadNote:
 def read_note(note: str, focus: str | None) -> ReadNote:
     """Facts scored by centrality: a sentence whose words recur across the note scores high, a section's opener
     and a sentence sharing its heading's words get a boost, and one sharing words with `focus` a larger one."""
-    parsed = _titled(parse_note(note))
+    parsed = _listed(_titled(parse_note(note)))
     as_written, stated = parsed, bool(parsed and parsed[0].heading and is_statement(parsed[0].heading))
     if stated:
         # "I went to the market today" on top says what happened: it is the note's first sentence, not its name
@@ -136,6 +136,20 @@ def _titled(sections: list[NoteSection]) -> list[NoteSection]:
     if first is None or not first.opens_with_title_line or not names_something(first.sentences[0]):
         return sections
     return [NoteSection(first.sentences[0], first.sentences[1:]), *sections[1:]]
+
+
+def _listed(sections: list[NoteSection]) -> list[NoteSection]:
+    """A line above a list heads it when it names something ("What went well", "Ingredients"); one that says
+    something ("Went to the gym this morning", "Today") stays a sentence of the part before."""
+    kept: list[NoteSection] = []
+    for section in sections:
+        if not (section.heads_a_list and section.heading) or names_something(section.heading):
+            kept.append(section)
+        elif kept:
+            kept[-1] = replace(kept[-1], sentences=[*kept[-1].sentences, _closed(section.heading), *section.sentences])
+        else:
+            kept.append(NoteSection(None, [_closed(section.heading), *section.sentences]))
+    return kept
 
 
 def _closed(sentence: str) -> str:

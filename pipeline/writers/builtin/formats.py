@@ -8,6 +8,7 @@ from pipeline.writers.builtin.dialogue import Dialogue
 from pipeline.writers.builtin.facts import Fact, Key, ReadNote
 from pipeline.writers.builtin.phrases import Picker
 from pipeline.writers.builtin.reading import key_phrase, lower_first, sentence_case, upper_first
+from pipeline.writers.builtin.wording import JOINED_ON
 from pipeline.writers.debate import SideSentences
 
 _BRIEF_TURN_WORDS = 60
@@ -56,7 +57,9 @@ def debate(note: ReadNote, chosen: set[Key], hosts: tuple[str, str], topic: str,
         for number in range(max(len(pros), len(cons))):
             for speaker, kind, facts in ((a, "pro_first" if number == 0 else "pro", pros), (b, "con", cons)):
                 if number < len(facts):
-                    talk.say(speaker, picker.choose(kind, fact_lc=lower_first(facts[number].text, note.proper)))
+                    # the side's own opener takes the place of a "But" ("Here's my worry: but …")
+                    own = JOINED_ON.sub("", facts[number].text, count=1).lstrip(", ")
+                    talk.say(speaker, picker.choose(kind, fact_lc=lower_first(own, note.proper)))
                     talk.credit(speaker, [facts[number]])
         talk.close_section("For and against")
     for number, question in enumerate(questions):

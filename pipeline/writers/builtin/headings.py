@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import re
 
-from pipeline.writers.builtin.reading import is_dull, lower_first, sentence_case
+from pipeline.writers.builtin.reading import lower_first, sentence_case
 from pipeline.writers.builtin.tagging import is_common, opens_with_imperative, tagged
+from pipeline.writers.builtin.wording import is_dull
 
 # Singular heads that name one part or event of the note ("the decision", "the product launch"). Other singular
 # heads are often fields, practices or mass nouns, which take no article ("pricing", "bird migration", "code

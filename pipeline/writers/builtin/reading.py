@@ -7,6 +7,7 @@ import re
 from collections import Counter
 
 from pipeline.writers.builtin.tagging import noun_phrases, opens_with_imperative, tagged
+from pipeline.writers.builtin.wording import CALENDAR_NAMES, is_dull, without_generic_label
 
 STOPWORDS = frozenset((
     "a an the and or but if then than so of to in on at by for with from as is are was were be been being it its "
@@ -31,22 +32,6 @@ _DEFINITION = re.compile(
     r"(?:(?P<verb>is|are)\s+(?P<rest>.*)|(?P<means>means|refers to|stands for)\b)")
 _BECAUSE = re.compile(r"^(?P<effect>[^,;:]+?),?\s+because\s+(?P<cause>.+)$")
 _LEADING_BECAUSE = re.compile(r"^Because\s+(?P<cause>[^,]+),\s*(?P<effect>.+)$")
-# Nouns too general to ask about or recap ("What about week?")
-DULL_NOUNS = frozenset(("time times day days week weeks month months year years minute minutes hour hours second "
-                        "seconds kilometre kilometres part parts number numbers lot way thing things kind pounds "
-                        "dollars euros percent grams kilograms metres today tomorrow yesterday tonight morning "
-                        "evening night weekend january february april june july august september october november "
-                        "december jan feb apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday "
-                        "friday saturday sunday").split())
-# months that are also words ("the climate march"): dull only as names
-_CAPITALISED_DULL = frozenset(("March", "May"))
-# A sentence that opens by naming its part of the note: "Decision: ", "My take: ", "Key term: "
-LABELLED = re.compile(r"[A-Z][\w'’-]*(?: [\w'’-]+){0,2}: ")
-
-
-def is_dull(word: str) -> bool:
-    """Whether a noun is too general to ask about or recap (a unit of time, a month, "things")."""
-    return word.lower() in DULL_NOUNS or word in _CAPITALISED_DULL
 # an amount of money counts no noun: "losing $100 feels twice as bad"
 _COUNT = re.compile(r"(?<![\d.$€£¥₹])\b(?P<number>\d[\d,]*)(?:\s+(?:hundred|thousand|million|billion))?\s+"
                     r"(?P<noun>[a-z]{3,}s|people|children|men|women)\b")
@@ -79,7 +64,7 @@ def proper_words(sentences: list[str], headings: list[str] | None = None) -> set
     """Words that keep their capitals: those the note capitalises in mid-sentence (names), in its sentences and
     in its headings written in sentence case ("Q3 results for Acme Corp", but not "Octopus Intelligence"),
     acronyms, and titles such as "Dr" ("Dr. Smith" opening a sentence is never "dr. Smith")."""
-    found: set[str] = set(_TITLES)
+    found: set[str] = set(_TITLES) | CALENDAR_NAMES
     # a heading's clauses each open with a capital ("Week 3: What we learned"), and its small words are no names
     clauses = [clause for heading in headings or () if _in_sentence_case(heading)
                for clause in _HEADING_CLAUSE.split(heading)]
@@ -152,8 +137,7 @@ def key_phrase(sentence: str, frequency: Counter[str], proper: set[str], longest
     """The sentence's most central noun phrase (at most `longest` words): the one whose words recur most in the
     note, with names keeping their capitals. A label ("Tip: keep the bedroom cool") is no part of what it says."""
     best: tuple[float, str] | None = None
-    if label := LABELLED.match(sentence):
-        sentence = sentence[label.end():]
+    sentence = without_generic_label(sentence)  # "Tip: …", not "Churn: 3.1%"
     for phrase in noun_phrases(sentence, longest):
         if any(is_dull(word) for word in phrase.split()):
             continue

@@ -118,10 +118,16 @@ def test_other_first_lines_are_not_marked(note: str) -> None:
     assert not any(section.opens_with_title_line for section in parse_note(note))
 
 
-def test_a_short_line_right_above_a_list_heads_it() -> None:
+def test_a_short_line_right_above_a_list_is_marked_as_its_heading() -> None:
     note = "What went well\n- Signups doubled.\n\nNext steps:\n- Fix the crash.\n"
-    assert [(s.heading, s.sentences) for s in parse_note(note)] == [
-        ("What went well", ["Signups doubled."]), ("Next steps", ["Fix the crash."])]
+    assert [(s.heading, s.sentences, s.heads_a_list) for s in parse_note(note)] == [
+        ("What went well", ["Signups doubled."], True), ("Next steps", ["Fix the crash."], True)]
+
+
+def test_a_line_that_wraps_a_list_item_belongs_to_it() -> None:
+    note = "- Call the landlord about the leak under the\n  kitchen sink\n- Pay the bill\nstill due\n\nAfter."
+    assert parse_note(note)[0].sentences == [
+        "Call the landlord about the leak under the kitchen sink.", "Pay the bill still due.", "After."]
 
 
 @pytest.mark.parametrize("note", [

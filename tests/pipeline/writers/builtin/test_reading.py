@@ -152,6 +152,7 @@ def test_key_phrases_are_noun_phrases_weighted_by_the_note() -> None:
     assert key_phrase("It is what it is.", frequency, set()) is None
     # a label names the sentence's part of the note, not what it says
     assert key_phrase("Tip: bring a water bottle.", Counter({"tip": 3, "water": 1}), set()) == "water bottle"
+    assert key_phrase("Churn: 3.1%, the highest this year.", Counter({"churn": 2}), set()) == "churn"  # its subject
     # an imperative's verb, capitalised, is read as a noun unless the sentence is also read lowered
     assert noun_phrases("Buy milk, eggs and bread.") == ["milk", "eggs", "bread"]
     assert noun_phrases("Review the budget with Sam.") == ["budget", "Sam"]
@@ -174,3 +175,4 @@ def test_a_question_names_a_singular_thing_with_its_article_and_plurals_and_name
     assert with_article("NPS", "Our NPS rose.", set()) == "NPS"
     # a name that only ever opens a sentence is not among the known names, but the tagger knows it
     assert with_article("acme Corp", "Acme Corp grew fast.", set()) == "acme Corp"
+

@@ -73,7 +73,8 @@ def test_intro_one_chapter_per_section_in_note_order_and_outro() -> None:
 
 @pytest.mark.parametrize("format_name", ["conversation", "debate"])
 def test_no_host_speaks_twice_in_a_row_even_from_one_chapter_to_the_next(format_name: FormatName) -> None:
-    for note in (COMPOST, HEAT_PUMPS, widget_facts(4, 6)):
+    two_sentences = "Emergency funds should cover six months of rent.\n\nSo far I have saved 3,000 dollars toward mine."
+    for note in (COMPOST, HEAT_PUMPS, widget_facts(4, 6), two_sentences):  # the last has nothing to recap
         turns = write(note, format_name=format_name).turns
         assert all(a.speaker != b.speaker for a, b in pairwise(turns)), [
             (a.text, b.text) for a, b in pairwise(turns) if a.speaker == b.speaker]
@@ -184,6 +185,32 @@ def test_a_sentence_that_leans_on_the_one_before_takes_no_opener(seed: int) -> N
     assert "don't copy the office online" in text and "meet in person" in text
     # "Well, but …", "And and …", "The note says that but …"; a reaction before it ("Right. But …") is fine
     assert not re.search(r"(?:,|\bthat|\band) (?:but|and) (?:the best|they meet)", text, re.IGNORECASE), text
+
+
+def test_a_sentence_of_the_author_that_leans_on_the_one_before_is_credited_after_it() -> None:
+    note = ("# Marathon training\n\nMost beginners run too fast on easy days.\n\n"
+            "But I ran every easy run at race pace for six weeks.\n")
+    said = spoken(write(note))
+    assert re.search(r"But they ran every easy run at race pace for six weeks, (the note says|according to the note|"
+                     r"the author writes)\.", said), said
+
+
+def test_lines_above_lists_head_them_when_they_name_something() -> None:
+    retro = write("# Launch retro\n\nWhat went well\n- Signups hit 4,200.\n\nWhat went wrong\n- The app crashed.\n")
+    assert [section.title for section in retro.sections][1:3] == ["What went well", "What went wrong"]
+    diary = write("# Tuesday\n\nWent to the gym this morning\n- 5k on the treadmill\n\nFelt great afterwards\n"
+                  "- slept 8 hours\n")
+    said = spoken(diary)
+    assert "went to the gym this morning" in said.lower() and "Felt great afterwards" in said
+    assert "Went to the gym" not in [section.title for section in diary.sections]
+    assert "Tuesday" in diary.turns[1].text  # a weekday keeps its capital
+
+
+def test_a_debate_side_says_its_but_once() -> None:
+    note = ("# Should we switch to a four-day week?\n\nPros\n- Staff would be happier.\n\nCons\n"
+            "- Support needs cover on Fridays.\n- But I worry clients will notice.\n")
+    said = spoken(write(note, format_name="debate"))
+    assert "worry clients will notice" in said and not re.search(r"\bbut,? but\b|: but\b", said, re.IGNORECASE), said
 
 
 def test_no_sentence_of_six_words_or_more_is_spoken_twice_and_reactions_never_repeat() -> None:
