@@ -32,6 +32,8 @@ _DEFINITION = re.compile(
     r"(?:(?P<verb>is|are)\s+(?P<rest>.*)|(?P<means>means|refers to|stands for)\b)")
 _BECAUSE = re.compile(r"^(?P<effect>[^,;:]+?),?\s+because\s+(?P<cause>.+)$")
 _LEADING_BECAUSE = re.compile(r"^Because\s+(?P<cause>[^,]+),\s*(?P<effect>.+)$")
+# the unit of an amount, which the tagger takes for part of the noun after it ("200 g flour", "2 tbsp oil")
+_AMOUNT_UNIT = re.compile(r"(\d)\s?(?:g|kg|mg|ml|l|oz|lb|lbs|tsp|tbsp|cl|dl)\b\.?")
 # an amount of money counts no noun: "losing $100 feels twice as bad"
 _COUNT = re.compile(r"(?<![\d.$€£¥₹])\b(?P<number>\d[\d,]*)(?:\s+(?:hundred|thousand|million|billion))?\s+"
                     r"(?P<noun>[a-z]{3,}s|people|children|men|women)\b")
@@ -138,6 +140,7 @@ def key_phrase(sentence: str, frequency: Counter[str], proper: set[str], longest
     note, with names keeping their capitals. A label ("Tip: keep the bedroom cool") is no part of what it says."""
     best: tuple[float, str] | None = None
     sentence = without_generic_label(sentence)  # "Tip: …", not "Churn: 3.1%"
+    sentence = _AMOUNT_UNIT.sub(r"\1", sentence)  # "200 g flour": the flour
     for phrase in noun_phrases(sentence, longest):
         if any(is_dull(word) for word in phrase.split()):
             continue

@@ -31,12 +31,21 @@ def tagged(sentence: str) -> tuple[tuple[str, str], ...]:
                  for token, tag in zip(tokens, shared_tagger()(tokens), strict=True))
 
 
+# Verbs that open the steps of recipes and how-tos, which the tagger reads as nouns even lowered ("Whisk
+# everything", "Rest for 30 minutes", "Fry in butter")
+_INSTRUCTIONS = frozenset(("whisk stir mix fry bake boil simmer rest chop dice slice knead fold pour sprinkle season "
+                           "preheat drain rinse soak marinate grate peel roast toast blend serve garnish sift "
+                           "combine").split())
+
+
 def opens_with_imperative(sentence: str) -> bool:
     """Whether the sentence opens by telling someone to act ("Buy milk", "Review the budget"): the capital makes
     the tagger read such a verb as a noun, so the sentence is also tagged with its first letter lowered."""
     tags = tagged(sentence)
     if not tags or tags[0][1] not in _NOUNS:
         return bool(tags) and tags[0][1] == "VB"
+    if tags[0][0].lower() in _INSTRUCTIONS and (len(tags) == 1 or not tags[1][1].startswith(("VB", "MD"))):
+        return True  # "Whisk everything", "Rest for 30 minutes" (but "Rest is important" is about rest)
     return tagged(sentence[:1].lower() + sentence[1:48])[0][1] == "VB"  # the first word's neighbours are enough
 
 

@@ -17,6 +17,7 @@ def test_a_heading_is_named_as_a_sentence_would_name_it() -> None:
     assert spoken_heading("Costs", set()) == "the costs"
     assert spoken_heading("Open Questions", set()) == "the open questions"
     assert spoken_heading("Decision", set()) == "the decision"
+    assert spoken_heading("Method", set()) == "the method"  # a recipe's steps
     assert spoken_heading("API changes", set()) == "the API changes"
     # fields and mass nouns, clauses, names and headings with their own determiner stay as they are
     assert spoken_heading("Pricing", set()) == "pricing"

@@ -153,6 +153,10 @@ def test_key_phrases_are_noun_phrases_weighted_by_the_note() -> None:
     # a label names the sentence's part of the note, not what it says
     assert key_phrase("Tip: bring a water bottle.", Counter({"tip": 3, "water": 1}), set()) == "water bottle"
     assert key_phrase("Churn: 3.1%, the highest this year.", Counter({"churn": 2}), set()) == "churn"  # its subject
+    assert key_phrase("200 g flour.", Counter({"flour": 2}), set()) == "flour"  # not "g flour"
+    # the steps of a recipe open with verbs the tagger takes for nouns
+    assert noun_phrases("Whisk everything.") == ["everything"] and noun_phrases("Rest for 30 minutes.") == ["minutes"]
+    assert noun_phrases("Rest is important after a marathon.") == ["Rest", "marathon"]
     # an imperative's verb, capitalised, is read as a noun unless the sentence is also read lowered
     assert noun_phrases("Buy milk, eggs and bread.") == ["milk", "eggs", "bread"]
     assert noun_phrases("Review the budget with Sam.") == ["budget", "Sam"]
