@@ -67,7 +67,6 @@ async def create_page(services: Services, user_id: str, job_limit: RateLimit) ->
 
     async def note_changed() -> None:
         error.set_visibility(False)  # it was about the form as it stood; the next Generate says what still is
-        intro.set_text(format_intro(form_format.value))
         text = note.value or ""
         too_long = len(text) > MAX_NOTE_CHARS
         counter.set_text(f"{len(text):,} / {MAX_NOTE_CHARS:,} characters" + (
@@ -100,6 +99,7 @@ async def create_page(services: Services, user_id: str, job_limit: RateLimit) ->
     length_hint = LengthHint(services, duration)
     for control in (note, title, form_format, focus):
         control.on_value_change(note_changed)
+    form_format.on_value_change(lambda event: intro.set_text(format_intro(event.value)))
     language = ui.label("").classes("text-amber-700 text-sm").props("role=status")
     language.set_visibility(False)
     error = ui.label("").classes("text-red-600 text-sm").props("role=alert")

@@ -32,6 +32,10 @@ _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([.,!?;:])")
 
 
+_CLOSING = frozenset(".!?…:;")
+_QUOTE_CLOSERS = frozenset("\"'”’)")  # after the mark: 'NASA called it a "successful failure."'
+
+
 @dataclass
 class NoteSection:
     """A heading (None before the first one) and the sentences under it."""
@@ -68,11 +72,13 @@ def _is_emoji(ch: str) -> bool:
     return (category == "So" and ch not in "°℃℉№") or ch in "\u200d\ufe0f" or category == "Cs"
 
 
-def _as_sentence(text: str) -> str:
+def as_sentence(text: str) -> str:
+    """`text` with its closing mark: a line written without one ("Attendees: Maria, Dev", a list item) would run
+    into the next when it is said."""
     text = text.strip()
-    if text and text[-1] not in ".!?:;":
-        text += "."
-    return text
+    if not text or text[-1] in _CLOSING or (text[-1] in _QUOTE_CLOSERS and text[-2:-1] in _CLOSING):
+        return text
+    return f"{text.rstrip(',–—- ') or text}."
 
 
 def parse_note(markdown: str) -> list[NoteSection]:
@@ -91,7 +97,7 @@ def parse_note(markdown: str) -> list[NoteSection]:
         if item:
             text = speakable(" ".join(item))
             if text:
-                sections[-1].sentences.extend(split_sentences(_as_sentence(text)))
+                sections[-1].sentences.extend(split_sentences(as_sentence(text)))
             item.clear()
         if paragraph:
             text = speakable(" ".join(paragraph))
@@ -210,10 +216,10 @@ def _table_row(cells: list[str], header: list[str] | None) -> str:
     cells in a row."""
     if header is None or len(header) != len(cells) or not cells[0]:
         row = ", ".join(cell for cell in cells if cell)
-        return _as_sentence(row) if row else ""
+        return as_sentence(row) if row else ""
     named = [f"{_in_sentence(name)} {cell}".strip() for name, cell in zip(header[1:], cells[1:], strict=True)
              if cell]
-    return _as_sentence(f"{cells[0]}: {', '.join(named)}" if named else cells[0])
+    return as_sentence(f"{cells[0]}: {', '.join(named)}" if named else cells[0])
 
 
 def _in_sentence(name: str) -> str:

@@ -17,7 +17,7 @@ from pipeline.writers.builtin.reading import (
     stem,
     upper_first,
 )
-from pipeline.writers.notes import CODE_BLOCK, NoteSection, parse_note
+from pipeline.writers.notes import CODE_BLOCK, NoteSection, as_sentence, parse_note
 
 Key = tuple[int, int]  # (section index, sentence index)
 _TOPIC_WORDS = 12
@@ -98,7 +98,7 @@ def read_note(note: str, focus: str | None) -> ReadNote:
     as_written, stated = parsed, bool(parsed and parsed[0].heading and is_statement(parsed[0].heading))
     if stated:
         # "I went to the market today" on top says what happened: it is the note's first sentence, not its name
-        as_written = [NoteSection(None, [_closed(parsed[0].heading or ""), *parsed[0].sentences]), *parsed[1:]]
+        as_written = [NoteSection(None, [as_sentence(parsed[0].heading or ""), *parsed[0].sentences]), *parsed[1:]]
     # a heading such as "My sourdough year" is the author's too
     sections = [NoteSection(third_person(s.heading)[0] if s.heading else None, s.sentences) for s in as_written]
     sentences = [s for section in sections for s in section.sentences if s != CODE_BLOCK]
@@ -117,7 +117,7 @@ def read_note(note: str, focus: str | None) -> ReadNote:
             centrality = sum(frequency[w] for w in set(words)) / (len(words) + 4) if words else 0.0
             boost = 1.0 + (1.0 if position == 0 else 0.0) + 0.25 * len(heading_words.intersection(words))
             focused = 1.0 + 3.0 * len(focus_words & ({stem(word) for word in words} | heading_stems))
-            spoken, first_person = third_person(_closed(sentence))
+            spoken, first_person = third_person(as_sentence(sentence))
             facts.append(Fact((index, position), spoken, word_count(spoken), centrality * boost * focused,
                               asks=sentence.rstrip().endswith("?"), first_person=first_person))
     first_heading = next((section.heading for section in parsed if section.heading), None)
@@ -146,15 +146,9 @@ def _listed(sections: list[NoteSection]) -> list[NoteSection]:
         if not (section.heads_a_list and section.heading) or names_something(section.heading):
             kept.append(section)
         elif kept:
-            kept[-1] = replace(kept[-1], sentences=[*kept[-1].sentences, _closed(section.heading), *section.sentences])
+            said = [*kept[-1].sentences, as_sentence(section.heading), *section.sentences]
+            kept[-1] = replace(kept[-1], sentences=said)
         else:
-            kept.append(NoteSection(None, [_closed(section.heading), *section.sentences]))
+            kept.append(NoteSection(None, [as_sentence(section.heading), *section.sentences]))
     return kept
 
-
-def _closed(sentence: str) -> str:
-    """A sentence with its closing mark: a line written without one ("Attendees: Maria, Dev, Priya") would run
-    into the next when a host says both."""
-    if sentence[-1:] in ".!?…:;\"'”’)":
-        return sentence
-    return f"{sentence.rstrip(',–—- ') or sentence}."

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from pipeline.writers.builtin.reading import lower_first, sentence_case
-from pipeline.writers.builtin.tagging import is_common, opens_with_imperative, tagged
+from pipeline.writers.builtin.reading import WH_WORDS, lower_first, sentence_case
+from pipeline.writers.builtin.tagging import is_common, is_contracted_pronoun, opens_with_imperative, tagged
 from pipeline.writers.builtin.wording import is_dull
 
 # Singular heads that name one part or event of the note ("the decision", "the product launch"). Other singular
@@ -98,8 +98,6 @@ def subject_phrase(sentence: str, proper: set[str]) -> str:
     return f"the {phrase}" if start else phrase
 
 
-_WH_WORDS = frozenset("what why who whom whose when where which whether how".split())
-_CONTRACTED = re.compile(r"['’](?:s|re|ve|ll|d|m)$", re.IGNORECASE)
 _FINITE = frozenset(("VBD", "VBZ", "VBP", "MD"))
 _BEFORE_VERB = _SUBJECT_TAGS | {"DT", "PRP$", "POS", "CD"}
 
@@ -109,9 +107,9 @@ def is_statement(line: str) -> bool:
     went to the market today", "The council voted yes") or an order ("Plan your garden"). A question, a clause
     that names ("Why index funds win", "What we measured", "Lessons learned") or a noun phrase is a name."""
     tags = tagged(line)
-    if not tags or _first_word(tags) in _WH_WORDS:
+    if not tags or _first_word(tags) in WH_WORDS:
         return False
-    if opens_with_imperative(line) or (tags[0][1] == "PRP" and _CONTRACTED.search(tags[0][0]) and len(tags) > 1):
+    if opens_with_imperative(line) or (is_contracted_pronoun(tags[0][0]) and len(tags) > 1):
         return True  # "We're moving to Berlin": the verb is in the pronoun
     verb = next((index for index, (_, tag) in enumerate(tags) if tag in _FINITE), None)
     if verb is None or verb == 0 or verb == len(tags) - 1 or _fragment(tags, verb):
@@ -132,7 +130,7 @@ def names_something(line: str) -> bool:
     tags = tagged(line)
     if not tags:
         return False
-    if _first_word(tags) in _WH_WORDS:
+    if _first_word(tags) in WH_WORDS:
         return True
     words = [word for word, _ in tags if any(ch.isalpha() for ch in word)]
     if not words or all(is_dull(word) for word in words) or tags[0][0].lower() in _TIME_OPENERS:

@@ -41,8 +41,9 @@ _COUNT = re.compile(r"(?<![\d.$€£¥₹])\b(?P<number>\d[\d,]*)(?:\s+(?:hundre
 _TIME_UNITS = frozenset(("milliseconds seconds minutes hours nights days weekends weeks sprints months quarters years "
                          "decades centuries").split())
 _YEAR = re.compile(r"(?:1[1-9]|20)\d\d")
-_WH = frozenset("what why how when where who which whether".split())
-_NOT_NAMES = STOPWORDS | _WH  # capitalised in a heading only because a clause starts there
+# words that open an embedded question ("Why it matters", "What we measured")
+WH_WORDS = frozenset("what why how when where who whom whose which whether".split())
+_NOT_NAMES = STOPWORDS | WH_WORDS  # capitalised in a heading only because a clause starts there
 _HEADING_CLAUSE = re.compile(r"[:;?!–—]|\s-\s|\.\s")
 _TITLES = frozenset("Dr Mr Mrs Ms Mx Prof St Mt Sr Jr Capt Gen Col Lt Sgt Rev Gov Sen Rep Pres Sir Dame".split())
 
@@ -132,7 +133,7 @@ def sentence_case(heading: str, proper: set[str]) -> str:
 def is_wh_phrase(heading: str) -> bool:
     """A heading such as "Why it matters" or "How we fixed it": it reads as an embedded question."""
     first = _WORD.match(heading)
-    return first is not None and first.group().lower() in _WH and not heading.endswith("?")
+    return first is not None and first.group().lower() in WH_WORDS and not heading.endswith("?")
 
 
 def key_phrase(sentence: str, frequency: Counter[str], proper: set[str], longest: int = 3) -> str | None:

@@ -17,6 +17,11 @@ _NOUN_PHRASE_PART = frozenset(("JJ", "NN", "NNS", "NNP", "NNPS"))
 _NOUNS = frozenset(("NN", "NNS", "NNP", "NNPS"))
 
 
+def is_contracted_pronoun(word: str) -> bool:
+    """Whether `word` is a pronoun with its verb ("We're", "It's", "I've")."""
+    return _CONTRACTED_PRONOUN.fullmatch(word) is not None
+
+
 def is_common(word: str) -> bool:
     """Whether the tagger learned `word` (lowercase) from its training text: common English, not a rare name."""
     return word in (shared_tagger().vocab or ())
@@ -27,7 +32,7 @@ def tagged(sentence: str) -> tuple[tuple[str, str], ...]:
     """(token, Penn Treebank tag) for each token of `sentence`."""
     tokens = _TOKEN.findall(sentence)
     # the tagger learned "I've" and "It's" as two tokens each, so one such token reads to it as a name
-    return tuple((token, "PRP" if _CONTRACTED_PRONOUN.fullmatch(token) else tag)
+    return tuple((token, "PRP" if is_contracted_pronoun(token) else tag)
                  for token, tag in zip(tokens, shared_tagger()(tokens), strict=True))
 
 

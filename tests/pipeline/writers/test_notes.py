@@ -138,3 +138,10 @@ def test_a_line_that_wraps_a_list_item_belongs_to_it() -> None:
 ])
 def test_other_lines_above_a_list_are_sentences(note: str) -> None:
     assert parse_note(note)[0].heading is None
+
+
+def test_a_sentence_is_closed_once() -> None:
+    assert notes.as_sentence("Attendees: Maria, Dev") == "Attendees: Maria, Dev."
+    assert notes.as_sentence('NASA called it a "successful failure."') == 'NASA called it a "successful failure."'
+    assert notes.as_sentence("Renew passport (expires in March)") == "Renew passport (expires in March)."
+    assert notes.as_sentence("Things to buy:") == "Things to buy:" and notes.as_sentence("and so on,") == "and so on."
