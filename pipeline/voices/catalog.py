@@ -32,11 +32,13 @@ class SettingsVoiceCatalog:
             for voice in dict.fromkeys([*settings.openai_voice_list, *OPENAI_VOICES]):
                 self._makers[f"openai:{voice}"] = _openai_maker(settings, voice)
                 self._labels[f"openai:{voice}"] = f"{voice.capitalize()} (OpenAI, speaks the note's language)"
+        # listed once: every enqueue checks its hosts against them
+        self._available = tuple(VoiceInfo(name, self._labels[name], "multi" if name.startswith("openai:") else "en")
+                                for name in self._makers)
 
     def available(self) -> list[VoiceInfo]:
         """Offline voices first, then OpenAI's."""
-        return [VoiceInfo(name, self._labels[name], "multi" if name.startswith("openai:") else "en")
-                for name in self._makers]
+        return list(self._available)
 
     def voice(self, name: str) -> Voice:
         """The named voice, built on first use."""

@@ -30,6 +30,9 @@ _UNDERSCORE_EMPHASIS = re.compile(r"(?<!\w)(__|_)(?=\S)([^_\n]*?[^\s_])\1(?!\w)"
 _SPACES = re.compile(r"\s+")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([.,!?;:])")
+# What each rewrite in speakable starts from (a tag, a link or image, a URL, code, emphasis, a non-ASCII
+# character); most lines have none, and are only tidied.
+_MARKUP = re.compile(r"[<\[`*_~\x80-\U0010ffff]|://")
 
 
 _CLOSING = frozenset(".!?…:;")
@@ -51,6 +54,8 @@ class NoteSection:
 def speakable(text: str) -> str:
     """Inline Markdown to plain speech: link text, no markup (nor HTML tags outside code), URLs as their host, no
     emoji."""
+    if _MARKUP.search(text) is None:
+        return _tidied(text)
     if "<" in text:
         # split on a capturing pattern: the code spans' contents are the odd parts
         text = "".join(f"`{part}`" if index % 2 else without_tags(part)
@@ -63,6 +68,10 @@ def speakable(text: str) -> str:
         text = _UNDERSCORE_EMPHASIS.sub(lambda m: m.group(2), _EMPHASIS.sub(lambda m: m.group(2) or m.group(4), text))
     # every emoji is outside ASCII: only those characters are looked at (most notes are mostly ASCII)
     text = _NON_ASCII.sub(lambda m: "" if _is_emoji(m.group()) else m.group(), text)
+    return _tidied(text)
+
+
+def _tidied(text: str) -> str:
     return _SPACE_BEFORE_PUNCTUATION.sub(r"\1", _SPACES.sub(" ", text)).strip()
 
 

@@ -71,3 +71,14 @@ def test_every_field_of_the_job_and_podcast_is_described(client: TestClient) -> 
                        if field != "success" and "$ref" not in spec and not spec.get("description")]
         assert not undescribed, f"{name}: {undescribed}"
     assert "etaSeconds" in models["JobView"]["properties"] and "shareUrl" in models["PodcastView"]["properties"]
+
+
+def test_both_enqueue_routes_document_the_idempotency_key_header(client: TestClient) -> None:
+    # /generate/async reads the header itself (for speed); its documentation must still say what it accepts
+    paths = _schema(client)["paths"]
+    for path in ("/api/podcast/generate/async", "/api/podcast/generate"):
+        [header] = [p for p in paths[path]["post"]["parameters"] if p["name"] == "Idempotency-Key"]
+        assert header["in"] == "header" and header["required"] is False and "409" in header["description"]
+        schemas = header["schema"].get("anyOf", [header["schema"]])
+        assert {"type": "string", "pattern": "^[!-~]{1,255}$"}.items() <= schemas[0].items()
+

@@ -20,6 +20,12 @@ def test_offline_voices_are_offered_and_openai_s_only_with_a_key(settings: Setti
     assert languages["piper:joe"] == "en" and languages["openai:nova"] == "multi"
 
 
+def test_the_list_of_voices_is_the_caller_s_own(settings: Settings) -> None:
+    catalog = SettingsVoiceCatalog(settings)
+    catalog.available().clear()  # listed once per catalog: a caller's change must not reach the next caller
+    assert len(catalog.available()) == 3
+
+
 def test_a_voice_is_built_once_and_unknown_ones_are_refused(settings: Settings) -> None:
     catalog = SettingsVoiceCatalog(settings)
     assert catalog.voice("hibari:heart") is catalog.voice("hibari:heart")

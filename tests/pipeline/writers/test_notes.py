@@ -33,6 +33,18 @@ def test_underscores_inside_words_are_no_emphasis() -> None:
     assert speakable("**bold *and* italic**, ***both***, ~~a *b* c~~") == "bold and italic, both, a b c"
 
 
+@pytest.mark.parametrize(("written", "said"), [
+    ("Revenue  grew , a lot .", "Revenue grew, a lot."),  # plain text is only tidied
+    ("a <b>bold</b> move", "a bold move"), ("see [the docs](x) now", "see the docs now"),
+    ("see ![a chart](c.png) here", "see a chart here"), ("go to http://a.io/x now", "go to a.io now"),
+    ("run `ls` now", "run ls now"), ("a *big* win", "a big win"), ("a _big_ win", "a big win"),
+    ("a ~~big~~ win", "a big win"), ("a win 🎉 today", "a win today"),
+])
+def test_each_kind_of_markup_is_rewritten_even_alone_on_its_line(written: str, said: str) -> None:
+    # plain lines skip the rewrites: each kind of markup must still be seen when it is the only one
+    assert speakable(written) == said
+
+
 def test_code_blocks_are_replaced_by_a_marker() -> None:
     sections = parse_note("Before.\n```\nrm -rf /\n```\nAfter.")
     assert sections[0].sentences == ["Before.", CODE_BLOCK, "After."]
