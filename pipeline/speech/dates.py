@@ -27,6 +27,20 @@ def _iso_date(match: re.Match[str]) -> str:
     return f"{MONTHS[month - 1]} {words(day, 'ordinal')}, {year(number)}" + (" at " if match["at"] else "")
 
 
+def _year_month(match: re.Match[str]) -> str:
+    number, month = int(match[1]), int(match[2])
+    # "2011-12" and "2000-01" are more often seasons (2011 to 2012) than months, and "pages 1200-12" a range:
+    # the range rule reads those
+    if not 1900 <= number <= 2099 or month == (number + 1) % 100:
+        return match[0]
+    return f"{MONTHS[month - 1]} {year(number)}"
+
+
+def _iso_week(match: re.Match[str]) -> str:
+    number, week = int(match[1]), int(match[2])
+    return f"week {words(week)} of {year(number)}" if is_year(number) and 1 <= week <= 53 else match[0]
+
+
 def _said_date(month: int, day: int, number: int, day_first: bool) -> str:
     said = f"the {words(day, 'ordinal')} of {MONTHS[month - 1]}" if day_first else (
         f"{MONTHS[month - 1]} {words(day, 'ordinal')}")
@@ -117,6 +131,8 @@ def _hour(match: re.Match[str]) -> str:
 # In order, and before every other reading of numbers, which would otherwise take a date's parts one by one.
 PASSES: tuple[Pass, ...] = (
     (glued("-"), rx(r"(?<![\w.-])(\d{4})-(\d{2})-(\d{2})(?:(?P<at>T)(?=\d)|(?![\w-]|\.\d))"), _iso_date),
+    (glued("-"), rx(r"(?<![\w.-])(\d{4})-(0[1-9]|1[0-2])(?![\w-]|[.,:/]\d)"), _year_month),  # "2023-04"
+    ("-W", rx(r"(?<![\w.-])(\d{4})-W(\d{2})(?![\w-])"), _iso_week),  # "2024-W05"
     ("/", rx(START + r"(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?![\w/]|[.,]\d)"), _slash_date),
     (".", rx(START + r"(\d{1,2})\.(\d{1,2})\.(\d{4})(?![\w.]?\d)"), _dotted_date),
     (_MONTH_GATE, rx(r"\b" + _MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?(?!\d|[:.,]\d)"

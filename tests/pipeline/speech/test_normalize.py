@@ -96,6 +96,11 @@ CASES: list[tuple[str, str]] = [
     ("the 1990s and the '80s", "the nineteen nineties and the eighties"),
     ("2048 tokens", "two thousand and forty-eight tokens"),
     ("2024-03-15", "March fifteenth, twenty twenty-four"),
+    ("Released 2023-04.", "Released April twenty twenty-three."),  # a year and month
+    ("from 2023-04 to 2023-06", "from April twenty twenty-three to June twenty twenty-three"),
+    ("the 2011-12 season", "the twenty eleven to twelve season"),  # the year after: a season, not December
+    ("pages 1200-12", "pages twelve hundred to twelve"),
+    ("Sprint 2024-W05 ends", "Sprint week five of twenty twenty-four ends"),
     ("March 3, 2024", "March third, twenty twenty-four"),
     ("3 March 2024", "the third of March, twenty twenty-four"),
     ("the 3rd of March", "the third of March"),
