@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from pipeline.writers.builtin.dictionary import is_name
 from pipeline.writers.builtin.tagging import noun_phrases, opens_with_imperative, tagged
 from pipeline.writers.builtin.wording import CALENDAR_NAMES, is_dull, without_generic_label
 
@@ -66,18 +67,23 @@ def stem(word: str) -> str:
 def proper_words(sentences: list[str], headings: list[str] | None = None) -> set[str]:
     """Words that keep their capitals: those the note capitalises in mid-sentence (names), in its sentences and
     in its headings written in sentence case ("Q3 results for Acme Corp", but not "Octopus Intelligence"),
-    acronyms, and titles such as "Dr" ("Dr. Smith" opening a sentence is never "dr. Smith")."""
+    acronyms, titles such as "Dr" ("Dr. Smith" opening a sentence is never "dr. Smith"), and the names that
+    only ever open a sentence or a heading ("Kahneman argues…"), told by the dictionary."""
     found: set[str] = set(_TITLES) | CALENDAR_NAMES
     # a heading's clauses each open with a capital ("Week 3: What we learned"), and its small words are no names
-    clauses = [clause for heading in headings or () if _in_sentence_case(heading)
-               for clause in _HEADING_CLAUSE.split(heading)]
+    clauses = [clause for heading in headings or () for clause in _HEADING_CLAUSE.split(heading)]
     for sentence in sentences:
         found.update(word for index, word in enumerate(_WORD.findall(sentence))
                      if (index and word[0].isupper()) or (len(word) > 1 and word.isupper()))
     for clause in clauses:
         found.update(word for index, word in enumerate(_WORD.findall(clause))
-                     if (index and word[0].isupper() and word.lower() not in _NOT_NAMES)
+                     if (index and word[0].isupper() and word.lower() not in _NOT_NAMES and _in_sentence_case(clause))
                      or (len(word) > 1 and word.isupper()))
+    written_lower = {word for sentence in sentences for word in _WORD.findall(sentence) if word.islower()}
+    openers = {words[0] for text in (*sentences, *clauses) if (words := _WORD.findall(text))}
+    found.update(word for word in openers - found
+                 if word[0].isupper() and not word.isupper() and word.lower() not in written_lower
+                 and word.lower() not in _NOT_NAMES and is_name(word))
     found.discard("I")
     return found
 

@@ -29,7 +29,7 @@ class BuiltinScriptWriter:
 
     def __init__(self) -> None:
         # bumped whenever what it writes changes, so no script from an older writer is reused
-        self.identity = f"builtin-13|{table_digest()}"
+        self.identity = f"builtin-14|{table_digest()}"
 
     def write(self, request: WritingRequest) -> Script:
         """The script in the requested format, within `request.words_wanted` words when the note allows."""

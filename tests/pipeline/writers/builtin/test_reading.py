@@ -56,6 +56,20 @@ def test_headings_are_said_in_sentence_case_keeping_names_and_acronyms() -> None
     assert sentence_case("Week 3: What we learned about invoices", clauses) == "week 3: what we learned about invoices"
 
 
+def test_a_name_that_only_opens_sentences_keeps_its_capital_and_a_common_word_does_not() -> None:
+    sentences = ["Kahneman argues that losses loom larger.", "Lisbon was lovely.", "Sourdough needs time.",
+                 "Webhooks now retry.", "Numbers went up.", "GitHub is down.", "Frontend work slipped."]
+    names = proper_words(sentences, ["Kubernetes migration", "Takeaways"])
+    assert {"Kahneman", "Lisbon", "GitHub", "Kubernetes"} <= names  # unknown, a known name, a capital inside
+    assert not {"Sourdough", "Webhooks", "Numbers", "Frontend", "Takeaways"} & names  # words, or made of words
+    assert lower_first("Kahneman argues that losses loom larger.", names) == "Kahneman argues that losses loom larger."
+    assert lower_first("Sourdough needs time.", names) == "sourdough needs time."
+    # written in lower case elsewhere, it is a word however rare: "Ollama" opening a sentence stays a name only
+    # while the note never writes "ollama"
+    assert "Ollama" in proper_words(["Ollama runs it."]) and "Ollama" not in proper_words(
+        ["Ollama runs it.", "Install ollama first."])
+
+
 def test_titles_before_names_keep_their_capital() -> None:
     names = proper_words(["Dr. Smith presented the plan.", "Mr. O'Neil agreed."])
     assert lower_first("Dr. Smith presented the plan.", names) == "Dr. Smith presented the plan."
