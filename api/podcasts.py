@@ -49,7 +49,8 @@ IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", pattern=_
 # The enqueue route reads the header itself (`_enqueue` checks it): a declared parameter costs every request
 # FastAPI's parameter solving. This documents it as the declaration would.
 _KEY_HEADER = {"name": "Idempotency-Key", "in": "header", "required": False, "description": _KEY_DESCRIPTION,
-               "schema": {"type": "string", "pattern": _KEY_PATTERN.pattern, "title": "Idempotency-Key"}}
+               "schema": {"anyOf": [{"type": "string", "pattern": _KEY_PATTERN.pattern}, {"type": "null"}],
+                          "description": _KEY_DESCRIPTION, "title": "Idempotency-Key"}}
 
 
 async def _enqueue(request: Request, submission: NoteSubmission, key: str | None) -> records.JobRecord:
