@@ -186,8 +186,9 @@ def _title_line(lines: list[str]) -> int | None:
     if first is None or not _titles(lines[first]):
         return None
     following = _lone_line(lines, first + 1)
-    if following is None or (_titles(lines[following]) and (following + 1 == len(lines)
-                                                             or not lines[following + 1].strip())):
+    # a line that labels what it says ("Attendees: Maria, Dev") is no second title, nor is it a to-do
+    if following is None or (_titles(lines[following]) and ":" not in lines[following]
+                             and (following + 1 == len(lines) or not lines[following + 1].strip())):
         return None
     return first if first + 1 < len(lines) and not lines[first + 1].strip() else None
 

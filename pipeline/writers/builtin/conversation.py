@@ -8,7 +8,7 @@ from pipeline.writers.builtin.dialogue import Dialogue
 from pipeline.writers.builtin.facts import Fact, Key, ReadNote
 from pipeline.writers.builtin.headings import spoken_heading
 from pipeline.writers.builtin.phrases import Picker
-from pipeline.writers.builtin.reading import first_clause, key_phrase, sentence_case, upper_first, with_article
+from pipeline.writers.builtin.reading import first_clause, key_phrase, upper_first, with_article
 
 _SHORT_FACT_WORDS = 8  # two facts this short (bullets, mostly) are said in one breath
 _GROUP_WORDS = 20
@@ -23,13 +23,13 @@ def conversation(note: ReadNote, chosen: set[Key], hosts: tuple[str, str], topic
     for index, section in enumerate(note.sections):
         facts = note.section_facts(index, chosen)
         if section.heading and not facts:
-            if note.by_section.get(index) and sentence_case(section.heading, note.proper) != topic:
+            if note.by_section.get(index) and not note.names_topic(section.heading, topic):
                 skipped.append(spoken_heading(section.heading, note.proper))  # dropped for length: say so
             continue
         if skipped:
             _mention_skipped(talk, skipped)
             skipped = []
-        if section.heading and sentence_case(section.heading, note.proper) != topic:
+        if section.heading and not note.names_topic(section.heading, topic):
             _open_section(talk, section.heading, facts)
         else:  # the note's preamble, or a first heading that only repeats the topic
             discuss(talk, facts, answering=False)
@@ -81,7 +81,7 @@ def intro(talk: Dialogue, topic: str, headings: list[str]) -> None:
         talk.say(b, talk.picker.choose("topic", topic=talk.note.spoken_topic(topic), a=a))
     else:  # the first sentence names no subject ("I started running in January"): it is said next
         talk.say(b, talk.picker.choose("topic_none", a=a))
-    parts = [spoken_heading(h, talk.note.proper) for h in headings if sentence_case(h, talk.note.proper) != topic]
+    parts = [spoken_heading(h, talk.note.proper) for h in headings if not talk.note.names_topic(h, topic)]
     if len(parts) >= 2:
         talk.say(a, talk.picker.choose("overview", list=spoken_list(parts[:4])))
     talk.close_section("Intro")

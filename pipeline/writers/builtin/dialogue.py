@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pipeline.writers.base import Section, Turn
 from pipeline.writers.builtin.facts import Fact, ReadNote
 from pipeline.writers.builtin.headings import spoken_heading
+from pipeline.writers.builtin.meeting import is_attendance
 from pipeline.writers.builtin.phrases import Picker
 from pipeline.writers.builtin.reading import (
     cause,
@@ -137,6 +138,8 @@ class Dialogue:
             verb, term = found_term
             if asked := fresh("ask_means" if verb == "means" else "ask_definition", verb=verb, x=term):
                 return asked, None
+        if is_attendance(fact.text) and (asked := fresh("ask_who")):
+            return asked, None
         if (noun := counted_noun(fact.text)) and noun not in self.counted and (asked := fresh("ask_count", noun=noun)):
             self.counted.add(noun)  # "How many pounds?" once is a question; three times is a tic
             return asked, None

@@ -7,7 +7,7 @@ from pipeline.writers.builtin.conversation import discuss
 from pipeline.writers.builtin.dialogue import Dialogue
 from pipeline.writers.builtin.facts import Fact, Key, ReadNote
 from pipeline.writers.builtin.phrases import Picker
-from pipeline.writers.builtin.reading import key_phrase, lower_first, sentence_case, upper_first
+from pipeline.writers.builtin.reading import key_phrase, lower_first, upper_first
 from pipeline.writers.builtin.wording import JOINED_ON
 from pipeline.writers.debate import SideSentences
 
@@ -46,7 +46,7 @@ def debate(note: ReadNote, chosen: set[Key], hosts: tuple[str, str], topic: str,
     for index, section in enumerate(note.sections):
         background = [f for f in note.section_facts(index, chosen) if f.key not in on_a_side]
         if background:
-            asks = bool(section.heading) and sentence_case(section.heading or "", note.proper) != topic
+            asks = bool(section.heading) and not note.names_topic(section.heading or "", topic)
             if asks and section.heading:
                 talk.say(talk.listener, talk.heading_question(section.heading))
             discuss(talk, background, answering=asks)

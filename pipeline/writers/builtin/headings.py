@@ -15,7 +15,8 @@ from pipeline.writers.builtin.wording import is_dull
 _DOCUMENT_PARTS = frozenset(("decision conclusion recommendation proposal plan summary background context budget "
                              "timeline outcome verdict result goal problem question idea approach schedule setup "
                              "rollout agenda roadmap situation story incident pilot project launch experiment trial "
-                             "survey meeting report retro retrospective postmortem outage workshop method").split())
+                             "survey meeting report retro retrospective postmortem outage workshop method sync standup "
+                             "kickoff call interview demo session offsite").split())
 # a determiner or preposition inside means the last word is not the head ("everything about the launch")
 _INNER_TAGS = frozenset(("DT", "IN", "TO", "PRP$", "POS", "WDT"))
 _BARE_PLURALS = frozenset("sales thanks news ops measles notes".split())

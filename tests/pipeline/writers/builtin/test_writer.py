@@ -295,8 +295,38 @@ def test_a_plain_first_line_titles_the_episode_and_lines_without_a_mark_do_not_r
     script = write(MEETING)
     said = spoken(script)
     assert script.title == "Q3 planning sync, Oct 14"
-    assert "Q3 planning sync, Oct 14." in script.turns[1].text  # named as the topic, not read as a fact
-    assert "attendees: maria, dev, priya." in said.lower() and "Priya Revenue" not in said, said
+    assert "Q3 planning sync." in script.turns[1].text  # named as the topic (its date left to the title)
+    assert "Maria, Dev and Priya were there." in said and "Priya Revenue" not in said, said
+
+
+WEEKLY = """Weekly product sync, Nov 12
+
+Attendees: Maria, Dev, Priya, Tom
+
+## Updates
+- Mobile app beta went out to 250 testers on Monday.
+- Churn dropped from 4.1% to 3.6% after the pricing change in October.
+
+## Action items
+- Priya: draft the consent copy by Friday.
+- Dev to fix the Android push notification bug.
+- Note: the board meets in January.
+"""
+
+
+@pytest.mark.parametrize("format_name", ["conversation", "brief", "debate"])
+def test_meeting_notes_are_said_as_a_host_would_say_them(format_name: FormatName) -> None:
+    script = write(WEEKLY, format_name=format_name)
+    said = spoken(script)
+    # "Attendees: …" on its own below the title is no second title (as "Call mom" below "Buy milk" would be)
+    assert script.title == "Weekly product sync, Nov 12" and "the weekly product sync" in said.lower()
+    assert "Maria, Dev, Priya and Tom were there." in said
+    assert "Priya will draft the consent copy by Friday." in said
+    assert "Dev will fix the Android push notification bug." in said
+    assert "Note will" not in said  # a label is no owner
+    if format_name == "conversation":
+        asked = [turn.text for turn in script.turns if turn.text.endswith("?")]
+        assert asked[0].startswith(("Who was", "And who")) and not any("Nov 12" in question for question in asked)
 
 
 @pytest.mark.parametrize("note", [

@@ -1,0 +1,46 @@
+"""Meeting notes' shorthand said as sentences."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.writers.builtin.meeting import is_attendance, said_plainly, without_date
+
+PEOPLE = {"Priya", "Dev", "Maria", "Tom", "Ana", "Lima"}  # as proper_words finds them: word by word
+
+
+@pytest.mark.parametrize(("written", "said"), [
+    ("Attendees: Maria, Dev, Priya, Tom.", "Maria, Dev, Priya and Tom were there."),
+    ("Present: Maria and Dev", "Maria and Dev were there."),
+    ("Participants: Priya", "Priya was there."),
+    ("Priya: draft the consent copy by Friday.", "Priya will draft the consent copy by Friday."),
+    ("Dev to fix the push bug.", "Dev will fix the push bug."),
+    ("Ana Lima – review the budget.", "Ana Lima will review the budget."),
+    # as written: a label is no owner, a statement is no action, a stranger's name is not guessed at
+    ("Note: check the logs first.", "Note: check the logs first."),
+    ("Decision: ship dark mode in 2.3.", "Decision: ship dark mode in 2.3."),
+    ("Tom: the numbers look good.", "Tom: the numbers look good."),
+    ("Sam: review the budget.", "Sam: review the budget."),
+    ("Attendees: the whole design team.", "Attendees: the whole design team."),
+    ("Revenue: up 8% on plan.", "Revenue: up 8% on plan."),
+])
+def test_who_came_and_who_does_what(written: str, said: str) -> None:
+    assert said_plainly(written, PEOPLE) == said
+
+
+def test_a_list_of_who_came_is_asked_about_as_such() -> None:
+    assert is_attendance("Maria, Dev and Priya were there.") and is_attendance("Priya was there.")
+    assert not is_attendance("The build was there.") and not is_attendance("Maria, Dev and Priya were late.")
+
+
+@pytest.mark.parametrize(("heading", "topic"), [
+    ("Weekly product sync, Nov 12", "Weekly product sync"),
+    ("Q3 planning sync - 2024-10-14", "Q3 planning sync"),
+    ("Standup (Tue, Oct 14)", "Standup"),
+    ("Retro on March 3rd, 2024", "Retro"),
+    ("Budget 2025", "Budget 2025"),  # a year names which budget
+    ("Nov 12", "Nov 12"),  # a date alone stays
+    ("Ideas for May", "Ideas for May"),
+])
+def test_a_heading_s_trailing_date_is_left_to_the_title(heading: str, topic: str) -> None:
+    assert without_date(heading) == topic
