@@ -16,6 +16,9 @@ _MONTH_GATE = (*_MONTH_BY_ABBREVIATION, "May")
 # "Python 3.11.2024", "release 1.2.2024", "Version: 1.2.2024" or "1.2.2024 builds" is a version, not a date.
 _VERSION_CUE = re.compile(r"(?:\b" + PRODUCT + r"|\b(?i:release|build|firmware|patch|section|chapter|rev|revision|"
                           r"step|item|§))[\s:]*$")
+# what numbers a thing rather than dates it: "ticket #2023-04", "part number 2045-06", "pages 1950-12"
+_COUNTED_CUE = re.compile(r"(?:#|\b(?i:no|nos|number|num|ticket|part|order|invoice|ref|id|isbn|issn|case|issue|pr|sku|"
+                          r"model|pages?|pp|item|serial|account|acct)\.?)\s*$")
 _VERSION_AFTER = re.compile(r"\s*(?i:builds?|releases?|versions?|firmware)\b")
 _MER = r"\s?(?P<mer_all>(?P<mer>[AaPp])\.?[Mm])\b(?P<dot>\.(?!\s+[\"'(]?[A-Z]|\s*$))?"
 
@@ -29,9 +32,10 @@ def _iso_date(match: re.Match[str]) -> str:
 
 def _year_month(match: re.Match[str]) -> str:
     number, month = int(match[1]), int(match[2])
-    # "2011-12" and "2000-01" are more often seasons (2011 to 2012) than months, and "pages 1200-12" a range:
-    # the range rule reads those
-    if not 1900 <= number <= 2099 or month == (number + 1) % 100:
+    # A range goes forward ("the 2007-09 recession", "2011-12"), and "pages 1200-12" or "ticket #2023-04" count:
+    # the range rule reads those, and the digits as written.
+    if (not 1900 <= number <= 2099 or month > number % 100
+            or _COUNTED_CUE.search(match.string, max(0, match.start() - 20), match.start())):
         return match[0]
     return f"{MONTHS[month - 1]} {year(number)}"
 

@@ -62,7 +62,7 @@ def speakable(text: str) -> str:
                        for index, part in enumerate(_INLINE_CODE.split(text)))
     text = _IMAGE.sub(lambda m: m.group(1), text)
     text = _LINK.sub(lambda m: m.group(1), text)
-    text = _URL.sub(lambda m: urlparse(m.group(0)).netloc.removeprefix("www.") or "a link", text)
+    text = _URL.sub(lambda m: _host(m.group(0)), text)
     text = _INLINE_CODE.sub(lambda m: m.group(1), text)
     for _ in range(2):  # nested emphasis such as ***bold italic***
         text = _UNDERSCORE_EMPHASIS.sub(lambda m: m.group(2), _EMPHASIS.sub(lambda m: m.group(2) or m.group(4), text))
@@ -73,6 +73,15 @@ def speakable(text: str) -> str:
 
 def _tidied(text: str) -> str:
     return _SPACE_BEFORE_PUNCTUATION.sub(r"\1", _SPACES.sub(" ", text)).strip()
+
+
+def _host(url: str) -> str:
+    """A URL as a host would say it: its site ("example.com"), or "a link" when it names none."""
+    try:
+        host = urlparse(url).netloc
+    except ValueError:  # "http://[oops": an unclosed IPv6 bracket
+        return "a link"
+    return host.removeprefix("www.") or "a link"
 
 
 def _is_emoji(ch: str) -> bool:

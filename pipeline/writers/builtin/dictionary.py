@@ -1,7 +1,6 @@
-"""Which words English writes in lower case, from the pronunciation dictionary inside the hibari-tts wheel
-(misaki's curated one, 90,000 words, names capitalised): it tells a name that opens a sentence ("Kahneman
-argues…", "Lisbon was lovely") from a common word ("Sourdough needs time") when the note never writes it
-anywhere else."""
+"""Which words English writes with a capital, from the pronunciation dictionary inside the hibari-tts wheel
+(misaki's curated one, 90,000 words, names capitalised): it tells a name that opens a sentence ("Lisbon was
+lovely") from a common word ("Sourdough needs time") when the note never writes it anywhere else."""
 
 from __future__ import annotations
 
@@ -12,8 +11,6 @@ from array import array
 from bisect import bisect_left
 from functools import cache
 from importlib import resources
-
-from pipeline.writers.builtin.tagging import is_common as tagger_knows
 
 # (misaki's second, generated dictionary would double the time and memory it takes to load)
 _DICTIONARY = "lexicon_us_gold.json.gz"
@@ -59,39 +56,28 @@ def _load() -> tuple[_SortedWords, _SortedWords]:
 
 
 def _dictionaries() -> tuple[_SortedWords, _SortedWords]:
+    if _load.cache_info().currsize:  # loaded: no lock to take
+        return _load()
     with _loading:  # two jobs' writers may ask first: one copy, loaded once
         return _load()
 
 
 def _forms(word: str) -> list[str]:
-    """`word` and what it may be inflected from: "dashboards" → "dashboard", "migrated" → "migrate"."""
+    """`word` and what it may be inflected from: "numbers" → "number", "paid" stays "paid"."""
     forms = [word]
-    for ending, base in (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e"),
-                         ("ly", "")):
+    for ending, base in (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e")):
         if word.endswith(ending) and len(word) - len(ending) >= 3:
             forms.append(word[: -len(ending)] + base)
     return forms
 
 
-def _is_common(word: str, common: _SortedWords) -> bool:
-    # the tagger's words fill in the dictionary's inflections ("went")
-    if any(form in common or tagger_knows(form) for form in _forms(word)):
-        return True
-    # a compound of two words ("frontend", "webhooks", "headcount"); a name seldom splits so
-    return any(word[:cut] in common and any(form in common for form in _forms(word[cut:]))
-               for cut in range(2, len(word) - 2))
-
-
 def is_name(word: str) -> bool:
-    """Whether a capitalised word is a name rather than a common word written with a capital because it opens a
-    sentence: a name the dictionary knows ("Lisbon"), or a word it does not know at all ("Kahneman",
-    "Kubernetes"), or one with a capital inside ("GitHub"), unless it is made of known words ("Frontend",
-    "Dashboards", "Follow-up")."""
-    common, names = _dictionaries()
+    """Whether a capitalised word that opens a sentence is a name rather than a common word: a name the
+    dictionary knows ("Lisbon", "Sarah"; not "Numbers", a plural first), or one with a capital inside ("GitHub").
+    A word it does not know at all may be either ("Kahneman", but also "Standup" or "Dedupe"): it is not
+    taken for a name."""
     bare = word.removesuffix("'s").removesuffix("’s")
-    lower = bare.lower()
-    # "Numbers" is also a book of the Bible: an inflected common word is that word
-    if (bare in names and not any(form in common for form in _forms(lower)[1:])) or any(
-            letter.isupper() for letter in bare[1:]):
+    if any(letter.isupper() for letter in bare[1:]):
         return True
-    return not all(_is_common(part, common) for part in lower.split("-") if part)
+    common, names = _dictionaries()
+    return bare in names and not any(form in common for form in _forms(bare.lower())[1:])

@@ -9,8 +9,8 @@ from functools import cached_property
 
 from pipeline.sentences import split_sentences, word_count
 from pipeline.writers.builtin.headings import is_statement, names_something, spoken_topic, subject_phrase
-from pipeline.writers.builtin.meeting import said_plainly, without_date
-from pipeline.writers.builtin.person import third_person
+from pipeline.writers.builtin.meeting import named_part, said_plainly
+from pipeline.writers.builtin.person import third_person, with_subject
 from pipeline.writers.builtin.reading import (
     content_words,
     proper_words,
@@ -75,12 +75,12 @@ class ReadNote:
                 return named
         for section in self.sections if not self.stated_heading else ():
             if section.heading and len(section.heading.split()) <= _TOPIC_WORDS:
-                return sentence_case(without_date(section.heading), self.proper)
+                return sentence_case(named_part(section.heading), self.proper)
         return self.subject
 
     def names_topic(self, heading: str, topic: str) -> bool:
         """Whether a heading only names the episode's topic (perhaps with its date): it opens no chapter."""
-        return sentence_case(without_date(heading), self.proper) == topic
+        return sentence_case(named_part(heading), self.proper) == topic
 
     def spoken_topic(self, topic: str) -> str:
         """`topic` as a line says it: the first sentence's subject already carries its article ("sea stars",
@@ -122,7 +122,7 @@ def read_note(note: str, focus: str | None) -> ReadNote:
             centrality = sum(frequency[w] for w in set(words)) / (len(words) + 4) if words else 0.0
             boost = 1.0 + (1.0 if position == 0 else 0.0) + 0.25 * len(heading_words.intersection(words))
             focused = 1.0 + 3.0 * len(focus_words & ({stem(word) for word in words} | heading_stems))
-            spoken, first_person = third_person(said_plainly(as_sentence(sentence), proper))
+            spoken, first_person = third_person(with_subject(said_plainly(as_sentence(sentence), proper)))
             facts.append(Fact((index, position), spoken, word_count(spoken), centrality * boost * focused,
                               asks=sentence.rstrip().endswith("?"), first_person=first_person))
     first_heading = next((section.heading for section in parsed if section.heading), None)

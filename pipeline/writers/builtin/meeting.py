@@ -16,6 +16,8 @@ _DATE = (rf"(?:{_DAY})?(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|
          rf"(?:\s+\d{{4}})?|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?)")
 # "…, Nov 12", "… - 2024-03-14", "… (Tue, Oct 14)": the date a heading ends with
 _TRAILING_DATE = re.compile(rf"\s*(?:,|[-–—:]|\bon\b|\()\s*{_DATE}\)?$")
+_NOTES_AFTER = re.compile(r"\s*(?:[-–—:,]\s*|\()(?i:(?:my |book |reading |meeting |quick )?notes?)\)?$")
+_NOTES_ON = re.compile(r"^(?i:(?:my |book |reading |meeting |quick )?notes?)\s*(?::|\bon\b|\bfrom\b|\babout\b)\s*")
 _NAME = re.compile(r"[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)?")
 _THERE = re.compile(rf"{_NAME.pattern}(?:, {_NAME.pattern})*(?:,? and {_NAME.pattern})? (?:was|were) there\.")
 # "Priya: draft…", "Priya – draft…", "Priya to draft…"; the owner is one or two capitalised words
@@ -42,7 +44,9 @@ def is_attendance(sentence: str) -> bool:
     return _THERE.fullmatch(sentence) is not None
 
 
-def without_date(heading: str) -> str:
-    """A heading without the date it ends with ("Weekly product sync, Nov 12" → "Weekly product sync"): a line
-    naming the episode's topic need not say it, and the title keeps it."""
-    return _TRAILING_DATE.sub("", heading) or heading
+def named_part(heading: str) -> str:
+    """What a heading names, without the date it ends with or its saying that these are notes ("Weekly product
+    sync, Nov 12" → "Weekly product sync", "Thinking, Fast and Slow — notes" and "Notes on Stoicism" → the book
+    and Stoicism): a line naming the episode's topic need not say those, and the title keeps them."""
+    named = _NOTES_ON.sub("", _NOTES_AFTER.sub("", _TRAILING_DATE.sub("", heading)))
+    return named if any(character.isalpha() for character in named) else heading

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from pipeline.writers.builtin.reading import upper_first
+from pipeline.writers.builtin.tagging import tagged
 
 _FIRST_PERSON = {
     "i": "they", "me": "them", "my": "their", "mine": "theirs", "myself": "themselves", "we": "they",
@@ -27,6 +28,16 @@ _OPENERS = frozenset(("Then Today So Now Yesterday Tomorrow Tonight Later Finall
                       "Sometimes Soon Well Oh Ok Okay Sure Thus Hence Otherwise Instead Somehow Besides Last Since "
                       "Because When While If Although Though Whenever Unless Until As Where What Why How Sadly "
                       "Luckily Hopefully Lately").split())
+# Past forms a diary opens with, the "I" left out ("Woke up early", "Took the tram"); the tagger takes some for
+# nouns or present tense when they open a sentence. Forms that are also present tense ("read", "put") are not here.
+_PAST_FORMS = frozenset(("woke took went felt made spent ran got had saw ate slept bought left came found met drove "
+                         "flew gave kept lost sat stood thought told wrote heard caught brought built began chose did "
+                         "drew drank fell forgot grew held knew led meant paid rode sold sent spoke swam taught threw "
+                         "won wore").split())
+_FINITE = frozenset(("VBZ", "VBP", "MD"))
+_WEATHER = frozenset("rained snowed poured drizzled hailed".split())
+_SUBJECTS = frozenset("the a an this that these those it he she they we i you my our his her their its".split())
+_CLAUSE_END = re.compile(r"[;:,(]|\s[-–—]\s")
 _LOOK_BACK = 40
 _QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”")
 
@@ -78,3 +89,28 @@ def _swap_person(found: re.Match[str]) -> str:
     # "I" is always capitalised, so only its place says whether "They" needs a capital
     starts_sentence = found.start() == 0 if word[0] == "I" else word[0].isupper()
     return upper_first(swapped) if starts_sentence else swapped
+
+
+def with_subject(sentence: str) -> str:
+    """A diary's sentence that leaves out its I ("Took the tram back up", "Woke up early and walked"), said with
+    it: "I took the tram back up" (then said as "they"), and "Rained all day" as "It rained all day". One with a
+    subject of its own is as written: "Used cars are cheap", "Ted called", "Based on this, we wait"."""
+    first = sentence.split(" ", 1)[0]
+    lowered = first[:1].lower() + first[1:]
+    if not first[:1].isupper() or len(first) < 3:
+        return sentence
+    tags = tagged(lowered + sentence[len(first):])
+    if lowered not in _PAST_FORMS and (tags[0][1] not in ("VBD", "VBN") or not lowered.endswith("ed")):
+        return sentence
+    # its neighbour as written: the capital makes a name's verb plain ("Ted called")
+    written = tagged(sentence)
+    after = written[1][1] if len(written) > 1 else "."
+    clause, comma, rest = _CLAUSE_END.split(sentence, maxsplit=1)[0], ",", ""
+    if len(clause) < len(sentence) and sentence[len(clause)] == comma:
+        rest = sentence[len(clause) + 1:].split()[0].lower() if sentence[len(clause) + 1:].split() else ""
+    if (any(tag in _FINITE for _, tag in tags[1:])  # its verb is later: "Used cars are cheap"
+            or after in ("VBD", "VBZ", "VBP", "MD")  # it is the subject: "Ted called"
+            or (after.startswith("NN") and any(tag == "VBD" for _, tag in tags[2:len(clause.split()) + 1]))
+            or rest in _SUBJECTS):  # it describes the subject after the comma: "Built in 1920, the house…"
+        return sentence
+    return f"{'It' if lowered in _WEATHER else 'I'} {lowered}{sentence[len(first):]}"

@@ -20,7 +20,7 @@ STOPWORDS = frozenset((
     "through between during without within per via may might must need needs lot lots thing things "
     "nobody somebody someone everyone everybody anyone anybody nothing something everything anything"
 ).split())
-_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’-])*")  # letters of any alphabet ("Belém", "Zürich")
 _NUMBER = re.compile(r"(?:[$€£]\s?)?\d[\d,.]*(?:\s?%|[a-z]{1,2}\b)?")  # "40 %", "1930s", "3rd"
 _SCALE = frozenset("hundred thousand million billion trillion percent".split())
 _COUNTED_TAGS = frozenset(("NN", "NNS", "NNP", "NNPS", "JJ"))
@@ -72,12 +72,14 @@ def proper_words(sentences: list[str], headings: list[str] | None = None) -> set
     found: set[str] = set(_TITLES) | CALENDAR_NAMES
     # a heading's clauses each open with a capital ("Week 3: What we learned"), and its small words are no names
     clauses = [clause for heading in headings or () for clause in _HEADING_CLAUSE.split(heading)]
+    cased = [clause for heading in headings or () if _in_sentence_case(heading)
+             for clause in _HEADING_CLAUSE.split(heading)]
     for sentence in sentences:
         found.update(word for index, word in enumerate(_WORD.findall(sentence))
                      if (index and word[0].isupper()) or (len(word) > 1 and word.isupper()))
     for clause in clauses:
         found.update(word for index, word in enumerate(_WORD.findall(clause))
-                     if (index and word[0].isupper() and word.lower() not in _NOT_NAMES and _in_sentence_case(clause))
+                     if (index and word[0].isupper() and word.lower() not in _NOT_NAMES and clause in cased)
                      or (len(word) > 1 and word.isupper()))
     written_lower = {word for sentence in sentences for word in _WORD.findall(sentence) if word.islower()}
     openers = {words[0] for text in (*sentences, *clauses) if (words := _WORD.findall(text))}

@@ -100,6 +100,9 @@ CASES: list[tuple[str, str]] = [
     ("from 2023-04 to 2023-06", "from April twenty twenty-three to June twenty twenty-three"),
     ("the 2011-12 season", "the twenty eleven to twelve season"),  # the year after: a season, not December
     ("pages 1200-12", "pages twelve hundred to twelve"),
+    ("the 2007-09 recession", "the two thousand and seven to nine recession"),  # forward: a range
+    ("ticket 2023-04", "ticket two thousand and twenty-three to zero four"),  # a number, not a date
+    ("pages 1950-12", "pages one thousand, nine hundred and fifty to twelve"),
     ("Sprint 2024-W05 ends", "Sprint week five of twenty twenty-four ends"),
     ("March 3, 2024", "March third, twenty twenty-four"),
     ("3 March 2024", "the third of March, twenty twenty-four"),

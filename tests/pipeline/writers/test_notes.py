@@ -39,6 +39,7 @@ def test_underscores_inside_words_are_no_emphasis() -> None:
     ("see ![a chart](c.png) here", "see a chart here"), ("go to http://a.io/x now", "go to a.io now"),
     ("run `ls` now", "run ls now"), ("a *big* win", "a big win"), ("a _big_ win", "a big win"),
     ("a ~~big~~ win", "a big win"), ("a win 🎉 today", "a win today"),
+    ("see http://[oops for details", "see a link for details"),  # no host to say (and no crash)
 ])
 def test_each_kind_of_markup_is_rewritten_even_alone_on_its_line(written: str, said: str) -> None:
     # plain lines skip the rewrites: each kind of markup must still be seen when it is the only one

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.writers.builtin.meeting import is_attendance, said_plainly, without_date
+from pipeline.writers.builtin.meeting import is_attendance, named_part, said_plainly
 
 PEOPLE = {"Priya", "Dev", "Maria", "Tom", "Ana", "Lima"}  # as proper_words finds them: word by word
 
@@ -41,6 +41,10 @@ def test_a_list_of_who_came_is_asked_about_as_such() -> None:
     ("Budget 2025", "Budget 2025"),  # a year names which budget
     ("Nov 12", "Nov 12"),  # a date alone stays
     ("Ideas for May", "Ideas for May"),
+    ("Thinking, Fast and Slow — notes", "Thinking, Fast and Slow"),
+    ("Notes on Stoicism", "Stoicism"), ("Book notes: Atomic Habits", "Atomic Habits"),
+    ("Meeting notes", "Meeting notes"),  # nothing but "notes": kept
+    ("Release notes for 2.3", "Release notes for 2.3"),
 ])
-def test_a_heading_s_trailing_date_is_left_to_the_title(heading: str, topic: str) -> None:
-    assert without_date(heading) == topic
+def test_a_heading_s_date_and_its_saying_notes_are_left_to_the_title(heading: str, topic: str) -> None:
+    assert named_part(heading) == topic
