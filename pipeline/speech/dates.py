@@ -17,8 +17,8 @@ _MONTH_GATE = (*_MONTH_BY_ABBREVIATION, "May")
 _VERSION_CUE = re.compile(r"(?:\b" + PRODUCT + r"|\b(?i:release|build|firmware|patch|section|chapter|rev|revision|"
                           r"step|item|§))[\s:]*$")
 # what numbers a thing rather than dates it: "ticket #2023-04", "part number 2045-06", "pages 1950-12"
-_COUNTED_CUE = re.compile(r"(?:#|\b(?i:no|nos|number|num|ticket|part|order|invoice|ref|id|isbn|issn|case|issue|pr|sku|"
-                          r"model|pages?|pp|item|serial|account|acct)\.?)\s*$")
+_COUNTED_CUE = re.compile(r"(?:#|\b(?i:number|num|ticket|part|order|invoice|ref|id|isbn|issn|issue|pr|sku|model|pages?|"
+                          r"pp|item|serial|account|acct)\.?)\s*$")
 _VERSION_AFTER = re.compile(r"\s*(?i:builds?|releases?|versions?|firmware)\b")
 _MER = r"\s?(?P<mer_all>(?P<mer>[AaPp])\.?[Mm])\b(?P<dot>\.(?!\s+[\"'(]?[A-Z]|\s*$))?"
 

@@ -10,12 +10,12 @@ from collections.abc import Callable, Mapping
 from pipeline.speech.numbers import speak_numbers
 
 # Part of the cache key for synthesised audio: bump it whenever a rule changes, so old audio is never reused.
-NORMALISER_VERSION = "6"
+NORMALISER_VERSION = "7"
 
 _Replacement = str | Callable[[re.Match[str]], str]
 _Passes = tuple[tuple[str | tuple[str, ...], re.Pattern[str], _Replacement], ...]
 
-_HEADING = re.compile(r"^#{1,6}\s+(.*?)(?:\s+#+)?$")
+_HEADING = re.compile(r"^#{1,6}\s+(.*)$")  # closing #s stripped after: a lazy pattern backtracks over long spaces
 _LIST_ITEM = re.compile(r"^(?:>\s?)*(?:[-*+•]|\d{1,3}[.)])\s+")
 _QUOTE = re.compile(r"^(?:>\s?)+(?![\d=])")  # ">90%" is a comparison, not a quote
 # Horizontal rules, table separator rows and code fences say nothing.
@@ -78,7 +78,9 @@ def _unmark_lines(text: str) -> str:
         if not line or _SILENT_LINE.match(line):
             continue
         if heading := _HEADING.match(line):
-            lines.append((heading[1], "."))
+            text = heading[1].rstrip()
+            closed = text.rstrip("#")
+            lines.append((closed.rstrip() if closed != text and (not closed or closed[-1].isspace()) else text, "."))
         elif line.startswith("|") and line.endswith("|") and len(line) > 1:
             lines.append((line.strip("|").strip(), "."))
         elif item := _LIST_ITEM.match(line):

@@ -13,7 +13,9 @@ from pipeline.writers.markup import without_hidden, without_tags
 # Stands in for a code block; the writer replaces it with a spoken remark instead of reading code aloud.
 CODE_BLOCK = "\x00code\x00"
 
-_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+# the heading's text; its closing #s are stripped after the match (a lazy pattern ending in "\s*#*\s*$"
+# backtracks for seconds over a long run of spaces)
+_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*)$")
 _BULLET = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+(?:\[[ xX]\]\s+)?(.*)$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _RULE = re.compile(r"^\s*([-*_])(\s*\1){2,}\s*$")
@@ -155,7 +157,7 @@ def parse_note(markdown: str) -> list[NoteSection]:
             continue
         if heading := _HEADING.match(stripped):
             flush()
-            title = speakable(heading.group(2)).rstrip(".:")
+            title = speakable(heading.group(2).rstrip().rstrip("#").rstrip()).rstrip(".:")  # "## Costs ##"
             sections.append(NoteSection(heading=title or None))
             continue
         if bullet := _BULLET.match(stripped):
@@ -185,6 +187,8 @@ def parse_note(markdown: str) -> list[NoteSection]:
 
 
 _TITLE_WORDS = 12
+_MEETING_LABEL = re.compile(r"\s*(?i:attendees|attending|present|participants|agenda|date|time|location|where|when|"
+                            r"facilitator|chair|note-?taker|notes by)\s*:")
 
 
 def _title_line(lines: list[str]) -> int | None:
@@ -195,8 +199,8 @@ def _title_line(lines: list[str]) -> int | None:
     if first is None or not _titles(lines[first]):
         return None
     following = _lone_line(lines, first + 1)
-    # a line that labels what it says ("Attendees: Maria, Dev") is no second title, nor is it a to-do
-    if following is None or (_titles(lines[following]) and ":" not in lines[following]
+    # a meeting's "Attendees: Maria, Dev" under its name is no second title, nor a to-do
+    if following is None or (_titles(lines[following]) and not _MEETING_LABEL.match(lines[following])
                              and (following + 1 == len(lines) or not lines[following + 1].strip())):
         return None
     return first if first + 1 < len(lines) and not lines[first + 1].strip() else None

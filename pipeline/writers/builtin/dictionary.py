@@ -81,3 +81,9 @@ def is_name(word: str) -> bool:
         return True
     common, names = _dictionaries()
     return bare in names and not any(form in common for form in _forms(bare.lower())[1:])
+
+
+def is_common_word(word: str) -> bool:
+    """Whether the dictionary holds `word` (lower-cased), or what it is inflected from, as a common word."""
+    common, _ = _dictionaries()
+    return any(form in common for form in _forms(word.lower()))

@@ -79,8 +79,10 @@ class ReadNote:
         return self.subject
 
     def names_topic(self, heading: str, topic: str) -> bool:
-        """Whether a heading only names the episode's topic (perhaps with its date): it opens no chapter."""
-        return sentence_case(named_part(heading), self.proper) == topic
+        """Whether a heading only names the episode's topic (the first one perhaps with its date: a later "Weekly
+        sync, Nov 19" is a chapter of its own): it opens no chapter."""
+        said = named_part(heading) if heading == self.first_heading else heading
+        return sentence_case(said, self.proper) == topic
 
     def spoken_topic(self, topic: str) -> str:
         """`topic` as a line says it: the first sentence's subject already carries its article ("sea stars",
@@ -107,7 +109,7 @@ def read_note(note: str, focus: str | None) -> ReadNote:
     # a heading such as "My sourdough year" is the author's too
     sections = [NoteSection(third_person(s.heading)[0] if s.heading else None, s.sentences) for s in as_written]
     sentences = [s for section in sections for s in section.sentences if s != CODE_BLOCK]
-    proper = proper_words(sentences, [section.heading for section in sections if section.heading])
+    proper = proper_words(sentences, [named_part(section.heading) for section in sections if section.heading])
     frequency = Counter(w for sentence in sentences for w in content_words(sentence))
     focus_words = {stem(word) for word in content_words(focus or "")}
     facts = []

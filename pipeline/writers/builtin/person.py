@@ -29,14 +29,16 @@ _OPENERS = frozenset(("Then Today So Now Yesterday Tomorrow Tonight Later Finall
                       "Because When While If Although Though Whenever Unless Until As Where What Why How Sadly "
                       "Luckily Hopefully Lately").split())
 # Past forms a diary opens with, the "I" left out ("Woke up early", "Took the tram"); the tagger takes some for
-# nouns or present tense when they open a sentence. Forms that are also present tense ("read", "put") are not here.
-_PAST_FORMS = frozenset(("woke took went felt made spent ran got had saw ate slept bought left came found met drove "
-                         "flew gave kept lost sat stood thought told wrote heard caught brought built began chose did "
-                         "drew drank fell forgot grew held knew led meant paid rode sold sent spoke swam taught threw "
-                         "won wore").split())
+# nouns or present tense when they open a sentence. Not those that also open a description ("Made in Italy",
+# "Built in 1920", "Sold out", "Held every Tuesday") or are also present tense ("read", "put").
+_PAST_FORMS = frozenset(("woke took went felt spent ran got had saw ate slept bought came met drove flew swam rode "
+                         "drank wrote spoke").split())
+# A regular past form says what the author did only with its object or particle after it ("Fixed the bug",
+# "Tried a new cafe", "Picked up the keys"); before "by", "in" or a bare noun it describes ("Translated by…",
+# "Published in 2011", "Grilled sardines")
+_OBJECT_TAGS = frozenset(("DT", "PRP", "PRP$", "RP"))
 _FINITE = frozenset(("VBZ", "VBP", "MD"))
-_WEATHER = frozenset("rained snowed poured drizzled hailed".split())
-_SUBJECTS = frozenset("the a an this that these those it he she they we i you my our his her their its".split())
+_WEATHER = frozenset("rained snowed drizzled".split())  # "Rained all day": it did, not the author
 _CLAUSE_END = re.compile(r"[;:,(]|\s[-–—]\s")
 _LOOK_BACK = 40
 _QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”")
@@ -92,25 +94,22 @@ def _swap_person(found: re.Match[str]) -> str:
 
 
 def with_subject(sentence: str) -> str:
-    """A diary's sentence that leaves out its I ("Took the tram back up", "Woke up early and walked"), said with
-    it: "I took the tram back up" (then said as "they"), and "Rained all day" as "It rained all day". One with a
-    subject of its own is as written: "Used cars are cheap", "Ted called", "Based on this, we wait"."""
+    """A diary's sentence that leaves out its I ("Took the tram back up", "Woke up early and walked", "Fixed the
+    bug"), said with it: "I took the tram back up" (then said as "they"). One with a subject of its own, or that
+    describes rather than tells ("Used cars are cheap", "Ted and Ann came over", "Published in 2011"), is as
+    written."""
     first = sentence.split(" ", 1)[0]
     lowered = first[:1].lower() + first[1:]
     if not first[:1].isupper() or len(first) < 3:
         return sentence
-    tags = tagged(lowered + sentence[len(first):])
-    if lowered not in _PAST_FORMS and (tags[0][1] not in ("VBD", "VBN") or not lowered.endswith("ed")):
-        return sentence
-    # its neighbour as written: the capital makes a name's verb plain ("Ted called")
+    # its neighbour as written: a capital makes a name's verb or "and" plain ("Ted called", "Fred and I")
     written = tagged(sentence)
     after = written[1][1] if len(written) > 1 else "."
-    clause, comma, rest = _CLAUSE_END.split(sentence, maxsplit=1)[0], ",", ""
-    if len(clause) < len(sentence) and sentence[len(clause)] == comma:
-        rest = sentence[len(clause) + 1:].split()[0].lower() if sentence[len(clause) + 1:].split() else ""
-    if (any(tag in _FINITE for _, tag in tags[1:])  # its verb is later: "Used cars are cheap"
-            or after in ("VBD", "VBZ", "VBP", "MD")  # it is the subject: "Ted called"
-            or (after.startswith("NN") and any(tag == "VBD" for _, tag in tags[2:len(clause.split()) + 1]))
-            or rest in _SUBJECTS):  # it describes the subject after the comma: "Built in 1920, the house…"
+    if after in ("VBD", "VBZ", "VBP", "MD", "CC") or any(tag in _FINITE for _, tag in written[1:]):
         return sentence
-    return f"{'It' if lowered in _WEATHER else 'I'} {lowered}{sentence[len(first):]}"
+    if lowered in _PAST_FORMS:
+        return f"I {lowered}{sentence[len(first):]}"
+    tags = tagged(lowered + sentence[len(first):])
+    if lowered.endswith("ed") and tags[0][1] in ("VBD", "VBN") and after in _OBJECT_TAGS and lowered not in _WEATHER:
+        return f"I {lowered}{sentence[len(first):]}"
+    return sentence

@@ -8,7 +8,7 @@ from collections import Counter
 
 from pipeline.writers.builtin.dictionary import is_name
 from pipeline.writers.builtin.tagging import noun_phrases, opens_with_imperative, tagged
-from pipeline.writers.builtin.wording import CALENDAR_NAMES, is_dull, without_generic_label
+from pipeline.writers.builtin.wording import CALENDAR_NAMES, CALENDAR_SHORT_NAMES, is_dull, without_generic_label
 
 STOPWORDS = frozenset((
     "a an the and or but if then than so of to in on at by for with from as is are was were be been being it its "
@@ -69,7 +69,7 @@ def proper_words(sentences: list[str], headings: list[str] | None = None) -> set
     in its headings written in sentence case ("Q3 results for Acme Corp", but not "Octopus Intelligence"),
     acronyms, titles such as "Dr" ("Dr. Smith" opening a sentence is never "dr. Smith"), and the names that
     only ever open a sentence or a heading ("Kahneman argues…"), told by the dictionary."""
-    found: set[str] = set(_TITLES) | CALENDAR_NAMES
+    found: set[str] = set(_TITLES) | CALENDAR_NAMES | CALENDAR_SHORT_NAMES
     # a heading's clauses each open with a capital ("Week 3: What we learned"), and its small words are no names
     clauses = [clause for heading in headings or () for clause in _HEADING_CLAUSE.split(heading)]
     cased = [clause for heading in headings or () if _in_sentence_case(heading)

@@ -26,6 +26,8 @@ _GENERIC_LABELS = frozenset(("tip tips note notes decision take idea example def
 # month and weekday names keep their capitals wherever they stand ("Today we're looking at Tuesday")
 CALENDAR_NAMES = frozenset(("January February March April May June July August September October November December "
                             "Monday Tuesday Wednesday Thursday Friday Saturday Sunday").split())
+# and their short forms that are no other word ("Nov 19"; not "Mar", "Wed", "Sat" or "Sun")
+CALENDAR_SHORT_NAMES = frozenset("Jan Feb Apr Jun Jul Aug Sep Sept Oct Nov Dec Mon Tue Tues Thu Thur Thurs Fri".split())
 
 
 def is_dull(word: str) -> bool:

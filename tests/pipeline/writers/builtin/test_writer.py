@@ -330,6 +330,20 @@ def test_meeting_notes_are_said_as_a_host_would_say_them(format_name: FormatName
         assert asked[0].startswith(("Who was", "And who")) and not any("Nov 12" in question for question in asked)
 
 
+def test_a_later_dated_section_with_the_topic_s_name_is_a_chapter_of_its_own() -> None:
+    note = ("## Weekly product sync, Nov 12\n- Beta went out to 250 testers.\n- Churn dropped to 3.6%.\n\n"
+            "## Weekly product sync, Nov 19\n- Beta feedback is mostly positive.\n- Churn rose again to 3.9%.\n")
+    script = write(note)
+    assert [section.title for section in script.sections][1:3] == ["Weekly product sync, Nov 12",
+                                                                    "Weekly product sync, Nov 19"]
+    assert "Nov 19" in spoken(script)
+
+
+def test_a_list_of_lone_lines_with_a_colon_is_no_titled_note() -> None:
+    script = write("Milk\n\nEggs: a dozen\n\nBread\n")  # only a meeting's labels ("Attendees:") follow a title
+    assert "milk" not in script.turns[1].text.lower()
+
+
 @pytest.mark.parametrize("note", [
     "Yesterday we moved house\n\nThe van was late by two hours. The piano barely fit.",
     "Went running this morning\n\nFelt tired. Need new shoes.",
