@@ -39,7 +39,6 @@ _PAST_FORMS = frozenset(("woke took went felt spent ran got had saw ate slept bo
 _OBJECT_TAGS = frozenset(("DT", "PRP", "PRP$", "RP"))
 _FINITE = frozenset(("VBZ", "VBP", "MD"))
 _WEATHER = frozenset("rained snowed drizzled".split())  # "Rained all day": it did, not the author
-_CLAUSE_END = re.compile(r"[;:,(]|\s[-–—]\s")
 _LOOK_BACK = 40
 _QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”")
 

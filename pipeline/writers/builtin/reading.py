@@ -68,7 +68,7 @@ def proper_words(sentences: list[str], headings: list[str] | None = None) -> set
     """Words that keep their capitals: those the note capitalises in mid-sentence (names), in its sentences and
     in its headings written in sentence case ("Q3 results for Acme Corp", but not "Octopus Intelligence"),
     acronyms, titles such as "Dr" ("Dr. Smith" opening a sentence is never "dr. Smith"), and the names that
-    only ever open a sentence or a heading ("Kahneman argues…"), told by the dictionary."""
+    only ever open a sentence or a heading ("Lisbon was lovely"), when the dictionary knows them as names."""
     found: set[str] = set(_TITLES) | CALENDAR_NAMES | CALENDAR_SHORT_NAMES
     # a heading's clauses each open with a capital ("Week 3: What we learned"), and its small words are no names
     clauses = [clause for heading in headings or () for clause in _HEADING_CLAUSE.split(heading)]
