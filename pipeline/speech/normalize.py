@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from pipeline.speech.numbers import speak_numbers
 
 # Part of the cache key for synthesised audio: bump it whenever a rule changes, so old audio is never reused.
-NORMALISER_VERSION = "7"
+NORMALISER_VERSION = "8"
 
 _Replacement = str | Callable[[re.Match[str]], str]
 _Passes = tuple[tuple[str | tuple[str, ...], re.Pattern[str], _Replacement], ...]

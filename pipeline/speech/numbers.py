@@ -10,8 +10,12 @@ from pipeline.speech.words import PRODUCT, START, Pass, cardinal, digits, glued,
 
 # Letters that are units only when glued to the number ("10k", "5M", "3x"): spaced, they are more often words.
 _GLUED_ONLY = frozenset({"k", "M", "B", "T", "x"})
-# "30 s" is thirty seconds, but "30s" is a decade (read before units).
-_SPACED_ONLY = frozenset({"s"})
+# "30 s" is thirty seconds; "30s" is a decade (read before units) unless it times something ("a 30s timeout",
+# "from 2s to 30s"), and "2s", which is no decade, is two seconds.
+_SPACED_ONLY: frozenset[str] = frozenset()
+_TIMING_CUE = re.compile(r"(?i:timeouts?|latency|interval|delay|ttl|every|after|within|wait(?:s|ed)?|took|takes|"
+                         r"retry|retries|backoff|expires?|lasts?)\b[^.!?]{0,30}$")
+_SECONDS_NEARBY = re.compile(r"(?<![\w.,])\d*[1-9](?:\.\d+)?s\b")
 _UNIT = "|".join(re.escape(unit) for unit in sorted(vocabulary.UNITS, key=len, reverse=True))
 # Words after which a four-digit number is a year: "in 2024", "since 1999", "March 2024", "Q1 2024", "mid-2024".
 _YEAR_CUE = re.compile(r"(?:\b(?:in|since|by|from|until|till|through|of|circa|around|before|after|during|year|early|"
@@ -96,7 +100,10 @@ def _years_apart(match: re.Match[str]) -> str:
 
 
 def _decade(match: re.Match[str]) -> str:
-    number = int(match[1])
+    number, text, start = int(match[1]), match.string, match.start()
+    if number < 100 and (_TIMING_CUE.search(text, max(0, start - 40), start)
+                         or _SECONDS_NEARBY.search(text, max(0, start - 30), match.end() + 30)):
+        return match[0]  # seconds, read with the units
     if number in (100, 1000):
         return "hundreds" if number == 100 else "thousands"
     return _plural(year(number) if is_year(number) else words(number))

@@ -94,6 +94,10 @@ CASES: list[tuple[str, str]] = [
     ("in 2005", "in two thousand and five"),
     ("Q1 2024", "Q one twenty twenty-four"),
     ("the 1990s and the '80s", "the nineteen nineties and the eighties"),
+    ("in her 30s", "in her thirties"),
+    ("raised the timeout from 2s to 30s.", "raised the timeout from two seconds to thirty seconds."),  # timing
+    ("retries every 30s", "retries every thirty seconds"),
+    ("It took 45s.", "It took forty-five seconds."),  # no decade: seconds
     ("2048 tokens", "two thousand and forty-eight tokens"),
     ("2024-03-15", "March fifteenth, twenty twenty-four"),
     ("Released 2023-04.", "Released April twenty twenty-three."),  # a year and month
