@@ -101,8 +101,9 @@ def _years_apart(match: re.Match[str]) -> str:
 
 def _decade(match: re.Match[str]) -> str:
     number, text, start = int(match[1]), match.string, match.start()
-    if number < 100 and (_TIMING_CUE.search(text, max(0, start - 40), start)
-                         or _SECONDS_NEARBY.search(text, max(0, start - 30), match.end() + 30)):
+    counting = text.startswith(" of ", match.end())  # "10s of minutes", "100s of users"
+    if number < 100 and not counting and (_TIMING_CUE.search(text, max(0, start - 40), start)
+                                          or _SECONDS_NEARBY.search(text, max(0, start - 30), match.end() + 30)):
         return match[0]  # seconds, read with the units
     if number in (100, 1000):
         return "hundreds" if number == 100 else "thousands"
@@ -113,6 +114,8 @@ def _unit(match: re.Match[str]) -> str:
     unit, separator, number = match["unit"], match["sep"] or "", match["n"]
     if (separator and unit in _GLUED_ONLY) or (not separator and unit in _SPACED_ONLY):
         return match[0]
+    if unit == "s" and not separator and match.string[match.start() - 1:match.start()] == "-":
+        return match[0]  # "COVID-19s": a plural of a name, not seconds
     one, many = vocabulary.UNITS[unit]
     if separator == "-":  # "a 5-km run": the unit is an adjective, so singular
         return f"{cardinal(number)}-{one}"

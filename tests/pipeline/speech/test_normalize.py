@@ -98,6 +98,7 @@ CASES: list[tuple[str, str]] = [
     ("raised the timeout from 2s to 30s.", "raised the timeout from two seconds to thirty seconds."),  # timing
     ("retries every 30s", "retries every thirty seconds"),
     ("It took 45s.", "It took forty-five seconds."),  # no decade: seconds
+    ("we waited 10s of minutes", "we waited tens of minutes"),
     ("2048 tokens", "two thousand and forty-eight tokens"),
     ("2024-03-15", "March fifteenth, twenty twenty-four"),
     ("Released 2023-04.", "Released April twenty twenty-three."),  # a year and month
