@@ -10,9 +10,8 @@ from pipeline.speech.words import PRODUCT, START, Pass, cardinal, digits, glued,
 
 # Letters that are units only when glued to the number ("10k", "5M", "3x"): spaced, they are more often words.
 _GLUED_ONLY = frozenset({"k", "M", "B", "T", "x"})
-# "30 s" is thirty seconds; "30s" is a decade (read before units) unless it times something ("a 30s timeout",
-# "from 2s to 30s"), and "2s", which is no decade, is two seconds.
-_SPACED_ONLY: frozenset[str] = frozenset()
+# "30s" is a decade (read before units) unless it times something ("a 30s timeout", "from 2s to 30s"), and "2s",
+# which is no decade, is two seconds.
 _TIMING_CUE = re.compile(r"(?i:timeouts?|latency|interval|delay|ttl|every|after|within|wait(?:s|ed)?|took|takes|"
                          r"retry|retries|backoff|expires?|lasts?)\b[^.!?]{0,30}$")
 _SECONDS_NEARBY = re.compile(r"(?<![\w.,])\d*[1-9](?:\.\d+)?s\b")
@@ -112,7 +111,7 @@ def _decade(match: re.Match[str]) -> str:
 
 def _unit(match: re.Match[str]) -> str:
     unit, separator, number = match["unit"], match["sep"] or "", match["n"]
-    if (separator and unit in _GLUED_ONLY) or (not separator and unit in _SPACED_ONLY):
+    if separator and unit in _GLUED_ONLY:
         return match[0]
     if unit == "s" and not separator and match.string[match.start() - 1:match.start()] == "-":
         return match[0]  # "COVID-19s": a plural of a name, not seconds

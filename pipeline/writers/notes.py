@@ -187,8 +187,10 @@ def parse_note(markdown: str) -> list[NoteSection]:
 
 
 _TITLE_WORDS = 12
-_MEETING_LABEL = re.compile(r"\s*(?i:attendees|attending|present|participants|agenda|date|time|location|where|when|"
-                            r"facilitator|chair|note-?taker|notes by)\s*:")
+# who came to a meeting: also read by the built-in writer, which says "Maria and Dev were there"
+ATTENDANCE_LABELS = "attendees|attending|present|participants"
+_MEETING_LABEL = re.compile(rf"\s*(?i:{ATTENDANCE_LABELS}|agenda|date|time|location|where|when|facilitator|chair|"
+                            r"note-?taker|notes by)\s*:")
 
 
 def _title_line(lines: list[str]) -> int | None:

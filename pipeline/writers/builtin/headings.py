@@ -6,7 +6,13 @@ from __future__ import annotations
 import re
 
 from pipeline.writers.builtin.reading import WH_WORDS, lower_first, sentence_case
-from pipeline.writers.builtin.tagging import is_common, is_contracted_pronoun, opens_with_imperative, tagged
+from pipeline.writers.builtin.tagging import (
+    is_common,
+    is_contracted_pronoun,
+    lowered_opening_tag,
+    opens_with_imperative,
+    tagged,
+)
 from pipeline.writers.builtin.wording import is_dull
 
 # Singular heads that name one part or event of the note ("the decision", "the product launch"). Other singular
@@ -136,9 +142,7 @@ def names_something(line: str) -> bool:
     words = [word for word, _ in tags if any(ch.isalpha() for ch in word)]
     if not words or all(is_dull(word) for word in words) or tags[0][0].lower() in _TIME_OPENERS:
         return False  # a date, or a sentence that opens with its time ("Today I learned…")
-    # a capital makes the tagger read an opening verb as a noun ("Went running", "Made pizza"): the line is read
-    # lowered too
-    lowered = tagged(line[:1].lower() + line[1:48])[0][1]
+    lowered = lowered_opening_tag(line)  # "Went running", "Made pizza"
     if lowered in _OPENING_VERBS or not {tags[0][1], lowered} & _NAME_OPENERS or is_statement(line):
         return False
     return not any(tag in _FINITE and not _fragment(tags, index) for index, (_, tag) in enumerate(tags))

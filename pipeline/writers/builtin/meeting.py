@@ -9,8 +9,9 @@ import re
 from pipeline.writers.builtin.dictionary import is_common_word
 from pipeline.writers.builtin.tagging import opens_with_imperative, tagged
 from pipeline.writers.builtin.wording import CALENDAR_NAMES, CALENDAR_SHORT_NAMES
+from pipeline.writers.notes import ATTENDANCE_LABELS
 
-_ATTENDANCE = re.compile(r"(?i:attendees|attending|present|participants|people|who)\s*:\s*(?P<names>[^:;]+?)\.?$")
+_ATTENDANCE = re.compile(rf"(?i:{ATTENDANCE_LABELS}|people|who)\s*:\s*(?P<names>[^:;]+?)\.?$")
 _MONTH = r"(?:" + "|".join(sorted(name[:3] for name in CALENDAR_NAMES if not name.endswith("day"))) + r")[a-z]*\.?"
 _DAY = r"(?:" + "|".join(sorted(name[:3] for name in CALENDAR_NAMES if name.endswith("day"))) + r")[a-z]*\.?,?\s*"
 _DATE = (rf"(?:{_DAY})?(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from pipeline.writers.builtin.reading import upper_first
-from pipeline.writers.builtin.tagging import tagged
+from pipeline.writers.builtin.tagging import lowered_opening_tag, tagged
 
 _FIRST_PERSON = {
     "i": "they", "me": "them", "my": "their", "mine": "theirs", "myself": "themselves", "we": "they",
@@ -99,16 +99,14 @@ def with_subject(sentence: str) -> str:
     written."""
     first = sentence.split(" ", 1)[0]
     lowered = first[:1].lower() + first[1:]
-    if not first[:1].isupper() or len(first) < 3:
-        return sentence
+    regular = lowered.endswith("ed") and lowered not in _WEATHER
+    if not first[:1].isupper() or len(first) < 3 or not (lowered in _PAST_FORMS or regular):
+        return sentence  # most sentences: no tagging needed
     # its neighbour as written: a capital makes a name's verb or "and" plain ("Ted called", "Fred and I")
     written = tagged(sentence)
     after = written[1][1] if len(written) > 1 else "."
     if after in ("VBD", "VBZ", "VBP", "MD", "CC") or any(tag in _FINITE for _, tag in written[1:]):
         return sentence
-    if lowered in _PAST_FORMS:
-        return f"I {lowered}{sentence[len(first):]}"
-    tags = tagged(lowered + sentence[len(first):])
-    if lowered.endswith("ed") and tags[0][1] in ("VBD", "VBN") and after in _OBJECT_TAGS and lowered not in _WEATHER:
+    if lowered in _PAST_FORMS or (after in _OBJECT_TAGS and lowered_opening_tag(sentence) in ("VBD", "VBN")):
         return f"I {lowered}{sentence[len(first):]}"
     return sentence

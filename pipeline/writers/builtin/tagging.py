@@ -43,6 +43,12 @@ _INSTRUCTIONS = frozenset(("whisk stir mix fry bake boil simmer rest chop dice s
                            "combine").split())
 
 
+def lowered_opening_tag(sentence: str) -> str:
+    """The first word's tag with its capital lowered: a capital makes the tagger read an opening verb as a noun
+    ("Went running", "Review the budget"). The first word's neighbours are enough."""
+    return tagged(sentence[:1].lower() + sentence[1:48])[0][1]
+
+
 def opens_with_imperative(sentence: str) -> bool:
     """Whether the sentence opens by telling someone to act ("Buy milk", "Review the budget"): the capital makes
     the tagger read such a verb as a noun, so the sentence is also tagged with its first letter lowered."""
@@ -51,7 +57,7 @@ def opens_with_imperative(sentence: str) -> bool:
         return bool(tags) and tags[0][1] == "VB"
     if tags[0][0].lower() in _INSTRUCTIONS and (len(tags) == 1 or not tags[1][1].startswith(("VB", "MD"))):
         return True  # "Whisk everything", "Rest for 30 minutes" (but "Rest is important" is about rest)
-    return tagged(sentence[:1].lower() + sentence[1:48])[0][1] == "VB"  # the first word's neighbours are enough
+    return lowered_opening_tag(sentence) == "VB"
 
 
 def noun_phrases(sentence: str, longest: int = 3) -> list[str]:
