@@ -14,6 +14,7 @@ from fastapi.responses import Response
 from api.auth import require_api_key, require_key_for_reads, services
 from api.errors import error_response
 from api.job_answers import JobAnswers
+from api.json_route import JsonBodyRoute
 from api.schemas import (
     EnqueueResponse,
     JobListResponse,
@@ -33,7 +34,7 @@ from pipeline.webhooks import guard
 from store import queries, records
 from store.models import JobStatus
 
-router = APIRouter(prefix="/api/podcast", tags=["podcast"])
+router = APIRouter(prefix="/api/podcast", tags=["podcast"], route_class=JsonBodyRoute)
 
 ENQUEUED_MESSAGE = "Podcast generation started. Use the jobId to check status."
 _SYNC_POLL_SECONDS = 0.5

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from prometheus_client.core import GaugeMetricFamily, Metric
@@ -51,7 +52,15 @@ class Metrics:
                                 ["outcome"], registry=registry)
         self.http = Counter("notecast_http_requests", "API requests by route template, method and status",
                             ["route", "method", "status"], registry=registry)
+        self._http_children: dict[tuple[str, str, int], Any] = {}
         registry.register(_QueueCollector(db))
+
+    def request_served(self, route: str, method: str, status: int) -> None:
+        """Count one answered API request (every request does this, so its labelled counter is looked up once)."""
+        child = self._http_children.get((route, method, status))
+        if child is None:
+            child = self._http_children[(route, method, status)] = self.http.labels(route, method, str(status))
+        child.inc()
 
     def job_completed(self, engine: str, seconds: float, audio_seconds: float, fresh: bool, turns: int,
                       cached: int) -> None:

@@ -59,21 +59,38 @@ def create_many(db: Database, submissions: list[Submission], limits: QueueLimits
     """Queue several jobs in one transaction (group commit), each checked against its key and the limits in turn,
     as if they had come one by one. A refused submission gets its error; the others go ahead. Precompiled
     statements on the driver's cursor: enqueueing is a hot path."""
+    with cursor(db, write=True) as cur:
+        return _create_batch(db, cur, submissions, limits)
+
+
+def create_many_now(db: Database, submissions: list[Submission], limits: QueueLimits | None = None
+                    ) -> list[Created | ConflictError | QueueFullError]:
+    """`create_many` on the calling thread, never waiting for another writer: raises store.db.WriterBusy, having
+    written nothing, when SQLite's writer is taken (or the database is not SQLite). See `Database.write_now`."""
+    with db.write_now() as cur:
+        return _create_batch(db, cur, submissions, limits)
+
+
+def _create_batch(db: Database, cur: Any, submissions: list[Submission], limits: QueueLimits | None
+                  ) -> list[Created | ConflictError | QueueFullError]:
     outcomes: list[Created | ConflictError | QueueFullError] = []
     by_key: dict[str, tuple[str | None, JobRecord]] = {}
-    with cursor(db, write=True) as cur:
-        if not db.is_sqlite:
-            cur.execute("SELECT pg_advisory_xact_lock(%s)", (ENQUEUE_LOCK,))
-        for submission in submissions:
-            try:
-                outcomes.append(_create_one(db, cur, submission, limits, by_key))
-            except (ConflictError, QueueFullError) as refused:
-                outcomes.append(refused)
+    if not db.is_sqlite:
+        cur.execute("SELECT pg_advisory_xact_lock(%s)", (ENQUEUE_LOCK,))
+    # On SQLite every writer holds the database's one write lock for its whole transaction, so the queue's span,
+    # read once, moves only by this batch's own inserts. On a server database a job may be queued meanwhile
+    # without the advisory lock (approved after review, re-queued by recovery): the span is read per job.
+    span = _QueueSpan.read(db, cur) if limits and db.is_sqlite else None
+    for submission in submissions:
+        try:
+            outcomes.append(_create_one(db, cur, submission, limits, span, by_key))
+        except (ConflictError, QueueFullError) as refused:
+            outcomes.append(refused)
     return outcomes
 
 
 def _create_one(db: Database, cur: Any, submission: Submission, limits: QueueLimits | None,
-                by_key: dict[str, tuple[str | None, JobRecord]]) -> Created:
+                span: _QueueSpan | None, by_key: dict[str, tuple[str | None, JobRecord]]) -> Created:
     key, digest, new = submission.idempotency_key, submission.request_hash, submission.new
     if key:
         seen = by_key.get(key)
@@ -88,21 +105,26 @@ def _create_one(db: Database, cur: Any, submission: Submission, limits: QueueLim
                 raise ConflictError("This Idempotency-Key was already used with a different request body")
             return Created(seen[1], replayed=True)
     if limits:
-        check_limits(db, cur, new.user_id, limits)
-    values = {"job_id": new_job_id(), "user_id": new.user_id, "note_id": new.note_id,
+        _check_user(db, cur, new.user_id, limits)
+        (span or _QueueSpan.read(db, cur)).check(db, cur, limits)
+    job_id, created_at = new_job_id(), utcnow()
+    values = {"job_id": job_id, "user_id": new.user_id, "note_id": new.note_id,
               "note_content": new.note_content, "title": new.title, "duration": new.duration, "status": _QUEUED,
-              # straight to the driver (see Prepared), so the JSON column gets its text
+              # straight to the driver (see Prepared), so the JSON columns get their text
               "hosts": None if new.hosts is None else json.dumps(new.hosts), "language": new.language,
               "format": new.format, "focus": new.focus,
               "notices": json.dumps(new.notices) if new.notices else None, "review": new.review or None,
               "callback_url": new.callback_url,
               "progress": 0, "current_step": "Queued", "attempts": 0, "idempotency_key": key,
-              "request_hash": digest, "created_at": utcnow()}
+              "request_hash": digest, "created_at": created_at}
     seq = db.prepared("insert_job", _insert).run(cur, **values).fetchone()[0]
-    record = JobRecord(seq=seq, **{k: values[k] for k in _RECORD_FIELDS},  # type: ignore[arg-type]
-                       review=new.review or None, hosts=new.hosts, notices=new.notices or None, focus=new.focus,
-                       podcast_id=None, error=None,
-                       target_words=None, script_words=None, started_at=None, completed_at=None)
+    if span is not None:
+        span.added(seq)
+    record = JobRecord(seq=seq, job_id=job_id, user_id=new.user_id, note_id=new.note_id, title=new.title,
+                       duration=new.duration, status=_QUEUED, progress=0, current_step="Queued", error=None,
+                       podcast_id=None, target_words=None, script_words=None, created_at=created_at,
+                       started_at=None, completed_at=None, attempts=0, hosts=new.hosts, language=new.language,
+                       format=new.format, focus=new.focus, notices=new.notices or None, review=new.review or None)
     if key:
         by_key[key] = (digest, record)
     return Created(record)
@@ -139,10 +161,6 @@ def create_edit(db: Database, new: NewJob, podcast_id: str, based_on: int, scrip
     return record
 
 
-_RECORD_FIELDS = ("job_id", "user_id", "note_id", "title", "duration", "status", "progress", "current_step",
-                  "created_at", "attempts", "language", "format")
-
-
 def _by_key() -> Any:
     return select(jobs_table.c.job_id, jobs_table.c.request_hash).where(
         jobs_table.c.idempotency_key == bindparam("key"))
@@ -173,18 +191,42 @@ def _open_for_user() -> Any:
 
 def check_limits(db: Database, cur: Any, user_id: str, limits: QueueLimits) -> None:
     """QueueFullError when the user or the queue is at its limit (counted on the caller's cursor)."""
-    # both counts stop at their limit, so a long history or queue does not slow every enqueue down
+    _check_user(db, cur, user_id, limits)
+    _QueueSpan.read(db, cur).check(db, cur, limits)
+
+
+def _check_user(db: Database, cur: Any, user_id: str, limits: QueueLimits) -> None:
+    # the count stops at the limit, so a long history does not slow every enqueue down
     mine = db.prepared("open_for_user", _open_for_user).run(cur, user_id=user_id, cap=limits.max_per_user).fetchone()[0]
     if mine >= limits.max_per_user:
         raise QueueFullError(f"This user already has {mine} jobs waiting or running (limit {limits.max_per_user}). "
                              "Please wait for one to finish.", retry_after=limits.retry_after_seconds)
-    # The span of queued seq numbers bounds their count from above and costs two index probes, so the count
-    # itself runs only when the queue might really be full.
-    first = db.prepared("first_queued", lambda: _queued_end(jobs_table.c.seq)).run(cur).fetchone()
-    last = db.prepared("last_queued", lambda: _queued_end(jobs_table.c.seq.desc())).run(cur).fetchone()
-    if first is None or last[0] - first[0] + 1 < limits.max_queue:
-        return
-    waiting = db.prepared("queued_up_to", _queued_up_to).run(cur, cap=limits.max_queue).fetchone()[0]
-    if waiting >= limits.max_queue:
-        raise QueueFullError(f"The queue is full ({waiting} jobs waiting). Please try again later.",
-                             retry_after=limits.retry_after_seconds)
+
+
+@dataclass
+class _QueueSpan:
+    """The lowest and highest seq of the queued jobs. Their difference bounds the queue's length from above and
+    costs two index probes, so the queue is counted only when it might really be full."""
+
+    first: int | None
+    last: int | None
+
+    @classmethod
+    def read(cls, db: Database, cur: Any) -> _QueueSpan:
+        first = db.prepared("first_queued", lambda: _queued_end(jobs_table.c.seq)).run(cur).fetchone()
+        last = db.prepared("last_queued", lambda: _queued_end(jobs_table.c.seq.desc())).run(cur).fetchone()
+        return cls(None if first is None else first[0], None if last is None else last[0])
+
+    def added(self, seq: int) -> None:
+        """A job was just queued with `seq` (the highest yet)."""
+        self.first = seq if self.first is None else self.first
+        self.last = seq
+
+    def check(self, db: Database, cur: Any, limits: QueueLimits) -> None:
+        """QueueFullError when the queue holds `limits.max_queue` jobs."""
+        if self.first is None or self.last is None or self.last - self.first + 1 < limits.max_queue:
+            return
+        waiting = db.prepared("queued_up_to", _queued_up_to).run(cur, cap=limits.max_queue).fetchone()[0]
+        if waiting >= limits.max_queue:
+            raise QueueFullError(f"The queue is full ({waiting} jobs waiting). Please try again later.",
+                                 retry_after=limits.retry_after_seconds)

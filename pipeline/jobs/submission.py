@@ -69,6 +69,9 @@ class HostChoice(BaseModel):
         return value
 
 
+_NO_CHOICE = HostChoice()  # a host left out: the server's default name and voice
+
+
 def one_line(value: str | None, longest: int) -> str | None:
     """A title-like field: stripped, None when blank; ValueError when too long or not one line of text."""
     if value is None or not value.strip():
@@ -130,7 +133,7 @@ class NoteRequest(BaseModel):
         voice is not on this server or both hosts have one name."""
         chosen = self.hosts or []
         hosts = tuple(Host(choice.name or fallback.name, choice.voice or fallback.voice) for choice, fallback
-                      in zip([*chosen, HostChoice(), HostChoice()][:2], providers.hosts, strict=True))
+                      in zip([*chosen, _NO_CHOICE, _NO_CHOICE][:2], providers.hosts, strict=True))
         first, second = hosts
         try:
             check_hosts((first, second), providers.voices)

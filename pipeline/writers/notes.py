@@ -198,14 +198,18 @@ def _title_line(lines: list[str]) -> int | None:
     punctuation and stands alone above the rest ("Q3 planning sync, Oct 14", a blank line, the notes). A list
     of such lines ("Buy milk", a blank line, "Call mom") has no title."""
     first = _lone_line(lines, 0)
-    if first is None or not _titles(lines[first]):
+    # where it stands first, what it says after: every enqueue reads its note's notices, so most notes (a
+    # paragraph from the first line on) are told apart without reading their words
+    if first is None or first + 1 == len(lines) or lines[first + 1].strip():
         return None
     following = _lone_line(lines, first + 1)
-    # a meeting's "Attendees: Maria, Dev" under its name is no second title, nor a to-do
-    if following is None or (_titles(lines[following]) and not _MEETING_LABEL.match(lines[following])
-                             and (following + 1 == len(lines) or not lines[following + 1].strip())):
+    if following is None or not _titles(lines[first]):
         return None
-    return first if first + 1 < len(lines) and not lines[first + 1].strip() else None
+    # a meeting's "Attendees: Maria, Dev" under its name is no second title, nor a to-do
+    if (_titles(lines[following]) and not _MEETING_LABEL.match(lines[following])
+            and (following + 1 == len(lines) or not lines[following + 1].strip())):
+        return None
+    return first
 
 
 def _lone_line(lines: list[str], start: int) -> int | None:

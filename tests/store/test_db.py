@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from pathlib import Path
 
+import pytest
 from sqlalchemy import event
 
-from store.db import Database
+from store.db import Database, WriterBusy
 
 
 def test_sqlite_uses_wal_and_a_busy_timeout(tmp_path: Path) -> None:
@@ -47,3 +50,80 @@ def test_an_older_database_gains_new_columns_and_keeps_its_rows(db: Database) ->
     assert {"files", "loudness"} <= columns
     podcast = queries.get_podcast(db, "p1")
     assert podcast is not None and podcast["audio_key"] == "p1.mp3" and podcast["files"] is None
+
+
+def _sqlite(tmp_path: Path) -> Database:
+    db = Database(f"sqlite:///{tmp_path / 'now.db'}")
+    db.create_all()
+    return db
+
+
+def _rows(db: Database) -> list[str]:
+    with db.read() as conn:
+        return [row[0] for row in conn.exec_driver_sql("SELECT note_id FROM jobs ORDER BY seq")]
+
+
+def _insert(cursor: object, note_id: str, content: str = "x") -> None:
+    cursor.execute(  # type: ignore[attr-defined]
+        "INSERT INTO jobs (job_id, user_id, note_id, note_content, duration, status, progress, current_step, "
+        "attempts, created_at) VALUES (?, 'u', ?, ?, 'short', 'queued', 0, 'Queued', 0, '2026-12-07 10:00:00')",
+        (f"job-{note_id}", note_id, content))
+
+
+def test_write_now_commits_on_the_calling_thread(tmp_path: Path) -> None:
+    db = _sqlite(tmp_path)
+    with db.write_now() as cursor:
+        _insert(cursor, "first")
+    with pytest.raises(ValueError), db.write_now() as cursor:
+        _insert(cursor, "rolled back")
+        raise ValueError("the caller failed halfway")
+    with db.write_now() as cursor:  # the lock was given back
+        _insert(cursor, "second")
+    assert _rows(db) == ["first", "second"]
+    db.dispose()
+
+
+def test_write_now_never_waits_for_another_writer(tmp_path: Path) -> None:
+    db = _sqlite(tmp_path)
+    with db.write_lock, pytest.raises(WriterBusy), db.write_now():  # a thread of this process is writing
+        pass
+    other = sqlite3.connect(tmp_path / "now.db", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another process is writing
+    started = time.monotonic()
+    with pytest.raises(WriterBusy), db.write_now():
+        pass
+    assert time.monotonic() - started < 5  # the pool's connections would wait up to 15 s
+    other.execute("COMMIT")
+    with db.write_now() as cursor:
+        _insert(cursor, "after")
+    assert _rows(db) == ["after"]
+    other.close()
+    db.dispose()
+
+
+def test_a_writer_met_after_begin_rolls_back_and_says_busy(tmp_path: Path) -> None:
+    db = _sqlite(tmp_path)
+    holder, second = (sqlite3.connect(tmp_path / "now.db", isolation_level=None, timeout=0) for _ in range(2))
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        second.execute("BEGIN IMMEDIATE")  # a second writer meets the first: a real SQLITE_BUSY
+    except sqlite3.OperationalError as found:
+        busy = found
+    holder.close()
+    second.close()
+    assert busy.sqlite_errorcode == sqlite3.SQLITE_BUSY
+    with pytest.raises(WriterBusy), db.write_now() as cursor:
+        _insert(cursor, "half written")
+        raise busy  # as a statement meeting another writer would
+    assert _rows(db) == []
+    with db.write_now() as cursor:
+        _insert(cursor, "written")
+    assert _rows(db) == ["written"]
+    db.dispose()
+
+
+def test_write_now_is_busy_once_the_database_is_closed(tmp_path: Path) -> None:
+    db = _sqlite(tmp_path)
+    db.dispose()
+    with pytest.raises(WriterBusy), db.write_now():
+        pass

@@ -11,7 +11,7 @@ from sqlalchemy import event, update
 
 from errors import ConflictError, NotFound, QueueFullError
 from store import job_creation, jobs, queries, records
-from store.db import Database
+from store.db import Database, WriterBusy
 from store.models import jobs_table
 
 
@@ -255,3 +255,33 @@ def test_retry_counts_against_the_queue_limits(db: Database) -> None:
         jobs.retry(db, first, limits)
     assert queries.status_of(db, first) == "cancelled"
     assert jobs.retry(db, first).status == "queued", "without limits (an operator's retry) it still works"
+
+
+@pytest.mark.parametrize("write", ["pool", "now"])
+def test_a_batch_is_checked_as_if_its_jobs_came_one_by_one(db: Database, write: str) -> None:
+    if write == "now" and not db.is_sqlite:
+        pytest.skip("write_now is SQLite's (a server database has no single writer to skip waiting for)")
+    create = job_creation.create_many if write == "pool" else job_creation.create_many_now
+    limits = job_creation.QueueLimits(max_queue=4, max_per_user=2, retry_after_seconds=7)
+    job_creation.create(db, _new(user="early"), limits=limits)
+    batch = [job_creation.Submission(_new(user=user), key, "h" if key else None)
+             for user, key in (("a", "k1"), ("a", None), ("a", None), ("a", "k1"), ("b", None), ("c", None))]
+    outcomes = create(db, batch, limits)
+    kinds = [type(outcome).__name__ if isinstance(outcome, Exception) else "created" for outcome in outcomes]
+    # the third of user a is over a's limit; k1 again replays the first; c finds the queue full (early, a, a, b)
+    assert kinds == ["created", "created", "QueueFullError", "created", "created", "QueueFullError"]
+    first, replayed = outcomes[0], outcomes[3]
+    assert isinstance(first, job_creation.Created) and isinstance(replayed, job_creation.Created)
+    assert replayed.replayed and replayed.record.job_id == first.record.job_id
+    assert "limit 2" in str(outcomes[2]) and "queue is full" in str(outcomes[5])
+    assert queries.counts(db)["queued"] == 4
+    seqs = [outcome.record.seq for outcome in outcomes if isinstance(outcome, job_creation.Created)]
+    assert seqs[0] < seqs[1] < seqs[3] and seqs[2] == seqs[0]
+
+
+def test_a_server_database_is_never_written_on_the_event_loop(db: Database) -> None:
+    if db.is_sqlite:
+        pytest.skip("SQLite writes there when its writer is free")
+    with pytest.raises(WriterBusy):
+        job_creation.create_many_now(db, [job_creation.Submission(_new())])
+    assert queries.counts(db).get("queued", 0) == 0
