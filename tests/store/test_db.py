@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event
 
+from store import db as db_module
 from store.db import Database, WriterBusy
 
 
@@ -127,3 +128,22 @@ def test_write_now_is_busy_once_the_database_is_closed(tmp_path: Path) -> None:
     db.dispose()
     with pytest.raises(WriterBusy), db.write_now():
         pass
+
+
+def test_write_now_leaves_checkpoints_to_the_write_pool(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(db_module, "_CHECKPOINT_EVERY", 5)
+    db = _sqlite(tmp_path)
+    main_file = tmp_path / "now.db"
+    before = main_file.stat().st_size
+    for number in range(4):  # 4 commits of about 300 pages each: SQLite alone would checkpoint at 1,000
+        with db.write_now() as cursor:
+            for row in range(40):
+                _insert(cursor, f"{number}-{row}", "words " * 5_000)
+    db.write_pool.submit(lambda: None).result()
+    assert main_file.stat().st_size == before  # all still in the WAL: no commit copied (and fsynced) it
+    with db.write_now() as cursor:  # the fifth commit hands a checkpoint to the pool
+        _insert(cursor, "fifth")
+    db.write_pool.submit(lambda: None).result()
+    assert main_file.stat().st_size > before + 5_000_000
+    assert len(_rows(db)) == 161
+    db.dispose()
