@@ -27,9 +27,11 @@ log = logging.getLogger(__name__)
 _BUSY_TIMEOUT_MS = 15_000
 _RECENT_LIMIT = 10_000
 _BUSY_CODES = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
-# write_now commits between checkpoints: with the batcher's 256 KiB cap on notes per batch the WAL holds at most
-# about 11 MB by then, and typically 3 MB (SQLite's own checkpoints come at 4 MB)
+# write_now commits between checkpoints: with the batcher's caps (64 jobs, 256 Ki characters of notes) the WAL
+# holds at most about 11 MB by then, and typically 3 MB (SQLite's own checkpoints come at 4 MB)
 _CHECKPOINT_EVERY = 32
+_WAL_KEPT_BYTES = 16 * 1024 * 1024
+_WAL_RESTART_BYTES = 4 * 1024 * 1024
 
 
 class Database:
@@ -142,7 +144,6 @@ class Database:
         lock, connection = self._sqlite_lock, self._now_connection
         if lock is None or connection is None or not lock.acquire(blocking=False):
             raise WriterBusy
-        cursor = None
         try:
             if self._now_connection is None:  # closed by dispose() meanwhile
                 raise WriterBusy
@@ -150,23 +151,28 @@ class Database:
             try:
                 cursor.execute("BEGIN IMMEDIATE")
             except sqlite3.OperationalError as busy:  # another process is writing
+                cursor.close()
                 raise WriterBusy from busy
             try:
                 yield cursor
                 connection.commit()
-                self._now_commits += 1
-                if self._now_commits % _CHECKPOINT_EVERY == 0:
-                    with contextlib.suppress(RuntimeError):  # the pool is shut down: the process is stopping
-                        self.write_pool.submit(self._checkpoint)
             except BaseException as failed:
+                with contextlib.suppress(sqlite3.Error):
+                    cursor.close()
                 self._roll_back_now(connection)
-                if isinstance(failed, sqlite3.OperationalError) and failed.sqlite_errorcode in _BUSY_CODES:
+                # the extended codes (SQLITE_BUSY_SNAPSHOT…) carry the primary one in their low byte
+                if isinstance(failed, sqlite3.OperationalError) and (failed.sqlite_errorcode & 0xFF) in _BUSY_CODES:
                     raise WriterBusy from failed  # rolled back: the pool may write it all again, waiting its turn
                 raise
+            else:
+                with contextlib.suppress(sqlite3.Error):  # committed: nothing may fail the batch now
+                    cursor.close()
         finally:
-            if cursor is not None:
-                cursor.close()
             lock.release()
+        self._now_commits += 1
+        if self._now_commits % _CHECKPOINT_EVERY == 0:
+            with contextlib.suppress(RuntimeError):  # the pool is shut down: the process is stopping
+                self.write_pool.submit(self._checkpoint)
 
     def _open_now_connection(self) -> Any:
         # Opened with the Database, not on the event loop's first write: the pool may make a caller wait for one.
@@ -177,8 +183,16 @@ class Database:
 
     def _checkpoint(self) -> None:
         connection = self.engine.raw_connection()
-        try:  # PASSIVE: copies what it can without waiting for readers or writers
-            connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        try:
+            # PASSIVE copies what it can without waiting for anyone, but the loop goes on committing meanwhile, and
+            # the WAL starts over only once every frame is copied. Once it has grown past a few MB, a second pass
+            # holds this process's writers off (the loop's enqueues go to the pool meanwhile) to copy the few
+            # frames added during the first; below that, enqueues are not diverted for it.
+            # (Its count of frames copied says nothing of frames committed after it began.)
+            frames = connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()[1]
+            if frames * connection.execute("PRAGMA page_size").fetchone()[0] > _WAL_RESTART_BYTES:
+                with self.write_lock:
+                    connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
         except sqlite3.Error as exc:  # the next one tries again, as do other connections' own checkpoints
             log.warning("WAL checkpoint failed: %s", exc)
         finally:
@@ -200,7 +214,7 @@ class Database:
             with self._sqlite_lock:
                 connection, self._now_connection = self._now_connection, None
             if connection is not None:
-                connection.close()
+                connection.invalidate()  # not back to the pool: its busy timeout is 0
         self.engine.dispose()
 
 
@@ -217,6 +231,7 @@ def _tune_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA journal_size_limit={_WAL_KEPT_BYTES}")  # a WAL that grew shrinks when it starts over
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 

@@ -55,7 +55,7 @@ class EnqueueBatcher:
     async def _write_batches(self, lane: _Lane) -> None:
         while lane.waiting:
             await _while_growing(lane.waiting)
-            batch, lane.waiting = lane.waiting, []
+            batch, lane.waiting = lane.waiting[:_MOST_PER_BATCH], lane.waiting[_MOST_PER_BATCH:]
             try:
                 outcomes = await self._write([s for s, _ in batch])
             except Exception as failure:  # the whole transaction failed: every caller in it hears why
@@ -73,7 +73,8 @@ class EnqueueBatcher:
 
 
 _GATHER_TURNS = 3
-_MOST_CHARS_ON_LOOP = 256 * 1024  # of notes in one batch written on the event loop; more go to the write pool
+_MOST_PER_BATCH = 64  # a batch written on the event loop holds it about 3 ms
+_MOST_CHARS_ON_LOOP = 256 * 1024  # characters of notes in one batch written on the loop; more go to the write pool
 
 
 async def _while_growing(waiting: Sized) -> None:

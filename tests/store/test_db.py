@@ -147,3 +147,40 @@ def test_write_now_leaves_checkpoints_to_the_write_pool(tmp_path: Path, monkeypa
     assert main_file.stat().st_size > before + 5_000_000
     assert len(_rows(db)) == 161
     db.dispose()
+
+
+def test_a_failed_rollback_gives_the_lock_back_and_sends_writes_to_the_pool(tmp_path: Path) -> None:
+    db = _sqlite(tmp_path)
+    with pytest.raises(ValueError), db.write_now() as cursor:
+        _insert(cursor, "lost")
+        cursor.connection.close()  # the connection breaks: its rollback fails too
+        raise ValueError("the caller failed")
+    assert db.write_lock.acquire(timeout=5)  # type: ignore[union-attr]
+    db.write_lock.release()  # type: ignore[union-attr]
+    with pytest.raises(WriterBusy), db.write_now():
+        pass
+    with db.write() as conn:
+        conn.exec_driver_sql("INSERT INTO jobs (job_id, user_id, note_id, note_content, duration, status, progress, "
+                             "current_step, attempts, created_at) VALUES ('j', 'u', 'pooled', 'x', 'short', "
+                             "'queued', 0, 'Queued', 0, '2026-12-07 10:00:00')")
+    assert _rows(db) == ["pooled"]
+    db.dispose()
+
+
+def test_the_wal_stays_small_while_enqueues_never_stop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(db_module, "_CHECKPOINT_EVERY", 5)
+    monkeypatch.setattr(db_module, "_WAL_KEPT_BYTES", 4 * 1024 * 1024)
+    db = _sqlite(tmp_path)
+    for number in range(200):  # about 25 MB in all, committed back to back as under load
+        try:
+            with db.write_now() as cursor:
+                for row in range(20):
+                    _insert(cursor, f"{number}-{row}", "words " * 1_000)
+        except WriterBusy:  # the pool's checkpoint holds the writers off for a moment: as the batcher does, wait
+            with db.write() as conn:
+                for row in range(20):
+                    _insert(conn.connection.driver_connection.cursor(), f"{number}-{row}", "words " * 1_000)
+    db.write_pool.submit(lambda: None).result()
+    assert len(_rows(db)) == 4_000
+    assert (tmp_path / "now.db-wal").stat().st_size < 12_000_000  # 34 MB without the checkpoint's second pass
+    db.dispose()

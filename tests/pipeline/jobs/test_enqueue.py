@@ -120,3 +120,13 @@ def test_long_notes_are_written_on_the_pool(db: Database, batches: list[tuple[st
 
     created = asyncio.run(three())
     assert batches == [("pool", 3)] and len(created) == 3
+
+
+def test_a_crowd_is_written_64_at_a_time(db: Database, batches: list[tuple[str, int]]) -> None:
+    batcher = EnqueueBatcher(db, LIMITS)
+
+    async def crowd() -> list[job_creation.Created]:
+        return await asyncio.gather(*(batcher.submit(_submission(f"user-{n}")) for n in range(100)))
+
+    created = asyncio.run(crowd())
+    assert batches == [("loop", 64), ("loop", 36)] and len({c.record.job_id for c in created}) == 100
