@@ -18,7 +18,7 @@ from api.http_limits import StreamSlots
 from api.podcasts import JobId
 from api.schemas import errors
 from errors import NotFound
-from pipeline.audio.preview import PREVIEW_AUDIO, PREVIEW_CONTENT_TYPE, PREVIEW_DONE, PREVIEW_WANTED
+from pipeline.audio.preview import PREVIEW_AUDIO, PREVIEW_CONTENT_TYPE, PREVIEW_DONE, PREVIEW_KBPS, PREVIEW_WANTED
 from pipeline.services import Services
 from store import queries
 from store.models import JobStatus
@@ -29,6 +29,7 @@ _CHUNK = 64 * 1024
 _POLL_SECONDS = 0.2
 _STATUS_EVERY_SECONDS = 1.0
 _APPEAR_SECONDS = 10.0  # a job that has just started voicing writes its first preview bytes within this
+_FIRST_BYTES = PREVIEW_KBPS * 1000 // 8  # a second of the constant-bitrate preview
 
 
 @router.get("/{jobId}/preview", response_class=StreamingResponse, responses={
@@ -51,19 +52,28 @@ async def preview(request: Request, jobId: JobId) -> StreamingResponse:  # noqa:
 
 
 async def _appears(shared: Services, job_id: str, path: Path) -> bool:
+    """Whether the job has a preview, once it holds a second of audio: a player handed the MP3's first frames alone
+    (the encoder writes them the moment it starts) plays them out before this server looks for more."""
     if await run_in_threadpool(queries.status_of, shared.db, job_id) != JobStatus.PROCESSING:
         return False
     deadline = time.monotonic() + _APPEAR_SECONDS
-    while not path.is_file():  # a job that has just started voicing writes its first bytes in a moment
-        if (path.parent / PREVIEW_DONE).exists():  # the voicing ended with nobody listening: none was made
-            return False
-        # The worker encodes a preview only once someone asks (see pipeline.audio.preview)
-        with contextlib.suppress(OSError):  # the job's folder is not there (yet, or any more)
-            (path.parent / PREVIEW_WANTED).touch()
-        if time.monotonic() > deadline:
-            return False
+    while _size(path) < _FIRST_BYTES:
+        if (path.parent / PREVIEW_DONE).exists():  # whole: with nobody listening until now, none was made
+            return path.is_file()
+        if not path.is_file():  # the worker encodes a preview only once someone asks (see pipeline.audio.preview)
+            with contextlib.suppress(OSError):  # the job's folder is not there (yet, or any more)
+                (path.parent / PREVIEW_WANTED).touch()
+        if time.monotonic() > deadline:  # a slow voice: what there is, if anything
+            return path.is_file()
         await asyncio.sleep(_POLL_SECONDS)
     return True
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:  # not written yet
+        return 0
 
 
 async def _follow(request: Request, job_id: str, folder: Path) -> AsyncIterator[bytes]:
