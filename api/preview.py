@@ -18,7 +18,13 @@ from api.http_limits import StreamSlots
 from api.podcasts import JobId
 from api.schemas import errors
 from errors import NotFound
-from pipeline.audio.preview import PREVIEW_AUDIO, PREVIEW_CONTENT_TYPE, PREVIEW_DONE, PREVIEW_KBPS, PREVIEW_WANTED
+from pipeline.audio.preview import (
+    PREVIEW_AUDIO,
+    PREVIEW_BYTES_PER_SECOND,
+    PREVIEW_CONTENT_TYPE,
+    PREVIEW_DONE,
+    PREVIEW_WANTED,
+)
 from pipeline.services import Services
 from store import queries
 from store.models import JobStatus
@@ -29,7 +35,6 @@ _CHUNK = 64 * 1024
 _POLL_SECONDS = 0.2
 _STATUS_EVERY_SECONDS = 1.0
 _APPEAR_SECONDS = 10.0  # a job that has just started voicing writes its first preview bytes within this
-_FIRST_BYTES = PREVIEW_KBPS * 1000 // 8  # a second of the constant-bitrate preview
 
 
 @router.get("/{jobId}/preview", response_class=StreamingResponse, responses={
@@ -57,8 +62,8 @@ async def _appears(shared: Services, job_id: str, path: Path) -> bool:
     if await run_in_threadpool(queries.status_of, shared.db, job_id) != JobStatus.PROCESSING:
         return False
     deadline = time.monotonic() + _APPEAR_SECONDS
-    while _size(path) < _FIRST_BYTES:
-        if (path.parent / PREVIEW_DONE).exists():  # whole: with nobody listening until now, none was made
+    while _size(path) < PREVIEW_BYTES_PER_SECOND:
+        if (path.parent / PREVIEW_DONE).exists():  # the voicing ended: the preview is whole, or none was made
             return path.is_file()
         if not path.is_file():  # the worker encodes a preview only once someone asks (see pipeline.audio.preview)
             with contextlib.suppress(OSError):  # the job's folder is not there (yet, or any more)

@@ -18,9 +18,7 @@ import httpx
 from generation import MEDIUM_NOTE, wall_seconds
 from harness import notecast, table
 
-from pipeline.audio.preview import PREVIEW_KBPS
-
-BYTES_PER_SECOND = PREVIEW_KBPS * 1000 / 8  # the preview is constant-bitrate MP3
+from pipeline.audio.preview import PREVIEW_BYTES_PER_SECOND
 
 
 def one_run() -> tuple[float, float, float]:
@@ -45,7 +43,7 @@ def one_run() -> tuple[float, float, float]:
         started = datetime.fromisoformat(job["startedAt"].replace("Z", "+00:00")).timestamp()
         first = arrivals[0][0]
         # Just before each new piece arrives, the listener (playing since the first bytes) must still have audio.
-        leads = [before_bytes / BYTES_PER_SECOND - (arrived - first)
+        leads = [before_bytes / PREVIEW_BYTES_PER_SECOND - (arrived - first)
                  for (_, before_bytes), (arrived, _) in itertools.pairwise(arrivals)]
         return first - started, wall_seconds(job), min(leads, default=0.0)
 

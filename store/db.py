@@ -149,23 +149,22 @@ class Database:
                 raise WriterBusy
             cursor = connection.cursor()
             try:
-                cursor.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as busy:  # another process is writing
-                cursor.close()
-                raise WriterBusy from busy
-            try:
-                yield cursor
-                connection.commit()
-            except BaseException as failed:
+                try:
+                    cursor.execute("BEGIN IMMEDIATE")
+                except sqlite3.OperationalError as busy:  # another process is writing
+                    raise WriterBusy from busy
+                try:
+                    yield cursor
+                    connection.commit()
+                except BaseException as failed:
+                    self._roll_back_now(connection)
+                    # the extended codes (SQLITE_BUSY_SNAPSHOT…) carry the primary one in their low byte
+                    if isinstance(failed, sqlite3.OperationalError) and (failed.sqlite_errorcode & 0xFF) in _BUSY_CODES:
+                        raise WriterBusy from failed  # rolled back: the pool may write it all again, waiting its turn
+                    raise
+            finally:
+                # after a commit nothing may fail the batch; after a failure, that failure is the one to report
                 with contextlib.suppress(sqlite3.Error):
-                    cursor.close()
-                self._roll_back_now(connection)
-                # the extended codes (SQLITE_BUSY_SNAPSHOT…) carry the primary one in their low byte
-                if isinstance(failed, sqlite3.OperationalError) and (failed.sqlite_errorcode & 0xFF) in _BUSY_CODES:
-                    raise WriterBusy from failed  # rolled back: the pool may write it all again, waiting its turn
-                raise
-            else:
-                with contextlib.suppress(sqlite3.Error):  # committed: nothing may fail the batch now
                     cursor.close()
         finally:
             lock.release()

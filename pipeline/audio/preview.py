@@ -41,6 +41,7 @@ PREVIEW_WANTED = "preview.wanted"  # left by the server when someone asks for th
 _SPOOL = "preview.spool"  # the mix so far, for an encoder started later
 PREVIEW_CONTENT_TYPE = "audio/mpeg"
 PREVIEW_KBPS = 48  # mono speech at the mix rate (22-24 kHz): clear, and cheap to encode beside the voices
+PREVIEW_BYTES_PER_SECOND = PREVIEW_KBPS * 1000 // 8  # constant bitrate: bytes map to seconds
 _GAIN_DB = 2.4  # -18.3 LUFS premaster → -16 LUFS, less what the limiter takes
 _BACKLOG = 4096  # pieces of mix (a turn or a pause each) waiting for the encoder
 _SPOOL_BLOCK = 1 << 20

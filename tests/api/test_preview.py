@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from pipeline.audio.preview import PREVIEW_KBPS
+from pipeline.audio.preview import PREVIEW_BYTES_PER_SECOND
 from pipeline.providers import Providers
 from pipeline.services import Services
 from pipeline.writers.builtin import BuiltinScriptWriter
@@ -51,7 +51,7 @@ def test_the_preview_plays_from_the_first_lines_and_grows_until_the_voicing_ends
             status = paced.get(f"/api/podcast/jobs/{job_id}").json()["job"]["status"]
             received.append((time.monotonic(), file.tell(), status))
     assert received[0][2] == "processing", "the first audio came before the job completed"
-    assert received[0][1] >= PREVIEW_KBPS * 1000 // 8, "a player starts with a second of audio, not one frame"
+    assert received[0][1] >= PREVIEW_BYTES_PER_SECOND, "a player starts with a second of audio, not one frame"
     assert len({size for _, size, status in received if status == "processing"}) > 3, "it grew while voicing"
 
     done = wait_for_api_job(paced, job_id)
